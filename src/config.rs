@@ -1,0 +1,377 @@
+//! Stage 1: load `book.toml`, the site's configuration.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::diagnostics::{Diagnostic, Diagnostics, line_col};
+
+pub const CONFIG_FILE: &str = "book.toml";
+
+/// Every key `book.toml` understands, as dotted paths. Unknown keys get a warning
+/// naming the nearest of these.
+const KNOWN_KEYS: &[&str] = &[
+    "book",
+    "book.title",
+    "book.description",
+    "book.authors",
+    "book.language",
+    "build",
+    "build.content-dir",
+    "build.build-dir",
+    "build.theme",
+    "build.base-url",
+    "output",
+    "output.html",
+    "output.html.edit-url-template",
+    "output.html.additional-css",
+    "glossary",
+    "glossary.autolink",
+    "search",
+    "search.enabled",
+    "postmortems",
+    "postmortems.severities",
+    "postmortems.factor-categories",
+];
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct Config {
+    /// Folder holding `book.toml`; every other path is relative to it.
+    #[serde(skip)]
+    pub root: PathBuf,
+    pub book: BookConfig,
+    pub build: BuildConfig,
+    pub output: OutputConfig,
+    pub glossary: GlossaryConfig,
+    pub search: SearchConfig,
+    pub postmortems: PostmortemConfig,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct BookConfig {
+    pub title: String,
+    pub description: String,
+    pub authors: Vec<String>,
+    pub language: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, rename_all = "kebab-case")]
+pub struct BuildConfig {
+    pub content_dir: PathBuf,
+    pub build_dir: PathBuf,
+    pub theme: String,
+    pub base_url: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct OutputConfig {
+    pub html: HtmlOutputConfig,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, rename_all = "kebab-case")]
+pub struct HtmlOutputConfig {
+    /// `{path}` is replaced by the page's source path relative to the site root.
+    pub edit_url_template: Option<String>,
+    pub additional_css: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AutolinkMode {
+    #[default]
+    First,
+    All,
+    Off,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct GlossaryConfig {
+    pub autolink: AutolinkMode,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct SearchConfig {
+    pub enabled: bool,
+}
+
+impl Default for SearchConfig {
+    fn default() -> Self {
+        SearchConfig { enabled: true }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct SeverityLevel {
+    pub id: String,
+    pub description: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, rename_all = "kebab-case")]
+pub struct PostmortemConfig {
+    pub severities: Vec<SeverityLevel>,
+    pub factor_categories: Vec<String>,
+}
+
+impl Default for PostmortemConfig {
+    fn default() -> Self {
+        let sev = |id: &str, d: &str| SeverityLevel {
+            id: id.into(),
+            description: d.into(),
+        };
+        PostmortemConfig {
+            severities: vec![
+                sev(
+                    "SEV1",
+                    "Critical: a core service is down or data is lost for many users.",
+                ),
+                sev(
+                    "SEV2",
+                    "Major: a core feature is degraded for many users, or down for some.",
+                ),
+                sev("SEV3", "Minor: limited impact, a workaround exists."),
+                sev(
+                    "SEV4",
+                    "Low: little or no user-facing impact; worth learning from.",
+                ),
+            ],
+            factor_categories: [
+                "change",
+                "config",
+                "capacity",
+                "dependency",
+                "monitoring",
+                "process",
+                "tooling",
+                "hardware",
+                "software",
+                "human-factors",
+            ]
+            .map(String::from)
+            .to_vec(),
+        }
+    }
+}
+
+impl Default for BookConfig {
+    fn default() -> Self {
+        BookConfig {
+            title: "Hindsight".into(),
+            description: String::new(),
+            authors: Vec::new(),
+            language: "en".into(),
+        }
+    }
+}
+
+impl Default for BuildConfig {
+    fn default() -> Self {
+        BuildConfig {
+            content_dir: "content".into(),
+            build_dir: "site".into(),
+            theme: "default".into(),
+            base_url: "/".into(),
+        }
+    }
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            root: PathBuf::from("."),
+            book: BookConfig::default(),
+            build: BuildConfig::default(),
+            output: OutputConfig::default(),
+            glossary: GlossaryConfig::default(),
+            search: SearchConfig::default(),
+            postmortems: PostmortemConfig::default(),
+        }
+    }
+}
+
+impl Config {
+    pub fn content_dir(&self) -> PathBuf {
+        self.root.join(&self.build.content_dir)
+    }
+
+    pub fn build_dir(&self) -> PathBuf {
+        self.root.join(&self.build.build_dir)
+    }
+
+    /// The base URL, always starting and ending with `/` (`/`, `/docs/`).
+    pub fn base_path(&self) -> String {
+        let trimmed = self.build.base_url.trim().trim_matches('/');
+        // A full URL (https://host/sub) contributes only its path.
+        let path = match trimmed.find("://") {
+            Some(i) => trimmed[i + 3..].split_once('/').map_or("", |(_, p)| p),
+            None => trimmed,
+        };
+        let path = path.trim_matches('/');
+        if path.is_empty() {
+            "/".into()
+        } else {
+            format!("/{path}/")
+        }
+    }
+
+    /// The absolute site URL when `base-url` is a full URL (for the sitemap and feeds).
+    pub fn site_origin(&self) -> Option<String> {
+        let b = self.build.base_url.trim().trim_end_matches('/');
+        b.contains("://").then(|| b.to_string())
+    }
+}
+
+/// Load `book.toml` from `root`. A missing file gives the defaults; warnings for unknown
+/// keys go into `diags`; a malformed file is an error.
+pub fn load_config(root: &Path, diags: &mut Diagnostics) -> Option<Config> {
+    let path = root.join(CONFIG_FILE);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Some(Config {
+                root: root.to_path_buf(),
+                ..Config::default()
+            });
+        }
+        Err(e) => {
+            diags.push(Diagnostic::error(
+                CONFIG_FILE,
+                0,
+                0,
+                format!("cannot read: {e}"),
+            ));
+            return None;
+        }
+    };
+    parse_config(&text, root, diags)
+}
+
+pub fn parse_config(text: &str, root: &Path, diags: &mut Diagnostics) -> Option<Config> {
+    let toml_error = |e: toml::de::Error, diags: &mut Diagnostics| {
+        let (line, col) = e.span().map_or((0, 0), |s| line_col(text, s.start));
+        diags.push(
+            Diagnostic::error(CONFIG_FILE, line, col, e.message().to_string()).with_source(text),
+        );
+    };
+    let table: toml::Table = match toml::from_str(text) {
+        Ok(t) => t,
+        Err(e) => {
+            toml_error(e, diags);
+            return None;
+        }
+    };
+    warn_unknown_keys(&table, "", text, diags);
+    match toml::from_str::<Config>(text) {
+        Ok(mut c) => {
+            c.root = root.to_path_buf();
+            Some(c)
+        }
+        Err(e) => {
+            toml_error(e, diags);
+            None
+        }
+    }
+}
+
+fn warn_unknown_keys(table: &toml::Table, prefix: &str, text: &str, diags: &mut Diagnostics) {
+    for (key, value) in table {
+        let path = if prefix.is_empty() {
+            key.clone()
+        } else {
+            format!("{prefix}.{key}")
+        };
+        if !KNOWN_KEYS.contains(&path.as_str()) {
+            let (line, col) = find_key_position(text, key);
+            let hint = nearest(&path, KNOWN_KEYS.iter().copied())
+                .map(|k| format!("; did you mean `{k}`?"))
+                .unwrap_or_default();
+            diags.push(
+                Diagnostic::warning(
+                    CONFIG_FILE,
+                    line,
+                    col,
+                    format!("unknown key `{path}`{hint}"),
+                )
+                .with_source(text),
+            );
+            continue;
+        }
+        // Array-of-tables values such as `severities` are data, not further keys.
+        if let toml::Value::Table(inner) = value {
+            warn_unknown_keys(inner, &path, text, diags);
+        }
+    }
+}
+
+fn find_key_position(text: &str, key: &str) -> (usize, usize) {
+    for (i, line) in text.lines().enumerate() {
+        let t = line.trim_start();
+        let indent = line.len() - t.len();
+        if t.starts_with(key) && t[key.len()..].trim_start().starts_with('=') {
+            return (i + 1, indent + 1);
+        }
+        if let Some(pos) = t
+            .find(&format!("[{key}]"))
+            .or_else(|| t.find(&format!(".{key}]")))
+        {
+            return (i + 1, indent + pos + 2);
+        }
+    }
+    (0, 0)
+}
+
+/// The candidate closest to `word`, if it is close enough to be a plausible typo.
+pub fn nearest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .map(|c| (strsim::jaro_winkler(word, c), c))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_without_file() {
+        let c = Config::default();
+        assert_eq!(c.build.content_dir, PathBuf::from("content"));
+        assert_eq!(c.base_path(), "/");
+    }
+
+    #[test]
+    fn base_path_normalised() {
+        let mut c = Config::default();
+        c.build.base_url = "docs".into();
+        assert_eq!(c.base_path(), "/docs/");
+        c.build.base_url = "https://example.org/kb/".into();
+        assert_eq!(c.base_path(), "/kb/");
+        assert_eq!(c.site_origin().as_deref(), Some("https://example.org/kb"));
+    }
+
+    #[test]
+    fn unknown_key_warns_with_suggestion() {
+        let mut d = Diagnostics::default();
+        let c = parse_config("[book]\ntitel = \"x\"\n", Path::new("."), &mut d).unwrap();
+        assert_eq!(c.book.title, "Hindsight");
+        let w = &d.items[0];
+        assert_eq!((w.line, w.column), (2, 1));
+        assert!(w.message.contains("book.title"), "{}", w.message);
+    }
+
+    #[test]
+    fn malformed_toml_is_an_error_with_position() {
+        let mut d = Diagnostics::default();
+        assert!(parse_config("[book]\ntitle = \n", Path::new("."), &mut d).is_none());
+        assert!(d.has_errors());
+        assert_eq!(d.items[0].line, 2);
+    }
+}

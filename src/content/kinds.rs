@@ -1,0 +1,212 @@
+//! The typed front matter of each kind of page. Each kind is one struct here plus its
+//! template (`<kind>.html`); validation specific to a kind lives beside its struct.
+
+use serde::{Deserialize, Serialize};
+
+/// Fields every kind accepts. Declared through `front_matter!` so each kind's struct can
+/// reject unknown keys (serde's `flatten` cannot be combined with `deny_unknown_fields`).
+macro_rules! front_matter {
+    ($(#[$meta:meta])* pub struct $name:ident { $($(#[$fmeta:meta])* pub $field:ident : $ty:ty,)* }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Deserialize, Serialize)]
+        #[serde(deny_unknown_fields)]
+        pub struct $name {
+            pub title: String,
+            #[serde(default)]
+            pub summary: Option<String>,
+            #[serde(default)]
+            pub tags: Vec<String>,
+            #[serde(default)]
+            pub date: Option<jiff::civil::Date>,
+            #[serde(default)]
+            pub draft: bool,
+            /// Per-page opt-out of automatic glossary links.
+            #[serde(default)]
+            pub autolink: Option<bool>,
+            $($(#[$fmeta])* pub $field: $ty,)*
+        }
+
+        impl $name {
+            pub fn common(&self) -> CommonMeta {
+                CommonMeta {
+                    title: self.title.clone(),
+                    summary: self.summary.clone(),
+                    tags: self.tags.clone(),
+                    date: self.date,
+                    draft: self.draft,
+                    autolink: self.autolink.unwrap_or(true),
+                }
+            }
+        }
+    };
+}
+
+/// What every page has, whatever its kind.
+#[derive(Debug, Clone, Serialize)]
+pub struct CommonMeta {
+    pub title: String,
+    pub summary: Option<String>,
+    pub tags: Vec<String>,
+    pub date: Option<jiff::civil::Date>,
+    pub draft: bool,
+    pub autolink: bool,
+}
+
+front_matter! {
+    /// A plain page or a section's `_index.md`.
+    pub struct PlainFrontMatter {}
+}
+
+front_matter! {
+    /// A glossary entry: `summary` is required, as it is the term's one-line definition.
+    pub struct GlossaryTerm {
+        #[serde(default)]
+        pub aliases: Vec<String>,
+        /// Slugs of other glossary terms; shown on both ends.
+        #[serde(default)]
+        pub related: Vec<String>,
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Impact {
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub users_affected: Option<u64>,
+    #[serde(default)]
+    pub requests_failed: Option<u64>,
+    #[serde(default)]
+    pub slo_breached: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContributingFactor {
+    pub category: String,
+    pub description: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct TimelineEntry {
+    /// RFC 3339 with offset, or a local time when the post-mortem sets `timezone`.
+    pub at: String,
+    pub event: String,
+    #[serde(default)]
+    pub marks: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ActionItem {
+    pub title: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    #[serde(default)]
+    pub owner: Option<String>,
+    #[serde(default)]
+    pub priority: Option<String>,
+    #[serde(default = "default_action_status")]
+    pub status: String,
+    #[serde(default)]
+    pub due: Option<String>,
+    #[serde(default)]
+    pub ticket: Option<String>,
+}
+
+fn default_action_status() -> String {
+    "open".into()
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Lessons {
+    #[serde(default)]
+    pub went_well: Vec<String>,
+    #[serde(default)]
+    pub went_wrong: Vec<String>,
+    #[serde(default)]
+    pub got_lucky: Vec<String>,
+}
+
+front_matter! {
+    /// A post-mortem, modelled on the Google SRE, PagerDuty and Atlassian templates.
+    pub struct PostMortem {
+        #[serde(default)]
+        pub severity: Option<String>,
+        #[serde(default)]
+        pub status: Option<String>,
+        #[serde(default)]
+        pub authors: Vec<String>,
+        #[serde(default)]
+        pub services: Vec<String>,
+        #[serde(default)]
+        pub impact: Option<Impact>,
+        #[serde(default)]
+        pub blast_radius: Option<String>,
+        #[serde(default)]
+        pub trigger: Option<String>,
+        #[serde(default)]
+        pub root_causes: Vec<String>,
+        #[serde(default)]
+        pub contributing_factors: Vec<ContributingFactor>,
+        #[serde(default)]
+        pub detection: Option<String>,
+        #[serde(default)]
+        pub resolution: Option<String>,
+        #[serde(default)]
+        pub timezone: Option<String>,
+        #[serde(default)]
+        pub timeline: Vec<TimelineEntry>,
+        #[serde(default)]
+        pub action_items: Vec<ActionItem>,
+        #[serde(default)]
+        pub lessons: Option<Lessons>,
+        #[serde(default)]
+        pub sources: Vec<String>,
+    }
+}
+
+front_matter! {
+    /// A role-play script for leading a post-mortem meeting.
+    pub struct Script {
+        #[serde(default)]
+        pub scenario: Option<String>,
+        /// Speaker name → who they are. Order is kept as written.
+        #[serde(default)]
+        pub roles: indexmap::IndexMap<String, String>,
+        #[serde(default)]
+        pub learner: Option<String>,
+        #[serde(default)]
+        pub duration: Option<u32>,
+        #[serde(default)]
+        pub postmortem: Option<String>,
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Technique {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+front_matter! {
+    /// A guideline on conducting a post-mortem; defines techniques scripts refer to.
+    pub struct Guideline {
+        #[serde(default)]
+        pub techniques: Vec<Technique>,
+    }
+}
+
+front_matter! {
+    /// An ordered path through pages of any kind.
+    pub struct LearningPath {
+        #[serde(default)]
+        pub steps: Vec<String>,
+    }
+}

@@ -1,0 +1,339 @@
+//! Stage 3: resolve links between pages. `SiteIndex` answers "which page is this
+//! wikilink or relative path?"; `check_links` verifies anchors and builds backlinks once
+//! every page body has been rendered.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::Serialize;
+
+use crate::content::{Page, PageId, PageKind, slugify};
+use crate::diagnostics::Diagnostic;
+
+/// A link found in a page body, resolved to its target page.
+#[derive(Debug, Clone)]
+pub struct OutgoingLink {
+    pub target: PageId,
+    pub anchor: Option<String>,
+    pub line: usize,
+    pub column: usize,
+    /// Inserted by glossary autolinking rather than written by the author.
+    pub automatic: bool,
+}
+
+/// Lookup tables over all pages, built once per build.
+#[derive(Debug, Default)]
+pub struct SiteIndex {
+    /// `glossary/runbook` → page.
+    by_reference: HashMap<String, PageId>,
+    /// `glossary/runbook.md` → page.
+    by_rel_path: HashMap<String, PageId>,
+    /// Lowercased title, alias or slug → pages (more than one means ambiguous).
+    by_name: HashMap<String, Vec<PageId>>,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum Resolution {
+    Found(PageId),
+    Missing { suggestion: Option<String> },
+    Ambiguous(Vec<PageId>),
+}
+
+impl SiteIndex {
+    pub fn new(pages: &[Page]) -> SiteIndex {
+        let mut index = SiteIndex::default();
+        for (id, p) in pages.iter().enumerate() {
+            index.by_reference.insert(p.reference(), id);
+            index.by_rel_path.insert(p.rel_path.clone(), id);
+            let mut names = vec![p.meta.title.to_lowercase(), p.slug.clone()];
+            if let Some(t) = p.glossary() {
+                names.extend(t.aliases.iter().map(|a| a.to_lowercase()));
+            }
+            names.sort();
+            names.dedup();
+            for n in names {
+                if !n.is_empty() {
+                    index.by_name.entry(n).or_default().push(id);
+                }
+            }
+        }
+        index
+    }
+
+    /// Resolve a wikilink target: `folder/slug`, or a title, alias or slug of any page.
+    pub fn resolve_name(&self, target: &str) -> Resolution {
+        let target = target.trim();
+        if let Some(&id) = self.by_reference.get(target.trim_matches('/')) {
+            return Resolution::Found(id);
+        }
+        let key = target.to_lowercase();
+        let found = self
+            .by_name
+            .get(&key)
+            .or_else(|| self.by_name.get(&slugify(target)));
+        match found.map(Vec::as_slice) {
+            Some([id]) => Resolution::Found(*id),
+            Some(ids) if ids.len() > 1 => Resolution::Ambiguous(ids.to_vec()),
+            _ => Resolution::Missing {
+                suggestion: self.suggest(&key),
+            },
+        }
+    }
+
+    /// Resolve a relative Markdown link (`../glossary/runbook.md`) written in `from_rel_path`.
+    pub fn resolve_relative(&self, from_rel_path: &str, link_path: &str) -> Resolution {
+        let joined = if let Some(abs) = link_path.strip_prefix('/') {
+            abs.to_string()
+        } else {
+            let dir = from_rel_path.rsplit_once('/').map_or("", |(d, _)| d);
+            if dir.is_empty() {
+                link_path.to_string()
+            } else {
+                format!("{dir}/{link_path}")
+            }
+        };
+        let mut parts: Vec<&str> = Vec::new();
+        for seg in joined.split('/') {
+            match seg {
+                "" | "." => {}
+                ".." => {
+                    parts.pop();
+                }
+                s => parts.push(s),
+            }
+        }
+        let normal = parts.join("/");
+        match self.by_rel_path.get(&normal) {
+            Some(&id) => Resolution::Found(id),
+            None => {
+                let candidates = self.by_rel_path.keys().map(String::as_str);
+                let suggestion = crate::config::nearest(&normal, candidates).map(str::to_owned);
+                Resolution::Missing { suggestion }
+            }
+        }
+    }
+
+    fn suggest(&self, key: &str) -> Option<String> {
+        let names = self
+            .by_name
+            .keys()
+            .map(String::as_str)
+            .chain(self.by_reference.keys().map(String::as_str));
+        crate::config::nearest(key, names).map(str::to_owned)
+    }
+}
+
+/// The relative prefix from a page's output folder to the site root (`../../`).
+pub fn root_prefix(url: &str) -> String {
+    "../".repeat(url.matches('/').count())
+}
+
+/// A page that links here, as templates see it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Backlink {
+    pub title: String,
+    pub url: String,
+    pub summary: Option<String>,
+    pub kind: PageKind,
+}
+
+/// Backlinks of one page, grouped by the linking page's kind.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct BacklinkGroups {
+    pub total: usize,
+    /// "Mentioned in 4 post-mortems, 2 scripts".
+    pub summary: String,
+    pub groups: Vec<BacklinkGroup>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BacklinkGroup {
+    pub kind: PageKind,
+    pub label: String,
+    pub pages: Vec<Backlink>,
+}
+
+/// Check that every link's `#anchor` exists on its target, and collect backlinks.
+/// `anchors[id]` holds the ids present on page `id`.
+pub fn check_links(
+    pages: &[Page],
+    links: &[Vec<OutgoingLink>],
+    anchors: &[Vec<String>],
+) -> (Vec<Diagnostic>, Vec<BacklinkGroups>) {
+    let mut diags = Vec::new();
+    let mut incoming: Vec<std::collections::BTreeSet<PageId>> =
+        vec![Default::default(); pages.len()];
+    for (from, page_links) in links.iter().enumerate() {
+        for link in page_links {
+            if let Some(anchor) = &link.anchor
+                && !anchors[link.target].iter().any(|a| a == anchor)
+            {
+                {
+                    let hint = crate::config::nearest(
+                        anchor,
+                        anchors[link.target].iter().map(String::as_str),
+                    )
+                    .map(|a| format!("; did you mean `#{a}`?"))
+                    .unwrap_or_default();
+                    diags.push(pages[from].error(
+                        link.line,
+                        link.column,
+                        format!(
+                            "missing anchor `#{anchor}` on {}{hint}",
+                            pages[link.target].source_path.display()
+                        ),
+                    ));
+                }
+            }
+            if link.target != from {
+                incoming[link.target].insert(from);
+            }
+        }
+    }
+    let backlinks = incoming
+        .iter()
+        .map(|from| group_backlinks(pages, from.iter().copied()))
+        .collect();
+    (diags, backlinks)
+}
+
+fn group_backlinks(pages: &[Page], from: impl Iterator<Item = PageId>) -> BacklinkGroups {
+    let mut by_kind: BTreeMap<PageKind, Vec<Backlink>> = BTreeMap::new();
+    for id in from {
+        let p = &pages[id];
+        if matches!(p.kind, PageKind::Home | PageKind::Section) {
+            continue;
+        }
+        by_kind.entry(p.kind).or_default().push(Backlink {
+            title: p.meta.title.clone(),
+            url: p.url.clone(),
+            summary: p.meta.summary.clone(),
+            kind: p.kind,
+        });
+    }
+    let mut total = 0;
+    let mut parts = Vec::new();
+    let groups = by_kind
+        .into_iter()
+        .map(|(kind, mut pages)| {
+            pages.sort_by_key(|p| p.title.to_lowercase());
+            total += pages.len();
+            let (one, many) = kind.label();
+            let label = if pages.len() == 1 { one } else { many };
+            parts.push(format!("{} {label}", pages.len()));
+            BacklinkGroup {
+                kind,
+                label: label.to_string(),
+                pages,
+            }
+        })
+        .collect();
+    let summary = if total == 0 {
+        String::new()
+    } else {
+        format!("Mentioned in {}", parts.join(", "))
+    };
+    BacklinkGroups {
+        total,
+        summary,
+        groups,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::{DiscoverOptions, parse_page};
+
+    fn page(rel: &str, fm: &str) -> Page {
+        parse_page(
+            format!("content/{rel}").into(),
+            rel.into(),
+            format!("---\n{fm}\n---\n"),
+            DiscoverOptions::default(),
+        )
+        .unwrap()
+        .unwrap()
+    }
+
+    fn site() -> Vec<Page> {
+        vec![
+            page(
+                "glossary/blast-radius.md",
+                "title: Blast Radius\nsummary: s\naliases: [impact radius]",
+            ),
+            page("glossary/runbook.md", "title: Runbook\nsummary: s"),
+            page("postmortems/db.md", "title: DB failure"),
+            page("scripts/db.md", "title: DB script"),
+        ]
+    }
+
+    #[test]
+    fn resolves_by_title_alias_slug_and_reference() {
+        let idx = SiteIndex::new(&site());
+        assert_eq!(idx.resolve_name("Blast Radius"), Resolution::Found(0));
+        assert_eq!(idx.resolve_name("impact radius"), Resolution::Found(0));
+        assert_eq!(idx.resolve_name("runbook"), Resolution::Found(1));
+        assert_eq!(idx.resolve_name("postmortems/db"), Resolution::Found(2));
+        assert!(matches!(idx.resolve_name("db"), Resolution::Ambiguous(ids) if ids.len() == 2));
+        match idx.resolve_name("blast-radios") {
+            Resolution::Missing { suggestion } => {
+                assert_eq!(suggestion.as_deref(), Some("blast-radius"))
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn resolves_relative_paths() {
+        let idx = SiteIndex::new(&site());
+        assert_eq!(
+            idx.resolve_relative("postmortems/db.md", "../glossary/runbook.md"),
+            Resolution::Found(1)
+        );
+        assert_eq!(
+            idx.resolve_relative("glossary/runbook.md", "blast-radius.md"),
+            Resolution::Found(0)
+        );
+        assert!(matches!(
+            idx.resolve_relative("glossary/runbook.md", "nope.md"),
+            Resolution::Missing { .. }
+        ));
+    }
+
+    #[test]
+    fn root_prefix_depth() {
+        assert_eq!(root_prefix(""), "");
+        assert_eq!(root_prefix("glossary/"), "../");
+        assert_eq!(root_prefix("glossary/slo/"), "../../");
+    }
+
+    #[test]
+    fn backlinks_grouped_and_anchors_checked() {
+        let pages = site();
+        let link = |target, anchor: Option<&str>| OutgoingLink {
+            target,
+            anchor: anchor.map(String::from),
+            line: 5,
+            column: 3,
+            automatic: false,
+        };
+        let links = vec![
+            vec![],
+            vec![link(0, None)],
+            vec![link(0, Some("example")), link(1, Some("nope"))],
+            vec![],
+        ];
+        let anchors = vec![
+            vec!["example".to_string()],
+            vec!["steps".to_string()],
+            vec![],
+            vec![],
+        ];
+        let (diags, back) = check_links(&pages, &links, &anchors);
+        assert_eq!(diags.len(), 1);
+        assert_eq!((diags[0].line, diags[0].column), (5, 3));
+        assert!(diags[0].message.contains("#nope"));
+        assert_eq!(back[0].total, 2);
+        assert_eq!(back[0].summary, "Mentioned in 1 term, 1 post-mortem");
+    }
+}

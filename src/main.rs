@@ -1,0 +1,142 @@
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use hindsight::diagnostics::Diagnostics;
+use hindsight::pipeline::{BuildOptions, build, check};
+use hindsight::scaffold::{PageTemplateKind, init_site, new_page};
+
+/// Hindsight builds an incident knowledge base (glossary, post-mortems, role-play scripts,
+/// guidelines) into a searchable, cross-linked static site.
+#[derive(Parser)]
+#[command(name = "hindsight", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(clap::Args, Clone)]
+struct SiteArgs {
+    /// Folder of the site (holding book.toml and content/).
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// Also build pages marked `draft: true`.
+    #[arg(long)]
+    drafts: bool,
+    /// Report broken links as warnings instead of failing.
+    #[arg(long)]
+    warn_links: bool,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site into the build dir (default `site/`), replacing it only on success.
+    Build {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// Write the site here instead of `build.build-dir`.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Run every validation of a build and write nothing.
+    Check {
+        #[command(flatten)]
+        site: SiteArgs,
+    },
+    /// Create a new site with sample entries of each kind, ready to build.
+    Init {
+        /// Folder to create (must be empty or absent).
+        dir: PathBuf,
+    },
+    /// Create a new page from its kind's template; the slug comes from the title.
+    New {
+        /// glossary, postmortem, script, guideline, path or page.
+        kind: PageTemplateKind,
+        /// The page's title, e.g. "Blast Radius".
+        title: String,
+        /// Folder of the site.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+}
+
+fn report(diags: &Diagnostics) {
+    if !diags.is_empty() {
+        eprint!("{diags}");
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let options = |s: &SiteArgs, out: Option<PathBuf>| BuildOptions {
+        include_drafts: s.drafts,
+        warn_links: s.warn_links,
+        out_dir: out,
+        live_reload: false,
+    };
+    match cli.command {
+        Command::Build { site, out } => match build(&site.root, &options(&site, out)) {
+            Ok(r) => {
+                report(&r.warnings);
+                println!(
+                    "Built {} pages ({} files) into {} in {:.0?}",
+                    r.pages,
+                    r.files,
+                    r.out_dir.display(),
+                    r.elapsed
+                );
+                ExitCode::SUCCESS
+            }
+            Err(d) => fail(&d),
+        },
+        Command::Check { site } => match check(&site.root, &options(&site, None)) {
+            Ok(w) => {
+                report(&w);
+                println!("No errors found.");
+                ExitCode::SUCCESS
+            }
+            Err(d) => fail(&d),
+        },
+        Command::Init { dir } => match init_site(&dir) {
+            Ok(()) => {
+                println!(
+                    "Created a new site in {}. Build it with: hindsight build --root {}",
+                    dir.display(),
+                    dir.display()
+                );
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(1)
+            }
+        },
+        Command::New { kind, title, root } => match new_page(&root, kind, &title) {
+            Ok(path) => {
+                println!("Created {}", path.display());
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(1)
+            }
+        },
+    }
+}
+
+fn fail(diags: &Diagnostics) -> ExitCode {
+    report(diags);
+    let n = diags.errors().count();
+    eprintln!(
+        "error: build failed with {n} error{}; the previous output was left untouched",
+        if n == 1 { "" } else { "s" }
+    );
+    ExitCode::from(1)
+}

@@ -1,0 +1,546 @@
+//! The build pipeline, one stage after another:
+//! load config → discover and parse content → resolve links and terms → render bodies →
+//! render templates → write output. `hindsight build`, `check` and `serve` all run it.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+use tera::Context;
+
+use crate::config::{Config, load_config};
+use crate::content::{
+    DiscoverOptions, KindData, Page, PageId, PageKind, discover_content, kinds::PlainFrontMatter,
+};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::links::{BacklinkGroups, SiteIndex, check_links, root_prefix};
+use crate::markdown::{BodyContext, RenderedBody, render_body};
+use crate::output::{NullSink, OutputSink, StagingDir};
+use crate::render::theme::Theme;
+use crate::render::views::{LetterGroup, NavItem, PageRef, PageView, SectionView};
+use crate::render::{Renderer, site_globals};
+
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    pub include_drafts: bool,
+    /// Report link problems as warnings instead of failing the build.
+    pub warn_links: bool,
+    /// Overrides `build.build-dir`.
+    pub out_dir: Option<PathBuf>,
+    /// Set by `serve`: templates add the live-reload script.
+    pub live_reload: bool,
+}
+
+/// The whole site in memory after the content stages, ready to render.
+pub struct Site {
+    pub config: Config,
+    pub pages: Vec<Page>,
+    pub bodies: Vec<RenderedBody>,
+    pub backlinks: Vec<BacklinkGroups>,
+    /// Related glossary terms of each page, symmetric.
+    pub related: Vec<Vec<PageId>>,
+}
+
+/// What a successful build reports.
+#[derive(Debug)]
+pub struct BuildReport {
+    pub pages: usize,
+    pub files: usize,
+    pub out_dir: PathBuf,
+    pub elapsed: Duration,
+    pub warnings: Diagnostics,
+}
+
+/// Stages 1–3: config, content, links. Returns the site and its warnings, or every error.
+pub fn load_site(root: &Path, options: &BuildOptions) -> Result<(Site, Diagnostics), Diagnostics> {
+    let mut diags = Diagnostics::default();
+    let Some(config) = load_config(root, &mut diags) else {
+        return Err(diags);
+    };
+    let mut pages = discover_content(
+        &config,
+        DiscoverOptions {
+            include_drafts: options.include_drafts,
+        },
+        &mut diags,
+    );
+    add_missing_section_pages(&config, &mut pages);
+
+    let index = SiteIndex::new(&pages);
+    let related = resolve_related(&pages, &mut diags);
+    let bodies: Vec<RenderedBody> = (0..pages.len())
+        .into_par_iter()
+        .map(|id| {
+            render_body(
+                &BodyContext {
+                    page_id: id,
+                    pages: &pages,
+                    index: &index,
+                },
+                &pages[id].body,
+            )
+        })
+        .collect();
+    let mut link_diags: Vec<Diagnostic> = bodies
+        .iter()
+        .flat_map(|b| b.diagnostics.iter().cloned())
+        .collect();
+    let links: Vec<_> = bodies.iter().map(|b| b.links.clone()).collect();
+    let anchors: Vec<_> = bodies.iter().map(|b| b.anchors.clone()).collect();
+    let (anchor_diags, backlinks) = check_links(&pages, &links, &anchors);
+    link_diags.extend(anchor_diags);
+    if options.warn_links {
+        for d in &mut link_diags {
+            d.severity = crate::diagnostics::Severity::Warning;
+        }
+    }
+    diags.extend(link_diags);
+    diags.sort();
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    Ok((
+        Site {
+            config,
+            pages,
+            bodies,
+            backlinks,
+            related,
+        },
+        diags,
+    ))
+}
+
+/// A section folder without `_index.md` still gets a section page.
+fn add_missing_section_pages(config: &Config, pages: &mut Vec<Page>) {
+    let mut have: std::collections::HashSet<String> = pages
+        .iter()
+        .filter(|p| p.kind == PageKind::Section)
+        .map(|p| p.section.clone())
+        .collect();
+    let has_home = pages.iter().any(|p| p.kind == PageKind::Home);
+    let mut missing = Vec::new();
+    for p in pages.iter() {
+        if !p.section.is_empty() && have.insert(p.section.clone()) {
+            missing.push(p.section.clone());
+        }
+    }
+    let synthetic = |title: String, rel: String, section: String, kind: PageKind, url: String| {
+        let fm = PlainFrontMatter {
+            title,
+            summary: None,
+            tags: vec![],
+            date: None,
+            draft: false,
+            autolink: None,
+        };
+        Page {
+            source_path: config.build.content_dir.join(&rel),
+            rel_path: rel,
+            slug: section.clone(),
+            section,
+            url,
+            kind,
+            meta: fm.common(),
+            data: KindData::Plain(fm),
+            body: String::new(),
+            body_line: 1,
+            source: String::new(),
+        }
+    };
+    for s in missing {
+        let title = section_title(&s);
+        pages.push(synthetic(
+            title,
+            format!("{s}/_index.md"),
+            s.clone(),
+            PageKind::Section,
+            format!("{}/", crate::content::slugify(&s)),
+        ));
+    }
+    if !has_home {
+        pages.push(synthetic(
+            config.book.title.clone(),
+            "index.md".into(),
+            String::new(),
+            PageKind::Home,
+            String::new(),
+        ));
+    }
+}
+
+fn section_title(folder: &str) -> String {
+    match folder {
+        "glossary" => "Glossary".into(),
+        "postmortems" => "Post-mortems".into(),
+        "scripts" => "Scripts".into(),
+        "guidelines" => "Guidelines".into(),
+        "paths" => "Learning paths".into(),
+        other => {
+            let mut c = other.replace(['-', '_'], " ");
+            if let Some(first) = c.get(0..1) {
+                c.replace_range(0..1, &first.to_uppercase());
+            }
+            c
+        }
+    }
+}
+
+/// `related:` of glossary terms: every slug must be a term; relations show on both ends.
+fn resolve_related(pages: &[Page], diags: &mut Diagnostics) -> Vec<Vec<PageId>> {
+    let by_slug: std::collections::HashMap<&str, PageId> = pages
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.kind == PageKind::Glossary)
+        .map(|(i, p)| (p.slug.as_str(), i))
+        .collect();
+    let mut related: Vec<Vec<PageId>> = vec![Vec::new(); pages.len()];
+    for (id, page) in pages.iter().enumerate() {
+        let Some(term) = page.glossary() else {
+            continue;
+        };
+        for slug in &term.related {
+            match by_slug.get(slug.as_str()) {
+                Some(&other) if other != id => {
+                    related[id].push(other);
+                    related[other].push(id);
+                }
+                Some(_) => {}
+                None => {
+                    let (line, col) = locate_in_front_matter(page, slug);
+                    let hint = crate::config::nearest(slug, by_slug.keys().copied())
+                        .map(|s| format!("; did you mean `{s}`?"))
+                        .unwrap_or_default();
+                    diags.push(page.error(
+                        line,
+                        col,
+                        format!("unknown related term `{slug}`{hint}"),
+                    ));
+                }
+            }
+        }
+    }
+    for (id, r) in related.iter_mut().enumerate() {
+        r.sort_by_key(|&o| pages[o].meta.title.to_lowercase());
+        r.dedup();
+        r.retain(|&o| o != id);
+    }
+    related
+}
+
+/// Line and column of the first occurrence of `needle` in a page's front matter.
+pub fn locate_in_front_matter(page: &Page, needle: &str) -> (usize, usize) {
+    for (i, line) in page
+        .source
+        .lines()
+        .enumerate()
+        .take(page.body_line.saturating_sub(1))
+    {
+        if let Some(col) = line.find(needle) {
+            return (i + 1, line[..col].chars().count() + 1);
+        }
+    }
+    (1, 1)
+}
+
+/// Stages 5–6: render every page and write the site into `sink`.
+pub fn render_site(
+    site: &Site,
+    sink: &dyn OutputSink,
+    options: &BuildOptions,
+) -> Result<usize, Diagnostics> {
+    let mut diags = Diagnostics::default();
+    let theme = match Theme::load(&site.config) {
+        Ok(t) => t,
+        Err(e) => {
+            diags.extend(e);
+            return Err(diags);
+        }
+    };
+    let nav = navigation(site);
+    let renderer = match Renderer::new(
+        &theme,
+        &site_globals(&site.config, &nav, options.live_reload),
+    ) {
+        Ok(r) => r,
+        Err(e) => {
+            diags.extend(e);
+            return Err(diags);
+        }
+    };
+    let write = |rel: &str, bytes: &[u8]| -> Result<(), Diagnostic> {
+        sink.write(rel, bytes)
+            .map_err(|e| Diagnostic::error(rel, 0, 0, format!("cannot write output file: {e}")))
+    };
+
+    let results: Vec<Result<(), Diagnostic>> = (0..site.pages.len())
+        .into_par_iter()
+        .map(|id| {
+            let page = &site.pages[id];
+            let html = render_page(site, &renderer, id)?;
+            write(&format!("{}index.html", page.url), html.as_bytes())
+        })
+        .collect();
+    diags.extend(results.into_iter().filter_map(Result::err));
+    let mut files = site.pages.len();
+
+    let mut not_found = Context::new();
+    // 404.html is served at any depth, so its links are absolute from the base path.
+    not_found.insert("root", &site.config.base_path());
+    not_found.insert("page", &serde_json::json!({"title": "Page not found", "url": "404.html", "kind": "page", "summary": null}));
+    match renderer.render("404.html", &not_found) {
+        Ok(html) => {
+            if let Err(d) = write("404.html", html.as_bytes()) {
+                diags.push(d);
+            }
+        }
+        Err(d) => diags.push(d),
+    }
+    let extra: Vec<(String, Vec<u8>)> = vec![
+        ("sitemap.xml".into(), sitemap(site).into_bytes()),
+        ("robots.txt".into(), robots(&site.config).into_bytes()),
+        (
+            "highlight.css".into(),
+            crate::highlight::highlight_css().into_bytes(),
+        ),
+    ];
+    for (rel, bytes) in extra.iter().map(|(r, b)| (r.as_str(), b.as_slice())).chain(
+        theme
+            .static_files
+            .iter()
+            .map(|(r, f)| (r.as_str(), f.bytes.as_slice())),
+    ) {
+        if let Err(d) = write(rel, bytes) {
+            diags.push(d);
+        }
+        files += 1;
+    }
+    files += 1;
+    diags.sort();
+    if diags.has_errors() {
+        Err(diags)
+    } else {
+        Ok(files)
+    }
+}
+
+fn render_page(site: &Site, renderer: &Renderer, id: PageId) -> Result<String, Diagnostic> {
+    let page = &site.pages[id];
+    let body = &site.bodies[id];
+    let mut ctx = Context::new();
+    ctx.insert("root", &root_prefix(&page.url));
+    let edit_url = site
+        .config
+        .output
+        .html
+        .edit_url_template
+        .as_ref()
+        .map(|t| t.replace("{path}", &page.source_path.to_string_lossy()));
+    let view = PageView {
+        title: &page.meta.title,
+        summary: page.meta.summary.as_deref(),
+        tags: &page.meta.tags,
+        date: page.meta.date.map(|d| d.to_string()),
+        kind: page.kind,
+        kind_label: page.kind.label().0,
+        url: &page.url,
+        content: &body.html,
+        toc: &body.toc,
+        backlinks: &site.backlinks[id],
+        related: site.related[id]
+            .iter()
+            .map(|&o| PageRef::of(&site.pages[o]))
+            .collect(),
+        data: &page.data,
+        extra: serde_json::Value::Null,
+        source_path: page.source_path.to_string_lossy().into_owned(),
+        edit_url,
+        word_count: body
+            .sections
+            .iter()
+            .map(|s| s.text.split_whitespace().count())
+            .sum(),
+    };
+    ctx.insert("page", &view);
+    match page.kind {
+        PageKind::Section => ctx.insert("section", &section_view(site, &page.section)),
+        PageKind::Home => {
+            let mut recent: Vec<PageRef> = site
+                .pages
+                .iter()
+                .filter(|p| p.kind == PageKind::Postmortem)
+                .map(PageRef::of)
+                .collect();
+            recent.sort_by(|a, b| b.date.cmp(&a.date));
+            recent.truncate(5);
+            ctx.insert("recent_postmortems", &recent);
+        }
+        _ => {}
+    }
+    let template = page.kind.template();
+    let template = if renderer.has_template(template) {
+        template
+    } else {
+        "page.html"
+    };
+    renderer.render(template, &ctx)
+}
+
+fn section_view(site: &Site, section: &str) -> SectionView {
+    let mut pages: Vec<&Page> = site
+        .pages
+        .iter()
+        .filter(|p| p.section == section && p.kind != PageKind::Section)
+        .collect();
+    if section == "postmortems" {
+        pages.sort_by(|a, b| {
+            b.meta
+                .date
+                .cmp(&a.meta.date)
+                .then_with(|| a.meta.title.cmp(&b.meta.title))
+        });
+    } else {
+        pages.sort_by_key(|p| p.meta.title.to_lowercase());
+    }
+    let refs: Vec<PageRef> = pages.iter().map(|p| PageRef::of(p)).collect();
+    let mut letters: Vec<LetterGroup> = Vec::new();
+    if section == "glossary" {
+        for r in &refs {
+            let letter = r
+                .title
+                .chars()
+                .next()
+                .map(|c| c.to_uppercase().to_string())
+                .unwrap_or_default();
+            let letter = if letter.chars().all(char::is_alphabetic) {
+                letter
+            } else {
+                "#".into()
+            };
+            match letters.last_mut() {
+                Some(g) if g.letter == letter => g.pages.push(r.clone()),
+                _ => letters.push(LetterGroup {
+                    letter,
+                    pages: vec![r.clone()],
+                }),
+            }
+        }
+    }
+    SectionView {
+        name: section.to_string(),
+        pages: refs,
+        letters,
+    }
+}
+
+/// Top-level sections in a fixed, meaningful order, then any others alphabetically.
+fn navigation(site: &Site) -> Vec<NavItem> {
+    const ORDER: [&str; 5] = ["glossary", "postmortems", "scripts", "guidelines", "paths"];
+    let mut items: Vec<(usize, NavItem)> = site
+        .pages
+        .iter()
+        .filter(|p| p.kind == PageKind::Section && !p.url.trim_end_matches('/').contains('/'))
+        .map(|p| {
+            let rank = ORDER
+                .iter()
+                .position(|s| *s == p.section)
+                .unwrap_or(ORDER.len());
+            let count = site
+                .pages
+                .iter()
+                .filter(|q| q.section == p.section && q.kind != PageKind::Section)
+                .count();
+            (
+                rank,
+                NavItem {
+                    title: p.meta.title.clone(),
+                    url: p.url.clone(),
+                    summary: p.meta.summary.clone(),
+                    count,
+                },
+            )
+        })
+        .collect();
+    items.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.title.cmp(&b.1.title)));
+    items.into_iter().map(|(_, n)| n).collect()
+}
+
+fn sitemap(site: &Site) -> String {
+    let origin = site.config.site_origin().unwrap_or_default();
+    let base = if origin.is_empty() {
+        site.config.base_path()
+    } else {
+        format!("{origin}/")
+    };
+    let mut urls: Vec<&Page> = site.pages.iter().collect();
+    urls.sort_by(|a, b| a.url.cmp(&b.url));
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for p in urls {
+        out.push_str("  <url><loc>");
+        out.push_str(&crate::markdown::escape_html(&format!("{base}{}", p.url)));
+        out.push_str("</loc>");
+        if let Some(d) = p.meta.date {
+            out.push_str(&format!("<lastmod>{d}</lastmod>"));
+        }
+        out.push_str("</url>\n");
+    }
+    out.push_str("</urlset>\n");
+    out
+}
+
+fn robots(config: &Config) -> String {
+    let origin = config.site_origin().unwrap_or_default();
+    let sitemap = if origin.is_empty() {
+        format!("{}sitemap.xml", config.base_path())
+    } else {
+        format!("{origin}/sitemap.xml")
+    };
+    format!("User-agent: *\nAllow: /\nSitemap: {sitemap}\n")
+}
+
+/// `hindsight build`: the whole pipeline, written atomically into the build dir.
+pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
+    let start = Instant::now();
+    let (site, warnings) = load_site(root, options)?;
+    let out_dir = options
+        .out_dir
+        .clone()
+        .unwrap_or_else(|| site.config.build_dir());
+    let staging = StagingDir::create(&out_dir).map_err(|e| {
+        let mut d = Diagnostics::default();
+        d.push(Diagnostic::error(
+            &out_dir,
+            0,
+            0,
+            format!("cannot create output folder: {e}"),
+        ));
+        d
+    })?;
+    let files = render_site(&site, &staging, options)?;
+    staging.commit().map_err(|e| {
+        let mut d = Diagnostics::default();
+        d.push(Diagnostic::error(
+            &out_dir,
+            0,
+            0,
+            format!("cannot move the new site into place: {e}"),
+        ));
+        d
+    })?;
+    Ok(BuildReport {
+        pages: site.pages.len(),
+        files,
+        out_dir,
+        elapsed: start.elapsed(),
+        warnings,
+    })
+}
+
+/// `hindsight check`: every validation of a build, writing nothing.
+pub fn check(root: &Path, options: &BuildOptions) -> Result<Diagnostics, Diagnostics> {
+    let (site, warnings) = load_site(root, options)?;
+    render_site(&site, &NullSink, options)?;
+    Ok(warnings)
+}

@@ -1,0 +1,121 @@
+//! Stage 5: render pages with Tera templates.
+
+pub mod theme;
+pub mod views;
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use tera::{Context, Tera};
+
+use crate::config::Config;
+use crate::diagnostics::Diagnostic;
+use theme::Theme;
+
+/// The loaded templates, ready to render any page in parallel.
+pub struct Renderer {
+    tera: Tera,
+    origins: HashMap<String, PathBuf>,
+}
+
+impl Renderer {
+    /// Compile every template of the theme; syntax errors name template, line and column.
+    pub fn new(theme: &Theme, site_globals: &Context) -> Result<Renderer, Vec<Diagnostic>> {
+        let mut tera = Tera::new();
+        tera.autoescape_on(vec![".html", ".xml"]);
+        let mut origins = HashMap::new();
+        let mut sources = Vec::new();
+        let mut errors = Vec::new();
+        for (name, file) in &theme.templates {
+            origins.insert(name.clone(), file.origin.clone());
+            match std::str::from_utf8(&file.bytes) {
+                Ok(s) => sources.push((name.clone(), s.to_string())),
+                Err(_) => errors.push(Diagnostic::error(
+                    &file.origin,
+                    0,
+                    0,
+                    "template is not valid UTF-8",
+                )),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        if let Err(e) = tera.add_raw_templates(sources) {
+            return Err(vec![template_error(&e, &origins)]);
+        }
+        tera.global_context().extend(site_globals.clone());
+        Ok(Renderer { tera, origins })
+    }
+
+    pub fn has_template(&self, name: &str) -> bool {
+        self.tera.contains_template(name)
+    }
+
+    pub fn render(&self, template: &str, context: &Context) -> Result<String, Diagnostic> {
+        self.tera
+            .render(template, context)
+            .map_err(|e| template_error(&e, &self.origins))
+    }
+}
+
+/// Turn a Tera error into `path:line:col: message` pointing at the template file.
+fn template_error(e: &tera::Error, origins: &HashMap<String, PathBuf>) -> Diagnostic {
+    use tera::ErrorKind;
+    let origin = |name: &str| {
+        origins
+            .get(name)
+            .cloned()
+            .unwrap_or_else(|| PathBuf::from(name))
+    };
+    match e.kind() {
+        ErrorKind::SyntaxError(r) | ErrorKind::RenderingError(r) => {
+            let span = r.span();
+            Diagnostic::error(
+                origin(r.filename()),
+                span.start_line,
+                span.start_col + 1,
+                format!("template error: {}", r.message()),
+            )
+        }
+        ErrorKind::TemplateNotFound(name) => {
+            Diagnostic::error("templates", 0, 0, format!("template `{name}` not found"))
+        }
+        ErrorKind::MissingParent { current, parent } => Diagnostic::error(
+            origin(current),
+            1,
+            1,
+            format!("template extends `{parent}`, which does not exist"),
+        ),
+        _ => {
+            let mut msg = e.to_string();
+            let mut source = std::error::Error::source(e);
+            while let Some(s) = source {
+                msg.push_str(&format!(": {s}"));
+                source = s.source();
+            }
+            Diagnostic::error("templates", 0, 0, format!("template error: {msg}"))
+        }
+    }
+}
+
+/// Site-wide template values, set once per build rather than per page.
+pub fn site_globals(config: &Config, nav: &[views::NavItem], live_reload: bool) -> Context {
+    let mut ctx = Context::new();
+    ctx.insert(
+        "site",
+        &views::SiteView {
+            title: config.book.title.clone(),
+            description: config.book.description.clone(),
+            language: config.book.language.clone(),
+            authors: config.book.authors.clone(),
+            base_path: config.base_path(),
+            search_enabled: config.search.enabled,
+            additional_css: config.output.html.additional_css.clone(),
+            nav: nav.to_vec(),
+            live_reload,
+            generator: concat!("Hindsight ", env!("CARGO_PKG_VERSION")),
+        },
+    );
+    ctx
+}

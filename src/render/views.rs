@@ -1,0 +1,97 @@
+//! What templates see: plain serializable views of the site and its pages.
+
+use serde::Serialize;
+
+use crate::content::{KindData, Page, PageKind};
+use crate::links::BacklinkGroups;
+use crate::markdown::TocEntry;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SiteView {
+    pub title: String,
+    pub description: String,
+    pub language: String,
+    pub authors: Vec<String>,
+    pub base_path: String,
+    pub search_enabled: bool,
+    pub additional_css: Vec<String>,
+    pub nav: Vec<NavItem>,
+    pub live_reload: bool,
+    pub generator: &'static str,
+}
+
+/// A top-level section in the site's navigation.
+#[derive(Debug, Clone, Serialize)]
+pub struct NavItem {
+    pub title: String,
+    pub url: String,
+    pub summary: Option<String>,
+    pub count: usize,
+}
+
+/// A page as a list entry (section listings, backlinks, related terms).
+#[derive(Debug, Clone, Serialize)]
+pub struct PageRef {
+    pub title: String,
+    pub url: String,
+    pub summary: Option<String>,
+    pub kind: PageKind,
+    pub kind_label: &'static str,
+    pub date: Option<String>,
+    pub tags: Vec<String>,
+}
+
+impl PageRef {
+    pub fn of(page: &Page) -> PageRef {
+        PageRef {
+            title: page.meta.title.clone(),
+            url: page.url.clone(),
+            summary: page.meta.summary.clone(),
+            kind: page.kind,
+            kind_label: page.kind.label().0,
+            date: page.meta.date.map(|d| d.to_string()),
+            tags: page.meta.tags.clone(),
+        }
+    }
+}
+
+/// Everything a page template renders.
+#[derive(Debug, Clone, Serialize)]
+pub struct PageView<'a> {
+    pub title: &'a str,
+    pub summary: Option<&'a str>,
+    pub tags: &'a [String],
+    pub date: Option<String>,
+    pub kind: PageKind,
+    pub kind_label: &'static str,
+    pub url: &'a str,
+    /// The body rendered to HTML.
+    pub content: &'a str,
+    pub toc: &'a [TocEntry],
+    pub backlinks: &'a BacklinkGroups,
+    pub related: Vec<PageRef>,
+    /// The page's kind-specific front matter as written.
+    pub data: &'a KindData,
+    /// Kind-specific values computed at build time (metrics, parsed dialogue, ...).
+    pub extra: serde_json::Value,
+    pub source_path: String,
+    pub edit_url: Option<String>,
+    /// Words in the body, for a reading-time estimate.
+    pub word_count: usize,
+}
+
+/// A letter of the glossary's A–Z index.
+#[derive(Debug, Clone, Serialize)]
+pub struct LetterGroup {
+    pub letter: String,
+    pub pages: Vec<PageRef>,
+}
+
+/// A section page's listing.
+#[derive(Debug, Clone, Serialize)]
+pub struct SectionView {
+    pub name: String,
+    pub pages: Vec<PageRef>,
+    /// Only for the glossary: its terms by first letter.
+    pub letters: Vec<LetterGroup>,
+}
