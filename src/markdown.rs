@@ -9,10 +9,13 @@ use pulldown_cmark::{
 };
 use serde::Serialize;
 
+use crate::config::AutolinkMode;
 use crate::content::{Page, PageId};
 use crate::diagnostics::{Diagnostic, line_col};
 use crate::highlight::highlight_code;
 use crate::links::{OutgoingLink, Resolution, SiteIndex};
+use crate::terms::fold::Folded;
+use crate::terms::{TermLinker, TermMention, term_link_close, term_link_open};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct TocEntry {
@@ -44,6 +47,7 @@ pub struct BodyContext<'a> {
     pub page_id: PageId,
     pub pages: &'a [Page],
     pub index: &'a SiteIndex,
+    pub terms: &'a TermLinker,
 }
 
 pub fn markdown_options() -> Options {
@@ -67,6 +71,140 @@ struct OpenHeading {
     text: String,
 }
 
+/// Consecutive text events (split by smart quotes, entities and soft breaks) merged into
+/// one, so that a term mention spanning them is found.
+#[derive(Default)]
+struct TextRun {
+    text: String,
+    /// Where each merged event starts: (offset in `text`, offset in the source).
+    starts: Vec<(usize, usize)>,
+}
+
+impl TextRun {
+    fn push(&mut self, text: &str, source: usize) {
+        self.starts.push((self.text.len(), source));
+        self.text.push_str(text);
+    }
+
+    fn source_offset(&self, at: usize) -> usize {
+        let i = self
+            .starts
+            .partition_point(|&(o, _)| o <= at)
+            .saturating_sub(1);
+        self.starts.get(i).map_or(0, |&(o, s)| s + (at - o))
+    }
+}
+
+/// Term links of one page: which terms are linked already, and a counter for tooltip ids.
+struct PageTermLinks<'a> {
+    ctx: &'a BodyContext<'a>,
+    /// The relative prefix from this page to the site root.
+    root: &'a str,
+    enabled: bool,
+    linked: std::collections::HashSet<PageId>,
+    tips: usize,
+    folded: Folded,
+    mentions: Vec<TermMention>,
+}
+
+impl PageTermLinks<'_> {
+    /// A tooltip id no heading id can take (heading ids never contain `:`).
+    fn next_tip_id(&mut self) -> String {
+        self.tips += 1;
+        format!("term-tip:{}", self.tips)
+    }
+
+    /// Emit a merged text run, linking the term mentions in it when `allowed`.
+    fn flush(
+        &mut self,
+        run: &mut TextRun,
+        allowed: bool,
+        position: &dyn Fn(usize) -> (usize, usize),
+        out: &mut Vec<Event<'_>>,
+        links: &mut Vec<OutgoingLink>,
+    ) {
+        if run.text.is_empty() {
+            return;
+        }
+        let (ctx, root) = (self.ctx, self.root);
+        let text = std::mem::take(&mut run.text);
+        let mut mentions = std::mem::take(&mut self.mentions);
+        mentions.clear();
+        if allowed && self.enabled {
+            ctx.terms.mentions(&text, &mut self.folded, &mut mentions);
+        }
+        let mut last = 0;
+        for m in &mentions {
+            // The mention still consumes its text, so a shorter term inside it is not linked.
+            if m.term == ctx.page_id
+                || (ctx.terms.mode == AutolinkMode::First && self.linked.contains(&m.term))
+            {
+                continue;
+            }
+            self.linked.insert(m.term);
+            let term = &ctx.pages[m.term];
+            let tip = self.next_tip_id();
+            if m.range.start > last {
+                out.push(Event::Text(text[last..m.range.start].to_string().into()));
+            }
+            out.push(Event::InlineHtml(
+                term_link_open(&format!("{root}{}", term.url), &tip, None).into(),
+            ));
+            out.push(Event::Text(text[m.range.clone()].to_string().into()));
+            out.push(Event::InlineHtml(
+                term_link_close(&tip, term.meta.summary.as_deref().unwrap_or_default()).into(),
+            ));
+            let (line, column) = position(run.source_offset(m.range.start));
+            links.push(OutgoingLink {
+                target: m.term,
+                anchor: None,
+                line,
+                column,
+                automatic: true,
+            });
+            last = m.range.end;
+        }
+        self.mentions = mentions;
+        run.starts.clear();
+        if last == 0 {
+            out.push(Event::Text(text.into()));
+        } else if last < text.len() {
+            out.push(Event::Text(text[last..].to_string().into()));
+        }
+    }
+}
+
+/// Raw HTML elements inside which no term link goes.
+const NO_LINK_ELEMENTS: &[&str] = &[
+    "a", "abbr", "button", "code", "dfn", "h1", "h2", "h3", "h4", "h5", "h6", "kbd", "pre", "samp",
+    "script", "style", "textarea",
+];
+
+/// How a raw HTML fragment changes the depth of `NO_LINK_ELEMENTS` open around the text.
+fn no_link_depth_change(html: &str) -> isize {
+    let mut delta = 0;
+    let mut rest = html;
+    while let Some(i) = rest.find('<') {
+        rest = &rest[i + 1..];
+        let closing = rest.starts_with('/');
+        let tag = rest.trim_start_matches('/');
+        let name_len = tag
+            .find(|c: char| !c.is_ascii_alphanumeric())
+            .unwrap_or(tag.len());
+        let name = tag[..name_len].to_ascii_lowercase();
+        if !NO_LINK_ELEMENTS.contains(&name.as_str()) {
+            continue;
+        }
+        let end = tag.find('>').unwrap_or(tag.len());
+        if closing {
+            delta -= 1;
+        } else if !tag[..end].ends_with('/') {
+            delta += 1;
+        }
+    }
+    delta
+}
+
 pub fn render_body(ctx: &BodyContext<'_>, markdown: &str) -> RenderedBody {
     let page = &ctx.pages[ctx.page_id];
     let root = crate::links::root_prefix(&page.url);
@@ -80,8 +218,44 @@ pub fn render_body(ctx: &BodyContext<'_>, markdown: &str) -> RenderedBody {
         let (l, c) = line_col(markdown, offset);
         (l + page.body_line - 1, c)
     };
+    let mut run = TextRun::default();
+    let mut terms = PageTermLinks {
+        ctx,
+        root: &root,
+        enabled: ctx.terms.enabled_for(page),
+        linked: Default::default(),
+        tips: 0,
+        folded: Folded::default(),
+        mentions: Vec::new(),
+    };
+    // Open links and images, and raw HTML elements such as `<a>` or `<code>`: no term links.
+    let mut link_depth = 0usize;
+    let mut html_depth = 0isize;
+    // For each open link: its tooltip id and term, when it links to a glossary term.
+    let mut open_links: Vec<Option<(String, PageId)>> = Vec::new();
 
     for (event, range) in Parser::new_ext(markdown, markdown_options()).into_offset_iter() {
+        if code.is_none() && heading.is_none() {
+            match &event {
+                Event::Text(t) => {
+                    section.text.push_str(t);
+                    run.push(t, range.start);
+                    continue;
+                }
+                Event::SoftBreak => {
+                    section.text.push(' ');
+                    run.push("\n", range.start);
+                    continue;
+                }
+                _ => terms.flush(
+                    &mut run,
+                    link_depth == 0 && html_depth == 0,
+                    &position,
+                    &mut out,
+                    &mut result.links,
+                ),
+            }
+        }
         match event {
             Event::Start(Tag::Heading {
                 level, id, classes, ..
@@ -161,15 +335,63 @@ pub fn render_body(ctx: &BodyContext<'_>, markdown: &str) -> RenderedBody {
                 title,
                 id,
             }) => {
+                link_depth += 1;
                 let (line, column) = position(range.start);
+                let before = result.links.len();
                 let dest =
                     resolve_link(ctx, &root, link_type, &dest_url, line, column, &mut result);
-                out.push(Event::Start(Tag::Link {
-                    link_type,
-                    dest_url: dest.map_or(dest_url, CowStr::from),
-                    title,
-                    id,
-                }));
+                let term = result.links[before..]
+                    .first()
+                    .map(|l| l.target)
+                    .filter(|&t| t != ctx.page_id && ctx.pages[t].glossary().is_some());
+                match (term, &dest) {
+                    // A written link to a term gets the term's tooltip too, outside headings.
+                    (Some(term), Some(dest)) if heading.is_none() => {
+                        terms.linked.insert(term);
+                        let tip = terms.next_tip_id();
+                        out.push(Event::InlineHtml(
+                            term_link_open(dest, &tip, Some(&title)).into(),
+                        ));
+                        open_links.push(Some((tip, term)));
+                    }
+                    _ => {
+                        if let Some(term) = term {
+                            terms.linked.insert(term);
+                        }
+                        out.push(Event::Start(Tag::Link {
+                            link_type,
+                            dest_url: dest.map_or(dest_url, CowStr::from),
+                            title,
+                            id,
+                        }));
+                        open_links.push(None);
+                    }
+                }
+            }
+            Event::End(TagEnd::Link) => {
+                link_depth = link_depth.saturating_sub(1);
+                match open_links.pop().flatten() {
+                    Some((tip, term)) => out.push(Event::InlineHtml(
+                        term_link_close(
+                            &tip,
+                            ctx.pages[term].meta.summary.as_deref().unwrap_or_default(),
+                        )
+                        .into(),
+                    )),
+                    None => out.push(Event::End(TagEnd::Link)),
+                }
+            }
+            Event::Start(Tag::Image { .. }) => {
+                link_depth += 1;
+                out.push(event);
+            }
+            Event::End(TagEnd::Image) => {
+                link_depth = link_depth.saturating_sub(1);
+                out.push(event);
+            }
+            Event::Html(ref h) | Event::InlineHtml(ref h) => {
+                html_depth = (html_depth + no_link_depth_change(h)).max(0);
+                out.push(event);
             }
             Event::Start(Tag::BlockQuote(Some(kind))) => {
                 let (class, label) = alert_kind(kind);
@@ -205,6 +427,13 @@ pub fn render_body(ctx: &BodyContext<'_>, markdown: &str) -> RenderedBody {
             other => out.push(other),
         }
     }
+    terms.flush(
+        &mut run,
+        link_depth == 0 && html_depth == 0,
+        &position,
+        &mut out,
+        &mut result.links,
+    );
     if !section.text.trim().is_empty() {
         result.sections.push(section);
     }
@@ -388,11 +617,13 @@ mod tests {
     fn render(md: &str) -> RenderedBody {
         let pages = pages();
         let index = SiteIndex::new(&pages);
+        let (terms, _) = TermLinker::new(&pages, AutolinkMode::First);
         render_body(
             &BodyContext {
                 page_id: 1,
                 pages: &pages,
                 index: &index,
+                terms: &terms,
             },
             md,
         )

@@ -19,6 +19,7 @@ use crate::output::{NullSink, OutputSink, StagingDir};
 use crate::render::theme::Theme;
 use crate::render::views::{LetterGroup, NavItem, PageRef, PageView, SectionView};
 use crate::render::{Renderer, site_globals};
+use crate::terms::TermLinker;
 
 #[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
@@ -68,6 +69,8 @@ pub fn load_site(root: &Path, options: &BuildOptions) -> Result<(Site, Diagnosti
 
     let index = SiteIndex::new(&pages);
     let related = resolve_related(&pages, &mut diags);
+    let (terms, term_diags) = TermLinker::new(&pages, config.glossary.autolink);
+    diags.extend(term_diags);
     let bodies: Vec<RenderedBody> = (0..pages.len())
         .into_par_iter()
         .map(|id| {
@@ -76,6 +79,7 @@ pub fn load_site(root: &Path, options: &BuildOptions) -> Result<(Site, Diagnosti
                     page_id: id,
                     pages: &pages,
                     index: &index,
+                    terms: &terms,
                 },
                 &pages[id].body,
             )

@@ -1,0 +1,301 @@
+//! Glossary terms linked wherever they are mentioned. `TermLinker` is built once per build:
+//! one leftmost-longest Aho-Corasick automaton over the folded title, aliases, plural and
+//! possessive of every term, so finding every mention in a text run is one pass over it,
+//! whatever the number of terms. Rendering decides where linking is allowed
+//! (see `markdown::render_body`); this module finds mentions and writes the link markup.
+
+pub mod fold;
+
+use std::ops::Range;
+
+use aho_corasick::{AhoCorasick, MatchKind};
+use indexmap::IndexMap;
+
+use crate::config::AutolinkMode;
+use crate::content::{Page, PageId};
+use crate::diagnostics::Diagnostic;
+use crate::markdown::escape_attr;
+use fold::{Folded, fold_name};
+
+/// A mention of a term in a text run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TermMention {
+    /// Byte range in the text run as given.
+    pub range: Range<usize>,
+    pub term: PageId,
+}
+
+/// Finds glossary terms in text.
+pub struct TermLinker {
+    pub mode: AutolinkMode,
+    automaton: Option<AhoCorasick>,
+    /// The term page of each automaton pattern.
+    pattern_term: Vec<PageId>,
+}
+
+/// How a name came to point at a term; exact names win over derived forms.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum NameSource {
+    Title,
+    Alias,
+    Inflection,
+}
+
+impl TermLinker {
+    /// Build the automaton over every glossary term. Also reports a name (title or alias)
+    /// claimed by two terms, which would make both links and wikilinks ambiguous.
+    pub fn new(pages: &[Page], mode: AutolinkMode) -> (TermLinker, Vec<Diagnostic>) {
+        let mut diags = Vec::new();
+        let mut names: IndexMap<String, (PageId, NameSource)> = IndexMap::new();
+        let mut inflected: Vec<(String, PageId)> = Vec::new();
+        for (id, page) in pages.iter().enumerate() {
+            let Some(term) = page.glossary() else {
+                continue;
+            };
+            let written = std::iter::once((page.meta.title.as_str(), NameSource::Title))
+                .chain(term.aliases.iter().map(|a| (a.as_str(), NameSource::Alias)));
+            for (name, source) in written {
+                let key = fold_name(name);
+                if key.is_empty() {
+                    continue;
+                }
+                match names.get(&key) {
+                    Some(&(other, other_source)) if other != id => {
+                        diags.push(claimed_twice(
+                            page,
+                            name,
+                            source,
+                            &pages[other],
+                            other_source,
+                        ));
+                    }
+                    Some(_) => {}
+                    None => {
+                        names.insert(key, (id, source));
+                    }
+                }
+                inflected.extend(inflections(name).into_iter().map(|f| (f, id)));
+            }
+        }
+        for (form, id) in inflected {
+            let key = fold_name(&form);
+            names.entry(key).or_insert((id, NameSource::Inflection));
+        }
+        let mut linker = TermLinker {
+            mode,
+            automaton: None,
+            pattern_term: names.values().map(|&(id, _)| id).collect(),
+        };
+        if mode != AutolinkMode::Off && !names.is_empty() {
+            match AhoCorasick::builder()
+                .match_kind(MatchKind::LeftmostLongest)
+                .build(names.keys())
+            {
+                Ok(ac) => linker.automaton = Some(ac),
+                Err(e) => diags.push(Diagnostic::error(
+                    "book.toml",
+                    0,
+                    0,
+                    format!("cannot build the glossary term matcher: {e}"),
+                )),
+            }
+        }
+        (linker, diags)
+    }
+
+    /// Whether automatic links are made on this page at all.
+    pub fn enabled_for(&self, page: &Page) -> bool {
+        self.automaton.is_some() && page.meta.autolink
+    }
+
+    /// Every term mention in `text`, left to right, longest first at each position,
+    /// non-overlapping. `folded` is a scratch buffer reused between calls.
+    pub fn mentions(&self, text: &str, folded: &mut Folded, out: &mut Vec<TermMention>) {
+        let Some(ac) = &self.automaton else { return };
+        folded.fold(text);
+        for m in ac.find_iter(folded.text.as_str()) {
+            out.push(TermMention {
+                range: folded.original(m.start(), m.end()),
+                term: self.pattern_term[m.pattern().as_usize()],
+            });
+        }
+    }
+}
+
+fn claimed_twice(
+    page: &Page,
+    name: &str,
+    source: NameSource,
+    other: &Page,
+    other_source: NameSource,
+) -> Diagnostic {
+    let role = |s: NameSource| match s {
+        NameSource::Title => "the title",
+        _ => "an alias",
+    };
+    let (line, col) = crate::pipeline::locate_in_front_matter(page, name);
+    page.error(
+        line,
+        col,
+        format!(
+            "`{name}` is {} of {} and {} of {}: a name can belong to one term only",
+            role(source),
+            page.source_path.display(),
+            role(other_source),
+            other.source_path.display()
+        ),
+    )
+}
+
+/// Simple English plural and possessive of a name: "runbook" → "runbooks", "runbook's";
+/// "policy" → "policies"; "patch" → "patches". Possessives of plurals ("runbooks'") need no
+/// form of their own: the apostrophe is already a word boundary.
+fn inflections(name: &str) -> Vec<String> {
+    let name = name.trim();
+    let Some(last) = name.chars().last() else {
+        return Vec::new();
+    };
+    if !last.is_alphabetic() {
+        return Vec::new();
+    }
+    let lower = name.to_lowercase();
+    let before_last = lower.chars().rev().nth(1);
+    let plural = if ["s", "x", "z", "ch", "sh"]
+        .iter()
+        .any(|e| lower.ends_with(e))
+    {
+        format!("{name}es")
+    } else if lower.ends_with('y') && before_last.is_some_and(|c| !"aeiou".contains(c)) {
+        format!("{}ies", &name[..name.len() - 1])
+    } else {
+        format!("{name}s")
+    };
+    vec![plural, format!("{name}'s")]
+}
+
+/// The opening markup of a link to a term: the link plus, after it, its tooltip.
+/// `tip_id` is unique on the page; `title` is a Markdown link title, if any.
+pub fn term_link_open(href: &str, tip_id: &str, title: Option<&str>) -> String {
+    let title = title
+        .filter(|t| !t.is_empty())
+        .map(|t| format!(" title=\"{}\"", escape_attr(t)))
+        .unwrap_or_default();
+    format!(
+        "<span class=\"term-ref\"><a class=\"term-link\" href=\"{}\" aria-describedby=\"{tip_id}\"{title}>",
+        escape_attr(href)
+    )
+}
+
+/// Closes `term_link_open`: the tooltip holds the term's one-line summary. It is hidden
+/// until the link is hovered or focused (terms.css) and is the link's accessible description.
+pub fn term_link_close(tip_id: &str, summary: &str) -> String {
+    format!(
+        "</a><span class=\"term-tip\" id=\"{tip_id}\" role=\"tooltip\">{}</span></span>",
+        crate::markdown::escape_html(summary)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::{DiscoverOptions, parse_page};
+
+    fn term(slug: &str, fm: &str) -> Page {
+        parse_page(
+            format!("content/glossary/{slug}.md").into(),
+            format!("glossary/{slug}.md"),
+            format!("---\n{fm}\n---\n"),
+            DiscoverOptions::default(),
+        )
+        .unwrap()
+        .unwrap()
+    }
+
+    fn linker(pages: &[Page]) -> TermLinker {
+        let (l, diags) = TermLinker::new(pages, AutolinkMode::First);
+        assert!(diags.is_empty(), "{diags:?}");
+        l
+    }
+
+    fn found<'t>(l: &TermLinker, text: &'t str) -> Vec<(&'t str, PageId)> {
+        let mut out = Vec::new();
+        l.mentions(text, &mut Folded::default(), &mut out);
+        out.into_iter().map(|m| (&text[m.range], m.term)).collect()
+    }
+
+    #[test]
+    fn inflections_of_names() {
+        assert_eq!(inflections("Runbook"), ["Runbooks", "Runbook's"]);
+        assert_eq!(inflections("Policy")[0], "Policies");
+        assert_eq!(inflections("Game Day")[0], "Game Days");
+        assert_eq!(inflections("Patch")[0], "Patches");
+        assert!(inflections("C++").is_empty());
+    }
+
+    #[test]
+    fn longest_match_wins_on_word_boundaries() {
+        let pages = vec![
+            term(
+                "mttr",
+                "title: MTTR\nsummary: s\naliases: [Mean Time To Resolution]",
+            ),
+            term("resolution", "title: Resolution\nsummary: s"),
+            term("slo", "title: SLO\nsummary: s"),
+        ];
+        let l = linker(&pages);
+        assert_eq!(
+            found(&l, "Our mean time to resolution fell; resolution matters."),
+            [("mean time to resolution", 0), ("resolution", 1)]
+        );
+        assert_eq!(
+            found(&l, "Two SLOs, the SLO’s owner, slower, isSLO."),
+            [("SLOs", 2), ("SLO’s", 2)]
+        );
+    }
+
+    #[test]
+    fn unicode_words_and_case() {
+        let pages = vec![
+            term("uberwachung", "title: Überwachung\nsummary: s"),
+            term("cafe", "title: Café\nsummary: s"),
+        ];
+        let l = linker(&pages);
+        assert_eq!(
+            found(&l, "ÜBERWACHUNG, Überwachungssystem, café, cafés, Cafébar"),
+            [("ÜBERWACHUNG", 0), ("café", 1), ("cafés", 1)]
+        );
+    }
+
+    #[test]
+    fn a_name_claimed_by_two_terms_is_an_error() {
+        let pages = vec![
+            term("ic", "title: Incident Commander\nsummary: s\naliases: [IC]"),
+            term(
+                "ic2",
+                "title: Integrated Circuit\nsummary: s\naliases: [ic]",
+            ),
+        ];
+        let (_, diags) = TermLinker::new(&pages, AutolinkMode::First);
+        assert_eq!(diags.len(), 1);
+        let d = &diags[0];
+        assert_eq!((d.line, d.column), (4, 11));
+        assert!(
+            d.message.contains("content/glossary/ic.md"),
+            "{}",
+            d.message
+        );
+        assert!(
+            d.message.contains("content/glossary/ic2.md"),
+            "{}",
+            d.message
+        );
+    }
+
+    #[test]
+    fn off_builds_no_automaton() {
+        let pages = vec![term("slo", "title: SLO\nsummary: s")];
+        let (l, _) = TermLinker::new(&pages, AutolinkMode::Off);
+        assert!(!l.enabled_for(&pages[0]));
+        assert!(found(&l, "SLO").is_empty());
+    }
+}
