@@ -122,6 +122,72 @@ impl SiteIndex {
     }
 }
 
+/// Why `url` is not a well-formed external URL, or `None` when it is fine or is not an
+/// external URL at all (relative paths, anchors). Nothing is fetched: builds are offline.
+pub fn malformed_external_url(url: &str) -> Option<String> {
+    let lower = url.to_ascii_lowercase();
+    if url.chars().any(char::is_whitespace) {
+        return Some("it contains a space (write it as `%20`)".into());
+    }
+    for scheme in ["https", "http"] {
+        if lower.starts_with(&format!("{scheme}//")) {
+            return Some(format!("`:` is missing after `{scheme}`"));
+        }
+    }
+    if lower.starts_with("www.") {
+        return Some("it has no scheme; write `https://` before it".into());
+    }
+    let (scheme, rest) = lower.split_once(':')?;
+    let scheme_ok = scheme.len() > 1
+        && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c));
+    if !scheme_ok {
+        return None;
+    }
+    match scheme {
+        "http" | "https" | "ftp" | "ftps" | "ws" | "wss" => {
+            let Some(after) = rest.strip_prefix("//") else {
+                return Some(format!("`//` is missing after `{scheme}:`"));
+            };
+            let authority = after.split(['/', '?', '#']).next().unwrap_or("");
+            let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+            if host_port.starts_with('[') {
+                return (!host_port.contains(']')).then(|| "unclosed `[` in the host".into());
+            }
+            let (host, port) = match host_port.rsplit_once(':') {
+                Some((h, p)) => (h, Some(p)),
+                None => (host_port, None),
+            };
+            if host.is_empty() {
+                return Some("the host name is missing".into());
+            }
+            if let Some(p) = port
+                && p.parse::<u16>().is_err()
+            {
+                return Some(format!("`{p}` is not a port number"));
+            }
+            let bad_label = host.split('.').any(|l| {
+                l.is_empty()
+                    || l.starts_with('-')
+                    || l.ends_with('-')
+                    || l.chars()
+                        .any(|c| c.is_ascii() && !c.is_ascii_alphanumeric() && c != '-')
+            });
+            bad_label.then(|| format!("`{host}` is not a valid host name"))
+        }
+        "mailto" => {
+            let addr = rest.split('?').next().unwrap_or("");
+            match addr.split_once('@') {
+                Some((user, domain)) if !user.is_empty() && domain.contains('.') => None,
+                _ => Some(format!("`{addr}` is not an email address")),
+            }
+        }
+        _ => None,
+    }
+}
+
 /// The relative prefix from a page's output folder to the site root (`../../`).
 pub fn root_prefix(url: &str) -> String {
     "../".repeat(url.matches('/').count())
@@ -298,6 +364,37 @@ mod tests {
             idx.resolve_relative("glossary/runbook.md", "nope.md"),
             Resolution::Missing { .. }
         ));
+    }
+
+    #[test]
+    fn malformed_urls_are_explained() {
+        for ok in [
+            "https://example.com",
+            "http://example.com:8080/a?b#c",
+            "https://user@sub.example.co.uk/x",
+            "https://[::1]:80/",
+            "https://bücher.example/",
+            "mailto:sre@example.com",
+            "tel:+123",
+            "../glossary/slo/",
+            "#anchor",
+            "images/a.png",
+        ] {
+            assert_eq!(malformed_external_url(ok), None, "{ok}");
+        }
+        for (bad, why) in [
+            ("http//example.com", "`:` is missing"),
+            ("https:/example.com", "`//` is missing"),
+            ("https://", "host name is missing"),
+            ("https://exa_mple.com", "not a valid host"),
+            ("https://example..com", "not a valid host"),
+            ("https://example.com:99999", "not a port"),
+            ("www.example.com", "no scheme"),
+            ("mailto:nobody", "not an email"),
+        ] {
+            let got = malformed_external_url(bad).unwrap_or_default();
+            assert!(got.contains(why), "{bad}: {got}");
+        }
     }
 
     #[test]

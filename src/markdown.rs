@@ -468,6 +468,13 @@ fn resolve_link(
     } else if is_local_markdown(path) {
         ctx.index.resolve_relative(&page.rel_path, path)
     } else {
+        if let Some(why) = crate::links::malformed_external_url(dest) {
+            result.diagnostics.push(page.error(
+                line,
+                column,
+                format!("malformed URL `{dest}`: {why}"),
+            ));
+        }
         return None;
     };
     match resolution {

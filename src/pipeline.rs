@@ -409,6 +409,10 @@ fn render_page(site: &Site, renderer: &Renderer, id: PageId) -> Result<String, D
             .iter()
             .map(|&o| PageRef::of(&site.pages[o]))
             .collect(),
+        terms_used: crate::terms::terms_used(&site.pages, id, &body.links)
+            .into_iter()
+            .map(|t| PageRef::of(&site.pages[t]))
+            .collect(),
         data: &page.data,
         extra: page_extra(site, id),
         source_path: page.source_path.to_string_lossy().into_owned(),

@@ -70,6 +70,8 @@ pub struct PageView<'a> {
     pub toc: &'a [TocEntry],
     pub backlinks: &'a BacklinkGroups,
     pub related: Vec<PageRef>,
+    /// Glossary terms this page links to, automatically or explicitly, by title.
+    pub terms_used: Vec<PageRef>,
     /// The page's kind-specific front matter as written.
     pub data: &'a KindData,
     /// Kind-specific values computed at build time (metrics, parsed dialogue, ...).

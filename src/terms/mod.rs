@@ -14,6 +14,7 @@ use indexmap::IndexMap;
 use crate::config::AutolinkMode;
 use crate::content::{Page, PageId};
 use crate::diagnostics::Diagnostic;
+use crate::links::OutgoingLink;
 use crate::markdown::escape_attr;
 use fold::{Folded, fold_name};
 
@@ -120,6 +121,18 @@ impl TermLinker {
             });
         }
     }
+}
+
+/// The glossary terms a page links to (automatically or not), each once, by title.
+pub fn terms_used(pages: &[Page], page: PageId, links: &[OutgoingLink]) -> Vec<PageId> {
+    let mut terms: Vec<PageId> = links
+        .iter()
+        .map(|l| l.target)
+        .filter(|&t| t != page && pages[t].glossary().is_some())
+        .collect();
+    terms.sort_by_key(|&t| pages[t].meta.title.to_lowercase());
+    terms.dedup();
+    terms
 }
 
 fn claimed_twice(
