@@ -68,7 +68,9 @@ pub fn load_site(root: &Path, options: &BuildOptions) -> Result<(Site, Diagnosti
     add_missing_section_pages(&config, &mut pages);
 
     let index = SiteIndex::new(&pages);
-    let related = resolve_related(&pages, &mut diags);
+    // Unknown `related` slugs are link problems: `--warn-links` downgrades them too.
+    let mut related_diags = Diagnostics::default();
+    let related = resolve_related(&pages, &mut related_diags);
     let (terms, term_diags) = TermLinker::new(&pages, config.glossary.autolink);
     diags.extend(term_diags);
     let bodies: Vec<RenderedBody> = (0..pages.len())
@@ -93,6 +95,7 @@ pub fn load_site(root: &Path, options: &BuildOptions) -> Result<(Site, Diagnosti
     let anchors: Vec<_> = bodies.iter().map(|b| b.anchors.clone()).collect();
     let (anchor_diags, backlinks) = check_links(&pages, &links, &anchors);
     link_diags.extend(anchor_diags);
+    link_diags.extend(related_diags.items);
     if options.warn_links {
         for d in &mut link_diags {
             d.severity = crate::diagnostics::Severity::Warning;

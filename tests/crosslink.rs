@@ -1,0 +1,445 @@
+//! Cross-linking, end to end: fixture sites built through the binary, with assertions on
+//! automatic term links (where they go and where they never go), wikilinks, tooltips,
+//! backlinks, related terms, and each link error with its position.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use scraper::{ElementRef, Html, Selector};
+
+struct Fixture {
+    dir: tempfile::TempDir,
+}
+
+impl Fixture {
+    fn new(files: &[(&str, &str)]) -> Fixture {
+        let dir = tempfile::tempdir().unwrap();
+        let f = Fixture { dir };
+        for (rel, text) in files {
+            f.write(rel, text);
+        }
+        f
+    }
+
+    fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn write(&self, rel: &str, text: &str) {
+        let path = self.root().join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_hindsight"))
+            .args(args)
+            .arg("--root")
+            .arg(self.root())
+            .output()
+            .unwrap()
+    }
+
+    fn build_ok(&self) {
+        let out = self.run(&["build"]);
+        assert!(out.status.success(), "build failed:\n{}", stderr(&out));
+    }
+
+    fn html(&self, rel: &str) -> Html {
+        let path = self.root().join("site").join(rel);
+        Html::parse_document(
+            &std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display())),
+        )
+    }
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn select<'a>(doc: &'a Html, css: &str) -> Vec<ElementRef<'a>> {
+    doc.select(&Selector::parse(css).unwrap()).collect()
+}
+
+fn text_of(e: &ElementRef<'_>) -> String {
+    e.text().collect()
+}
+
+/// (link text, href) of every term link in the page body.
+fn term_links(doc: &Html) -> Vec<(String, String)> {
+    select(doc, ".prose a.term-link")
+        .iter()
+        .map(|a| (text_of(a), a.value().attr("href").unwrap_or("").to_string()))
+        .collect()
+}
+
+fn links_to(doc: &Html, slug: &str) -> usize {
+    let href = format!("../../glossary/{slug}/");
+    term_links(doc).iter().filter(|(_, h)| *h == href).count()
+}
+
+/// 1-based line and column of the first `needle` in `text`, as an editor shows it.
+fn position(text: &str, needle: &str) -> (usize, usize) {
+    let at = text
+        .find(needle)
+        .unwrap_or_else(|| panic!("{needle} not in fixture"));
+    let line = text[..at].matches('\n').count() + 1;
+    let col = text[..at].rsplit('\n').next().unwrap().chars().count() + 1;
+    (line, col)
+}
+
+const BLAST: &str = "---\ntitle: Blast Radius\nsummary: How far an incident's impact reaches.\naliases: [impact radius]\nrelated: [runbook]\n---\n\nAn outage's blast radius is its reach. A runbook can shrink it.\n";
+const RUNBOOK: &str = "---\ntitle: Runbook\nsummary: A written procedure for one kind of incident.\n---\n\n## When to write one\n\nAfter the second page for the same alert.\n";
+const MTTR: &str = "---\ntitle: MTTR\nsummary: Mean time from the start of an incident to its resolution.\naliases: [Mean Time To Resolution]\n---\n\nAverage over incidents.\n";
+const RESOLUTION: &str = "---\ntitle: Resolution\nsummary: The point where users are no longer affected.\n---\n\nText.\n";
+const SLO: &str = "---\ntitle: SLO\nsummary: A target for a service level indicator.\n---\n\nAn SLO is a target; this SLO page does not link to itself.\n";
+const UBER: &str = "---\ntitle: Überwachung\nsummary: Monitoring, in German.\n---\n\nText.\n";
+const POLICY: &str =
+    "---\ntitle: Retry Policy\nsummary: When and how often to retry.\n---\n\nText.\n";
+
+const MATCHING: &str = "---\ntitle: Matching\n---\n\nThe BLAST RADIUS was wide. Our Mean Time To Resolution fell, and resolution matters.\nTwo runbooks helped; the SLO's owner agreed. ÜBERWACHUNG ran, Überwachungssystem did not.\nRetry policies apply. The impact radius, and the blast radius again.\n";
+
+const POSITIONS: &str = "---\ntitle: Positions\n---\n\n## SLO targets\n\nInline `SLO` code, [an SLO link](https://example.com/x), ![SLO alt](x.png) and <kbd>SLO</kbd>.\n\n```text\nSLO in a block\n```\n\n<div>\nSLO in an HTML block\n</div>\n\n> Quoted: a runbook here is fine.\n";
+
+const MERGED: &str = "---\ntitle: Merged\n---\n\n\"Runbook\" in smart quotes; Mean&nbsp;Time To Resolution across an entity; the\nimpact\nradius across line breaks.\n";
+
+const OPT_OUT: &str =
+    "---\ntitle: Opt out\nautolink: false\n---\n\nA runbook and an SLO, but no automatic links.\n";
+
+const WIKILINKS: &str = "---\ntitle: Wikilinks\n---\n\n## Local\n\nBy title [[Blast Radius]], by slug with text [[blast-radius|the blast radius]], by alias [[impact radius]], with an anchor [[runbook#when-to-write-one]], to any kind [[postmortems/matching]], to a heading here [[#local]], and relative [the procedure](../glossary/runbook.md#when-to-write-one).\n";
+
+fn site(autolink: Option<&str>) -> Fixture {
+    let config = match autolink {
+        Some(mode) => format!("[book]\ntitle = \"KB\"\n\n[glossary]\nautolink = \"{mode}\"\n"),
+        None => "[book]\ntitle = \"KB\"\n".to_string(),
+    };
+    let f = Fixture::new(&[
+        ("content/glossary/blast-radius.md", BLAST),
+        ("content/glossary/runbook.md", RUNBOOK),
+        ("content/glossary/mttr.md", MTTR),
+        ("content/glossary/resolution.md", RESOLUTION),
+        ("content/glossary/slo.md", SLO),
+        ("content/glossary/uberwachung.md", UBER),
+        ("content/glossary/retry-policy.md", POLICY),
+        ("content/postmortems/matching.md", MATCHING),
+        ("content/postmortems/positions.md", POSITIONS),
+        ("content/postmortems/merged.md", MERGED),
+        ("content/postmortems/opt-out.md", OPT_OUT),
+        ("content/guidelines/wikilinks.md", WIKILINKS),
+    ]);
+    f.write("book.toml", &config);
+    f
+}
+
+#[test]
+fn terms_linked_by_case_plural_possessive_unicode_and_longest_match() {
+    let f = site(None);
+    f.build_ok();
+    let doc = f.html("postmortems/matching/index.html");
+    let links = term_links(&doc);
+    let expect = [
+        ("BLAST RADIUS", "blast-radius"),
+        ("Mean Time To Resolution", "mttr"),
+        ("resolution", "resolution"),
+        ("runbooks", "runbook"),
+        ("SLO\u{2019}s", "slo"),
+        ("ÜBERWACHUNG", "uberwachung"),
+        ("Retry policies", "retry-policy"),
+    ];
+    let want: Vec<(String, String)> = expect
+        .iter()
+        .map(|(t, s)| (t.to_string(), format!("../../glossary/{s}/")))
+        .collect();
+    assert_eq!(links, want);
+}
+
+#[test]
+fn autolink_modes_first_all_off() {
+    // The Blast Radius term is mentioned three times on the page (twice by title, once by alias).
+    for (mode, blast, total) in [(None, 1, 7), (Some("first"), 1, 7), (Some("all"), 3, 9)] {
+        let f = site(mode);
+        f.build_ok();
+        let doc = f.html("postmortems/matching/index.html");
+        assert_eq!(links_to(&doc, "blast-radius"), blast, "mode {mode:?}");
+        assert_eq!(term_links(&doc).len(), total, "mode {mode:?}");
+    }
+    let f = site(Some("off"));
+    f.build_ok();
+    assert!(term_links(&f.html("postmortems/matching/index.html")).is_empty());
+    // Written links to terms still work and keep their tooltip when autolinking is off.
+    let wiki = f.html("guidelines/wikilinks/index.html");
+    assert_eq!(links_to(&wiki, "blast-radius"), 3);
+}
+
+#[test]
+fn never_linked_in_code_links_headings_alt_raw_html_or_own_page() {
+    let f = site(Some("all"));
+    f.build_ok();
+    let doc = f.html("postmortems/positions/index.html");
+    assert_eq!(
+        term_links(&doc),
+        [("runbook".to_string(), "../../glossary/runbook/".to_string())],
+        "only the quoted prose mention is linked"
+    );
+    assert_eq!(select(&doc, ".prose h2 a.term-link").len(), 0);
+    assert_eq!(select(&doc, ".prose a a").len(), 0, "no link inside a link");
+    assert_eq!(
+        select(&doc, ".prose img")[0].value().attr("alt"),
+        Some("SLO alt")
+    );
+    let own = f.html("glossary/slo/index.html");
+    assert_eq!(links_to(&own, "slo"), 0);
+    let opt_out = f.html("postmortems/opt-out/index.html");
+    assert!(term_links(&opt_out).is_empty());
+}
+
+#[test]
+fn text_split_by_smart_quotes_entities_and_line_breaks_is_merged() {
+    let f = site(None);
+    f.build_ok();
+    let doc = f.html("postmortems/merged/index.html");
+    let slugs: Vec<String> = term_links(&doc).into_iter().map(|(_, h)| h).collect();
+    assert_eq!(
+        slugs,
+        [
+            "../../glossary/runbook/",
+            "../../glossary/mttr/",
+            "../../glossary/blast-radius/"
+        ]
+    );
+    let texts: Vec<String> = term_links(&doc).into_iter().map(|(t, _)| t).collect();
+    assert_eq!(texts[1], "Mean\u{a0}Time To Resolution");
+    assert_eq!(texts[2], "impact\nradius");
+}
+
+#[test]
+fn wikilinks_of_each_form_and_relative_links() {
+    let f = site(None);
+    f.build_ok();
+    let doc = f.html("guidelines/wikilinks/index.html");
+    let hrefs: Vec<(String, String)> = select(&doc, ".prose p a")
+        .iter()
+        .map(|a| (text_of(a), a.value().attr("href").unwrap().to_string()))
+        .collect();
+    let want = [
+        ("Blast Radius", "../../glossary/blast-radius/"),
+        ("the blast radius", "../../glossary/blast-radius/"),
+        ("impact radius", "../../glossary/blast-radius/"),
+        (
+            "runbook#when-to-write-one",
+            "../../glossary/runbook/#when-to-write-one",
+        ),
+        ("postmortems/matching", "../../postmortems/matching/"),
+        ("#local", "#local"),
+        ("the procedure", "../../glossary/runbook/#when-to-write-one"),
+    ];
+    let want: Vec<(String, String)> = want
+        .iter()
+        .map(|(t, h)| (t.to_string(), h.to_string()))
+        .collect();
+    assert_eq!(hrefs, want);
+}
+
+#[test]
+fn every_term_link_has_its_summary_as_tooltip_and_description() {
+    let f = site(None);
+    f.build_ok();
+    let sources = [
+        ("blast-radius", BLAST),
+        ("runbook", RUNBOOK),
+        ("mttr", MTTR),
+        ("resolution", RESOLUTION),
+        ("slo", SLO),
+        ("uberwachung", UBER),
+        ("retry-policy", POLICY),
+    ];
+    for page in [
+        "postmortems/matching/index.html",
+        "guidelines/wikilinks/index.html",
+    ] {
+        let doc = f.html(page);
+        let links = select(&doc, "a.term-link");
+        assert!(!links.is_empty());
+        for a in links {
+            let id = a
+                .value()
+                .attr("aria-describedby")
+                .expect("aria-describedby");
+            let tips: Vec<_> = select(&doc, ".term-tip")
+                .into_iter()
+                .filter(|t| t.value().id() == Some(id))
+                .collect();
+            assert_eq!(tips.len(), 1, "one tooltip {id} on {page}");
+            assert_eq!(tips[0].value().attr("role"), Some("tooltip"));
+            let href = a.value().attr("href").unwrap();
+            let slug = href.trim_start_matches("../../glossary/");
+            let slug = slug.split(['/', '#']).next().unwrap();
+            let (_, src) = sources.iter().find(|(s, _)| *s == slug).unwrap();
+            let summary = src
+                .lines()
+                .find_map(|l| l.strip_prefix("summary: "))
+                .unwrap();
+            assert_eq!(text_of(&tips[0]), summary, "{page} {href}");
+        }
+    }
+    let base = f.html("postmortems/matching/index.html");
+    assert!(
+        select(&base, "link[rel=stylesheet]")
+            .iter()
+            .any(|l| l.value().attr("href") == Some("../../terms.css"))
+    );
+    assert!(f.root().join("site/terms.css").is_file());
+    assert!(f.root().join("site/terms.js").is_file());
+}
+
+#[test]
+fn backlinks_count_automatic_and_written_links_by_kind() {
+    let f = site(None);
+    f.build_ok();
+    let doc = f.html("glossary/blast-radius/index.html");
+    // Linking here: matching, merged (automatic, post-mortems), wikilinks (guideline).
+    assert_eq!(
+        select(&doc, "#backlinks-title")
+            .first()
+            .map(text_of)
+            .as_deref(),
+        Some("Mentioned in 2 post-mortems, 1 guideline")
+    );
+    // Automatic links from a term (Blast Radius) and three post-mortems, a written one from a
+    // guideline; the page that opted out of autolinking does not count.
+    let runbook = f.html("glossary/runbook/index.html");
+    assert_eq!(
+        select(&runbook, "#backlinks-title")
+            .first()
+            .map(text_of)
+            .as_deref(),
+        Some("Mentioned in 1 term, 3 post-mortems, 1 guideline")
+    );
+}
+
+#[test]
+fn related_terms_show_on_both_ends_and_terms_used_is_listed() {
+    let f = site(None);
+    f.build_ok();
+    let related = |slug: &str| {
+        let doc = f.html(&format!("glossary/{slug}/index.html"));
+        select(&doc, ".related li > a")
+            .iter()
+            .map(text_of)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(related("blast-radius"), ["Runbook"]);
+    assert_eq!(related("runbook"), ["Blast Radius"]);
+    let doc = f.html("postmortems/matching/index.html");
+    let used: Vec<String> = select(&doc, ".terms-used li a")
+        .iter()
+        .map(text_of)
+        .collect();
+    assert_eq!(
+        used,
+        [
+            "Blast Radius",
+            "MTTR",
+            "Resolution",
+            "Retry Policy",
+            "Runbook",
+            "SLO",
+            "Überwachung"
+        ]
+    );
+}
+
+const ERRORS: &str = "---\ntitle: Errors\n---\n\n## Steps\n\nSee [[Blast Radios]] and [gone](../glossary/nope.md).\nAn anchor [[runbook#nowhere]] and [[DB]] and [web](http//example.com).\n";
+const TOIL: &str =
+    "---\ntitle: Toil\nsummary: Manual, repetitive work.\nrelated: [runbok]\n---\n\nText.\n";
+
+/// Adds one page with each kind of link error, and a term with an unknown related slug.
+fn break_links(f: &Fixture) {
+    f.write("content/postmortems/errors.md", ERRORS);
+    f.write(
+        "content/postmortems/db.md",
+        "---\ntitle: DB\n---\n\nText.\n",
+    );
+    f.write("content/guidelines/db.md", "---\ntitle: DB\n---\n\nText.\n");
+    f.write("content/glossary/toil.md", TOIL);
+}
+
+#[test]
+fn each_link_error_with_line_column_and_suggestion_all_at_once() {
+    let f = site(None);
+    f.build_ok();
+    let old_page = std::fs::read(f.root().join("site/postmortems/matching/index.html")).unwrap();
+    break_links(&f);
+    let out = f.run(&["build"]);
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    let at = |needle: &str| {
+        let (l, c) = position(ERRORS, needle);
+        format!("content/postmortems/errors.md:{l}:{c}: error: ")
+    };
+    let (l, c) = position(TOIL, "runbok");
+    let expected = [
+        format!(
+            "{}unresolved wikilink `Blast Radios`; did you mean `blast radius`?",
+            at("[[Blast Radios]]")
+        ),
+        format!(
+            "{}link to a missing page `../glossary/nope.md`",
+            at("[gone]")
+        ),
+        format!(
+            "{}missing anchor `#nowhere` on content/glossary/runbook.md",
+            at("[[runbook#nowhere]]")
+        ),
+        format!("{}ambiguous wikilink `DB`", at("[[DB]]")),
+        format!(
+            "{}malformed URL `http//example.com`: `:` is missing after `http`",
+            at("[web]")
+        ),
+        format!(
+            "content/glossary/toil.md:{l}:{c}: error: unknown related term `runbok`; did you mean `runbook`?"
+        ),
+        "6 errors".to_string(),
+    ];
+    for e in &expected {
+        assert!(err.contains(e.as_str()), "missing {e:?} in:\n{err}");
+    }
+    // The old site stays when the build fails.
+    assert_eq!(
+        std::fs::read(f.root().join("site/postmortems/matching/index.html")).unwrap(),
+        old_page
+    );
+    assert!(!f.root().join("site/postmortems/errors").exists());
+    // --warn-links turns every one of them into a warning and the build succeeds.
+    let out = f.run(&["build", "--warn-links"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("warning: unresolved wikilink `Blast Radios`"),
+        "{err}"
+    );
+    assert!(
+        err.contains("warning: unknown related term `runbok`"),
+        "{err}"
+    );
+    assert!(
+        f.root()
+            .join("site/postmortems/errors/index.html")
+            .is_file()
+    );
+}
+
+#[test]
+fn two_terms_claiming_one_alias_is_an_error_naming_both_files() {
+    let f = site(None);
+    let zone = "---\ntitle: Blast Zone\nsummary: s\naliases: [Impact Radius]\n---\n\nText.\n";
+    f.write("content/glossary/blast-zone.md", zone);
+    let out = f.run(&["check"]);
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    let (l, c) = position(zone, "Impact Radius");
+    let want = format!(
+        "content/glossary/blast-zone.md:{l}:{c}: error: `Impact Radius` is an alias of content/glossary/blast-zone.md and an alias of content/glossary/blast-radius.md"
+    );
+    assert!(err.contains(&want), "missing {want:?} in:\n{err}");
+}
