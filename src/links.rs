@@ -193,43 +193,44 @@ pub fn root_prefix(url: &str) -> String {
     "../".repeat(url.matches('/').count())
 }
 
-/// A page that links here, as templates see it.
+/// A page that links here, as templates see it. Borrowed from the pages: a term mentioned
+/// everywhere has thousands, so they are built per page while rendering, not stored.
 #[derive(Debug, Clone, Serialize)]
-pub struct Backlink {
-    pub title: String,
-    pub url: String,
-    pub summary: Option<String>,
+pub struct Backlink<'a> {
+    pub title: &'a str,
+    pub url: &'a str,
+    pub summary: Option<&'a str>,
     pub kind: PageKind,
 }
 
 /// Backlinks of one page, grouped by the linking page's kind.
 #[derive(Debug, Clone, Default, Serialize)]
-pub struct BacklinkGroups {
+pub struct BacklinkGroups<'a> {
     pub total: usize,
     /// "Mentioned in 4 post-mortems, 2 scripts".
     pub summary: String,
-    pub groups: Vec<BacklinkGroup>,
+    pub groups: Vec<BacklinkGroup<'a>>,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct BacklinkGroup {
+pub struct BacklinkGroup<'a> {
     pub kind: PageKind,
-    pub label: String,
-    pub pages: Vec<Backlink>,
+    pub label: &'static str,
+    pub pages: Vec<Backlink<'a>>,
 }
 
-/// Check that every link's `#anchor` exists on its target, and collect backlinks.
-/// `anchors[id]` holds the ids present on page `id`.
+/// Check that every link's `#anchor` exists on its target, and find each page's backlinks:
+/// the pages linking to it, each once, in page order. `anchors[id]` holds the ids present
+/// on page `id`.
 pub fn check_links(
     pages: &[Page],
-    links: &[Vec<OutgoingLink>],
-    anchors: &[Vec<String>],
-) -> (Vec<Diagnostic>, Vec<BacklinkGroups>) {
+    links: &[&[OutgoingLink]],
+    anchors: &[&[String]],
+) -> (Vec<Diagnostic>, Vec<Vec<PageId>>) {
     let mut diags = Vec::new();
-    let mut incoming: Vec<std::collections::BTreeSet<PageId>> =
-        vec![Default::default(); pages.len()];
+    let mut incoming: Vec<Vec<PageId>> = vec![Vec::new(); pages.len()];
     for (from, page_links) in links.iter().enumerate() {
-        for link in page_links {
+        for link in page_links.iter() {
             if let Some(anchor) = &link.anchor
                 && !anchors[link.target].iter().any(|a| a == anchor)
             {
@@ -250,29 +251,27 @@ pub fn check_links(
                     ));
                 }
             }
-            if link.target != from {
-                incoming[link.target].insert(from);
+            // Links are in page order, so a repeat from the same page is the last entry.
+            if link.target != from && incoming[link.target].last() != Some(&from) {
+                incoming[link.target].push(from);
             }
         }
     }
-    let backlinks = incoming
-        .iter()
-        .map(|from| group_backlinks(pages, from.iter().copied()))
-        .collect();
-    (diags, backlinks)
+    (diags, incoming)
 }
 
-fn group_backlinks(pages: &[Page], from: impl Iterator<Item = PageId>) -> BacklinkGroups {
-    let mut by_kind: BTreeMap<PageKind, Vec<Backlink>> = BTreeMap::new();
-    for id in from {
+/// The backlinks of one page for templates, grouped by kind, by title within a group.
+pub fn backlink_groups<'a>(pages: &'a [Page], incoming: &[PageId]) -> BacklinkGroups<'a> {
+    let mut by_kind: BTreeMap<PageKind, Vec<Backlink<'a>>> = BTreeMap::new();
+    for &id in incoming {
         let p = &pages[id];
         if matches!(p.kind, PageKind::Home | PageKind::Section) {
             continue;
         }
         by_kind.entry(p.kind).or_default().push(Backlink {
-            title: p.meta.title.clone(),
-            url: p.url.clone(),
-            summary: p.meta.summary.clone(),
+            title: &p.meta.title,
+            url: &p.url,
+            summary: p.meta.summary.as_deref(),
             kind: p.kind,
         });
     }
@@ -281,16 +280,12 @@ fn group_backlinks(pages: &[Page], from: impl Iterator<Item = PageId>) -> Backli
     let groups = by_kind
         .into_iter()
         .map(|(kind, mut pages)| {
-            pages.sort_by_key(|p| p.title.to_lowercase());
+            pages.sort_by_cached_key(|p| p.title.to_lowercase());
             total += pages.len();
             let (one, many) = kind.label();
             let label = if pages.len() == 1 { one } else { many };
             parts.push(format!("{} {label}", pages.len()));
-            BacklinkGroup {
-                kind,
-                label: label.to_string(),
-                pages,
-            }
+            BacklinkGroup { kind, label, pages }
         })
         .collect();
     let summary = if total == 0 {
@@ -414,23 +409,31 @@ mod tests {
             column: 3,
             automatic: false,
         };
-        let links = vec![
+        let links = [
             vec![],
             vec![link(0, None)],
-            vec![link(0, Some("example")), link(1, Some("nope"))],
+            vec![
+                link(0, Some("example")),
+                link(0, None),
+                link(1, Some("nope")),
+            ],
             vec![],
         ];
-        let anchors = vec![
+        let anchors = [
             vec!["example".to_string()],
             vec!["steps".to_string()],
             vec![],
             vec![],
         ];
-        let (diags, back) = check_links(&pages, &links, &anchors);
+        let links: Vec<&[OutgoingLink]> = links.iter().map(Vec::as_slice).collect();
+        let anchors: Vec<&[String]> = anchors.iter().map(Vec::as_slice).collect();
+        let (diags, incoming) = check_links(&pages, &links, &anchors);
         assert_eq!(diags.len(), 1);
         assert_eq!((diags[0].line, diags[0].column), (5, 3));
         assert!(diags[0].message.contains("#nope"));
-        assert_eq!(back[0].total, 2);
-        assert_eq!(back[0].summary, "Mentioned in 1 term, 1 post-mortem");
+        assert_eq!(incoming[0], [1, 2], "one backlink per linking page");
+        let back = backlink_groups(&pages, &incoming[0]);
+        assert_eq!(back.total, 2);
+        assert_eq!(back.summary, "Mentioned in 1 term, 1 post-mortem");
     }
 }

@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use crate::config::AutolinkMode;
 use crate::content::{Page, PageId};
-use crate::diagnostics::{Diagnostic, line_col};
+use crate::diagnostics::Diagnostic;
 use crate::highlight::highlight_code;
 use crate::links::{OutgoingLink, Resolution, SiteIndex};
 use crate::terms::fold::Folded;
@@ -71,6 +71,39 @@ struct OpenHeading {
     text: String,
 }
 
+/// Where each line of a body starts, so that finding the line and column of a link is a
+/// binary search rather than a scan from the start of the body.
+struct LineIndex<'a> {
+    text: &'a str,
+    starts: Vec<usize>,
+    /// Line of the file where the body starts.
+    first_line: usize,
+}
+
+impl<'a> LineIndex<'a> {
+    fn new(text: &'a str, first_line: usize) -> LineIndex<'a> {
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        LineIndex {
+            text,
+            starts,
+            first_line,
+        }
+    }
+
+    /// File line and column (1-based, in characters) of a byte offset in the body.
+    fn position(&self, offset: usize) -> (usize, usize) {
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let i = self.starts.partition_point(|&s| s <= offset) - 1;
+        let column = self.text[self.starts[i]..offset].chars().count() + 1;
+        (self.first_line + i, column)
+    }
+}
+
 /// Consecutive text events (split by smart quotes, entities and soft breaks) merged into
 /// one, so that a term mention spanning them is found.
 #[derive(Default)]
@@ -108,10 +141,9 @@ struct PageTermLinks<'a> {
 }
 
 impl PageTermLinks<'_> {
-    /// A tooltip id no heading id can take (heading ids never contain `:`).
     fn next_tip_id(&mut self) -> String {
         self.tips += 1;
-        format!("term-tip:{}", self.tips)
+        crate::terms::tip_id(self.tips)
     }
 
     /// Emit a merged text run, linking the term mentions in it when `allowed`.
@@ -133,6 +165,8 @@ impl PageTermLinks<'_> {
         if allowed && self.enabled {
             ctx.terms.mentions(&text, &mut self.folded, &mut mentions);
         }
+        // With links, the whole run becomes one HTML string (text escaped here).
+        let mut html = String::new();
         let mut last = 0;
         for m in &mentions {
             // The mention still consumes its text, so a shorter term inside it is not linked.
@@ -142,18 +176,13 @@ impl PageTermLinks<'_> {
                 continue;
             }
             self.linked.insert(m.term);
-            let term = &ctx.pages[m.term];
-            let tip = self.next_tip_id();
-            if m.range.start > last {
-                out.push(Event::Text(text[last..m.range.start].to_string().into()));
+            if html.is_empty() {
+                html.reserve(text.len() + 256 * mentions.len());
             }
-            out.push(Event::InlineHtml(
-                term_link_open(&format!("{root}{}", term.url), &tip, None).into(),
-            ));
-            out.push(Event::Text(text[m.range.clone()].to_string().into()));
-            out.push(Event::InlineHtml(
-                term_link_close(&tip, term.meta.summary.as_deref().unwrap_or_default()).into(),
-            ));
+            escape_html_into(&mut html, &text[last..m.range.start]);
+            self.tips += 1;
+            ctx.terms
+                .push_link(&mut html, root, m.term, self.tips, &text[m.range.clone()]);
             let (line, column) = position(run.source_offset(m.range.start));
             links.push(OutgoingLink {
                 target: m.term,
@@ -168,8 +197,9 @@ impl PageTermLinks<'_> {
         run.starts.clear();
         if last == 0 {
             out.push(Event::Text(text.into()));
-        } else if last < text.len() {
-            out.push(Event::Text(text[last..].to_string().into()));
+        } else {
+            escape_html_into(&mut html, &text[last..]);
+            out.push(Event::InlineHtml(html.into()));
         }
     }
 }
@@ -214,10 +244,8 @@ pub fn render_body(ctx: &BodyContext<'_>, markdown: &str) -> RenderedBody {
     let mut code: Option<(String, String)> = None;
     let mut section = TextSection::default();
     let mut id_counts: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
-    let position = |offset: usize| {
-        let (l, c) = line_col(markdown, offset);
-        (l + page.body_line - 1, c)
-    };
+    let lines = LineIndex::new(markdown, page.body_line);
+    let position = |offset: usize| lines.position(offset);
     let mut run = TextRun::default();
     let mut terms = PageTermLinks {
         ctx,
@@ -579,16 +607,26 @@ fn unique_id(base: String, counts: &mut std::collections::HashMap<String, usize>
 
 pub fn escape_html(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            c => out.push(c),
-        }
-    }
+    escape_html_into(&mut out, s);
     out
+}
+
+/// Append `s` to `out` with `<`, `>`, `&` and `"` escaped.
+pub fn escape_html_into(out: &mut String, s: &str) {
+    let mut start = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let entity = match b {
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'&' => "&amp;",
+            b'"' => "&quot;",
+            _ => continue,
+        };
+        out.push_str(&s[start..i]);
+        out.push_str(entity);
+        start = i + 1;
+    }
+    out.push_str(&s[start..]);
 }
 
 pub fn escape_attr(s: &str) -> String {
@@ -599,6 +637,7 @@ pub fn escape_attr(s: &str) -> String {
 mod tests {
     use super::*;
     use crate::content::{DiscoverOptions, parse_page};
+    use crate::diagnostics::line_col;
 
     fn pages() -> Vec<Page> {
         let p = |rel: &str, fm: &str, body: &str| {
@@ -634,6 +673,16 @@ mod tests {
             },
             md,
         )
+    }
+
+    #[test]
+    fn line_index_matches_line_col() {
+        let text = "ab\ncé\n\nxyz";
+        let idx = LineIndex::new(text, 5);
+        for offset in (0..=text.len()).filter(|&o| text.is_char_boundary(o)) {
+            let (l, c) = line_col(text, offset);
+            assert_eq!(idx.position(offset), (l + 4, c), "offset {offset}");
+        }
     }
 
     #[test]

@@ -13,11 +13,11 @@ use crate::content::{
     DiscoverOptions, KindData, Page, PageId, PageKind, discover_content, kinds::PlainFrontMatter,
 };
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::links::{BacklinkGroups, SiteIndex, check_links, root_prefix};
+use crate::links::{SiteIndex, backlink_groups, check_links, root_prefix};
 use crate::markdown::{BodyContext, RenderedBody, render_body};
 use crate::output::{NullSink, OutputSink, StagingDir};
 use crate::render::theme::Theme;
-use crate::render::views::{LetterGroup, NavItem, PageRef, PageView, SectionView};
+use crate::render::views::{LetterGroup, NavItem, PageRef, PageView, SectionView, TermRef};
 use crate::render::{Renderer, site_globals};
 use crate::terms::TermLinker;
 
@@ -37,7 +37,8 @@ pub struct Site {
     pub config: Config,
     pub pages: Vec<Page>,
     pub bodies: Vec<RenderedBody>,
-    pub backlinks: Vec<BacklinkGroups>,
+    /// Pages linking to each page (written or automatic links), each once.
+    pub backlinks: Vec<Vec<PageId>>,
     /// Related glossary terms of each page, symmetric.
     pub related: Vec<Vec<PageId>>,
 }
@@ -91,8 +92,8 @@ pub fn load_site(root: &Path, options: &BuildOptions) -> Result<(Site, Diagnosti
         .iter()
         .flat_map(|b| b.diagnostics.iter().cloned())
         .collect();
-    let links: Vec<_> = bodies.iter().map(|b| b.links.clone()).collect();
-    let anchors: Vec<_> = bodies.iter().map(|b| b.anchors.clone()).collect();
+    let links: Vec<_> = bodies.iter().map(|b| b.links.as_slice()).collect();
+    let anchors: Vec<_> = bodies.iter().map(|b| b.anchors.as_slice()).collect();
     let (anchor_diags, backlinks) = check_links(&pages, &links, &anchors);
     link_diags.extend(anchor_diags);
     link_diags.extend(related_diags.items);
@@ -407,14 +408,14 @@ fn render_page(site: &Site, renderer: &Renderer, id: PageId) -> Result<String, D
         url: &page.url,
         content: &body.html,
         toc: &body.toc,
-        backlinks: &site.backlinks[id],
+        backlinks: backlink_groups(&site.pages, &site.backlinks[id]),
         related: site.related[id]
             .iter()
             .map(|&o| PageRef::of(&site.pages[o]))
             .collect(),
         terms_used: crate::terms::terms_used(&site.pages, id, &body.links)
             .into_iter()
-            .map(|t| PageRef::of(&site.pages[t]))
+            .map(|t| TermRef::of(&site.pages[t]))
             .collect(),
         data: &page.data,
         extra: page_extra(site, id),

@@ -55,6 +55,24 @@ impl PageRef {
     }
 }
 
+/// A glossary term a page links to. Borrowed, as a page may link to dozens of terms.
+#[derive(Debug, Clone, Serialize)]
+pub struct TermRef<'a> {
+    pub title: &'a str,
+    pub url: &'a str,
+    pub summary: Option<&'a str>,
+}
+
+impl<'a> TermRef<'a> {
+    pub fn of(page: &'a Page) -> TermRef<'a> {
+        TermRef {
+            title: &page.meta.title,
+            url: &page.url,
+            summary: page.meta.summary.as_deref(),
+        }
+    }
+}
+
 /// Everything a page template renders.
 #[derive(Debug, Clone, Serialize)]
 pub struct PageView<'a> {
@@ -68,10 +86,10 @@ pub struct PageView<'a> {
     /// The body rendered to HTML.
     pub content: &'a str,
     pub toc: &'a [TocEntry],
-    pub backlinks: &'a BacklinkGroups,
+    pub backlinks: BacklinkGroups<'a>,
     pub related: Vec<PageRef>,
     /// Glossary terms this page links to, automatically or explicitly, by title.
-    pub terms_used: Vec<PageRef>,
+    pub terms_used: Vec<TermRef<'a>>,
     /// The page's kind-specific front matter as written.
     pub data: &'a KindData,
     /// Kind-specific values computed at build time (metrics, parsed dialogue, ...).

@@ -32,6 +32,13 @@ pub struct TermLinker {
     automaton: Option<AhoCorasick>,
     /// The term page of each automaton pattern.
     pattern_term: Vec<PageId>,
+    /// Per page id, for terms: URL and summary, escaped once per build rather than per link.
+    markup: Vec<Option<TermMarkup>>,
+}
+
+struct TermMarkup {
+    url: String,
+    summary: String,
 }
 
 /// How a name came to point at a term; exact names win over derived forms.
@@ -86,6 +93,17 @@ impl TermLinker {
             mode,
             automaton: None,
             pattern_term: names.values().map(|&(id, _)| id).collect(),
+            markup: pages
+                .iter()
+                .map(|p| {
+                    p.glossary().map(|_| TermMarkup {
+                        url: escape_attr(&p.url),
+                        summary: crate::markdown::escape_html(
+                            p.meta.summary.as_deref().unwrap_or_default(),
+                        ),
+                    })
+                })
+                .collect(),
         };
         if mode != AutolinkMode::Off && !names.is_empty() {
             match AhoCorasick::builder()
@@ -109,12 +127,33 @@ impl TermLinker {
         self.automaton.is_some() && page.meta.autolink
     }
 
+    /// Append an automatic link to `term` around `text` (unescaped), with its tooltip
+    /// numbered `tip` on the page: the same markup as `term_link_open` + `term_link_close`.
+    pub fn push_link(&self, html: &mut String, root: &str, term: PageId, tip: usize, text: &str) {
+        use std::fmt::Write;
+        let Some(Some(m)) = self.markup.get(term) else {
+            crate::markdown::escape_html_into(html, text);
+            return;
+        };
+        html.push_str("<span class=\"term-ref\"><a class=\"term-link\" href=\"");
+        html.push_str(root);
+        html.push_str(&m.url);
+        let _ = write!(html, "\" aria-describedby=\"{TIP_PREFIX}{tip}\">");
+        crate::markdown::escape_html_into(html, text);
+        let _ = write!(
+            html,
+            "</a><span class=\"term-tip\" id=\"{TIP_PREFIX}{tip}\" role=\"tooltip\">"
+        );
+        html.push_str(&m.summary);
+        html.push_str("</span></span>");
+    }
+
     /// Every term mention in `text`, left to right, longest first at each position,
     /// non-overlapping. `folded` is a scratch buffer reused between calls.
     pub fn mentions(&self, text: &str, folded: &mut Folded, out: &mut Vec<TermMention>) {
         let Some(ac) = &self.automaton else { return };
         folded.fold(text);
-        for m in ac.find_iter(folded.text.as_str()) {
+        for m in ac.find_iter(folded.text.as_slice()) {
             out.push(TermMention {
                 range: folded.original(m.start(), m.end()),
                 term: self.pattern_term[m.pattern().as_usize()],
@@ -130,8 +169,9 @@ pub fn terms_used(pages: &[Page], page: PageId, links: &[OutgoingLink]) -> Vec<P
         .map(|l| l.target)
         .filter(|&t| t != page && pages[t].glossary().is_some())
         .collect();
-    terms.sort_by_key(|&t| pages[t].meta.title.to_lowercase());
+    terms.sort_unstable();
     terms.dedup();
+    terms.sort_by_cached_key(|&t| pages[t].meta.title.to_lowercase());
     terms
 }
 
@@ -184,6 +224,14 @@ fn inflections(name: &str) -> Vec<String> {
         format!("{name}s")
     };
     vec![plural, format!("{name}'s")]
+}
+
+/// Tooltip ids are `term-tip:N`, which no heading id can take (heading ids have no `:`).
+const TIP_PREFIX: &str = "term-tip:";
+
+/// The id of the `n`th tooltip on a page.
+pub fn tip_id(n: usize) -> String {
+    format!("{TIP_PREFIX}{n}")
 }
 
 /// The opening markup of a link to a term: the link plus, after it, its tooltip.
