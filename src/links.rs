@@ -220,8 +220,8 @@ pub struct BacklinkGroup<'a> {
 }
 
 /// Check that every link's `#anchor` exists on its target, and find each page's backlinks:
-/// the pages linking to it, each once, in page order. `anchors[id]` holds the ids present
-/// on page `id`.
+/// the pages linking to it, each once, by title. `anchors[id]` holds the ids present on
+/// page `id`.
 pub fn check_links(
     pages: &[Page],
     links: &[&[OutgoingLink]],
@@ -257,10 +257,20 @@ pub fn check_links(
             }
         }
     }
+    // Titles are lowercased once per build, not once per backlink.
+    let mut by_title: Vec<PageId> = (0..pages.len()).collect();
+    by_title.sort_by_cached_key(|&id| pages[id].meta.title.to_lowercase());
+    let mut rank = vec![0; pages.len()];
+    for (r, id) in by_title.into_iter().enumerate() {
+        rank[id] = r;
+    }
+    for list in &mut incoming {
+        list.sort_unstable_by_key(|&id| rank[id]);
+    }
     (diags, incoming)
 }
 
-/// The backlinks of one page for templates, grouped by kind, by title within a group.
+/// The backlinks of one page for templates, grouped by kind, in the order of `incoming`.
 pub fn backlink_groups<'a>(pages: &'a [Page], incoming: &[PageId]) -> BacklinkGroups<'a> {
     let mut by_kind: BTreeMap<PageKind, Vec<Backlink<'a>>> = BTreeMap::new();
     for &id in incoming {
@@ -279,8 +289,7 @@ pub fn backlink_groups<'a>(pages: &'a [Page], incoming: &[PageId]) -> BacklinkGr
     let mut parts = Vec::new();
     let groups = by_kind
         .into_iter()
-        .map(|(kind, mut pages)| {
-            pages.sort_by_cached_key(|p| p.title.to_lowercase());
+        .map(|(kind, pages)| {
             total += pages.len();
             let (one, many) = kind.label();
             let label = if pages.len() == 1 { one } else { many };

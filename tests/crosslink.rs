@@ -330,11 +330,14 @@ fn related_terms_show_on_both_ends_and_terms_used_is_listed() {
     };
     assert_eq!(related("blast-radius"), ["Runbook"]);
     assert_eq!(related("runbook"), ["Blast Radius"]);
+    // A theme shows `page.terms_used` its own way; here, a site-level template override.
+    f.write(
+        "templates/page_footer.html",
+        "<ul class=\"used\">{% for t in page.terms_used %}<li><a href=\"{{ root }}{{ t.url }}\" title=\"{{ t.summary }}\">{{ t.title }}</a></li>{% endfor %}</ul>",
+    );
+    f.build_ok();
     let doc = f.html("postmortems/matching/index.html");
-    let used: Vec<String> = select(&doc, ".terms-used li a")
-        .iter()
-        .map(text_of)
-        .collect();
+    let used: Vec<String> = select(&doc, ".used li a").iter().map(text_of).collect();
     assert_eq!(
         used,
         [
@@ -346,6 +349,12 @@ fn related_terms_show_on_both_ends_and_terms_used_is_listed() {
             "SLO",
             "Überwachung"
         ]
+    );
+    let mttr = select(&doc, ".used li a")[1];
+    assert_eq!(mttr.value().attr("href"), Some("../../glossary/mttr/"));
+    assert_eq!(
+        mttr.value().attr("title"),
+        MTTR.lines().find_map(|l| l.strip_prefix("summary: "))
     );
 }
 

@@ -88,7 +88,7 @@ pub struct PageView<'a> {
     pub toc: &'a [TocEntry],
     pub backlinks: BacklinkGroups<'a>,
     pub related: Vec<PageRef>,
-    /// Glossary terms this page links to, automatically or explicitly, by title.
+    /// Glossary terms this page links to, automatically or explicitly, in glossary order.
     pub terms_used: Vec<TermRef<'a>>,
     /// The page's kind-specific front matter as written.
     pub data: &'a KindData,

@@ -162,7 +162,8 @@ impl TermLinker {
     }
 }
 
-/// The glossary terms a page links to (automatically or not), each once, by title.
+/// The glossary terms a page links to (automatically or not), each once, in glossary
+/// order (by file name).
 pub fn terms_used(pages: &[Page], page: PageId, links: &[OutgoingLink]) -> Vec<PageId> {
     let mut terms: Vec<PageId> = links
         .iter()
@@ -171,7 +172,6 @@ pub fn terms_used(pages: &[Page], page: PageId, links: &[OutgoingLink]) -> Vec<P
         .collect();
     terms.sort_unstable();
     terms.dedup();
-    terms.sort_by_cached_key(|&t| pages[t].meta.title.to_lowercase());
     terms
 }
 
