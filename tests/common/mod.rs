@@ -16,6 +16,8 @@
 #![allow(dead_code)]
 
 pub mod browser;
+pub mod checks;
+pub mod contrast;
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
