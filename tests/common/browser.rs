@@ -23,7 +23,7 @@
 //! [`Tab`] methods panic with a clear message on failure (tests want that), and a tab
 //! dropped while its test panics saves a screenshot into `target/test-failures/`.
 //! Useful calls: [`Tab::goto`], [`Tab::eval`], [`Tab::wait_for`], [`Tab::wait_until`],
-//! [`Tab::click`], [`Tab::type_text`], [`Tab::press_key`], [`Tab::set_viewport`],
+//! [`Tab::click`], [`Tab::hover`], [`Tab::type_text`], [`Tab::press_key`], [`Tab::set_viewport`],
 //! [`Tab::set_color_scheme`], [`Tab::set_javascript`], [`Tab::screenshot`],
 //! [`Tab::screenshot_full_page`], [`Tab::js_errors`].
 //!
@@ -328,20 +328,35 @@ impl Tab<'_> {
     /// Clicks the middle of the first element matching `selector` with the mouse, as a
     /// person would (scrolling it into view first).
     pub fn click(&self, selector: &str) {
+        let (x, y) = self.center_of(selector, "click");
+        for kind in ["mouseMoved", "mousePressed", "mouseReleased"] {
+            self.call(
+                "Input.dispatchMouseEvent",
+                json!({"type": kind, "x": x, "y": y, "button": "left", "clickCount": 1}),
+            );
+        }
+    }
+
+    /// Moves the mouse over the first element matching `selector` (opens tooltips).
+    pub fn hover(&self, selector: &str) {
+        let (x, y) = self.center_of(selector, "hover");
+        self.call(
+            "Input.dispatchMouseEvent",
+            json!({"type": "mouseMoved", "x": x, "y": y}),
+        );
+    }
+
+    /// Viewport coordinates of the middle of an element, scrolled into view.
+    fn center_of(&self, selector: &str, action: &str) -> (f64, f64) {
         let sel = serde_json::to_string(selector).unwrap_or_default();
         let at = self.eval(&format!(
             "(() => {{ const e = document.querySelector({sel}); if (!e) return null;
                e.scrollIntoView({{block: 'center'}}); const r = e.getBoundingClientRect();
                return [r.x + r.width / 2, r.y + r.height / 2]; }})()"
         ));
-        let (Some(x), Some(y)) = (at[0].as_f64(), at[1].as_f64()) else {
-            panic!("click: no element matches `{selector}`");
-        };
-        for kind in ["mouseMoved", "mousePressed", "mouseReleased"] {
-            self.call(
-                "Input.dispatchMouseEvent",
-                json!({"type": kind, "x": x, "y": y, "button": "left", "clickCount": 1}),
-            );
+        match (at[0].as_f64(), at[1].as_f64()) {
+            (Some(x), Some(y)) => (x, y),
+            _ => panic!("{action}: no element matches `{selector}`"),
         }
     }
 

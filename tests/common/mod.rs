@@ -15,6 +15,7 @@
 //! Each test binary uses only some of these helpers.
 #![allow(dead_code)]
 
+pub mod axe;
 pub mod browser;
 pub mod checks;
 pub mod contrast;
