@@ -64,6 +64,28 @@ fn default_theme_colours_meet_wcag_aa_in_both_modes() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
+#[test]
+fn a_new_site_from_init_passes_the_output_checks() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path().join("kb");
+    hindsight::scaffold::init_site(&root).expect("init");
+    let out = dir.path().join("out");
+    hindsight::pipeline::build(
+        &root,
+        &hindsight::pipeline::BuildOptions {
+            out_dir: Some(out.clone()),
+            ..Default::default()
+        },
+    )
+    .unwrap_or_else(|d| panic!("the new site does not build:\n{d}"));
+    let site = BuiltSite::load(&out);
+    let problems: Vec<String> = link_problems(&site)
+        .into_iter()
+        .chain(structure_problems(&site))
+        .collect();
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
 // ---- Each check fails on a broken fixture ------------------------------------------------
 
 fn fixture() -> FixtureSite {

@@ -319,7 +319,7 @@ fn has_aria_name(e: ElementRef) -> bool {
 
 /// The gzip-compressed bytes a reader downloads for one page: its HTML plus every
 /// stylesheet and script it references (icons and images excluded), each counted once.
-/// Search index shards are fetched on demand, so they are not part of a page's weight.
+/// Search index shards (files named `*shard*`) load on demand, so they are not counted.
 pub fn compressed_page_weight(site: &BuiltSite, page: &str) -> usize {
     let doc = &site.pages[page];
     let assets = sel("link[rel=stylesheet][href], script[src]");
@@ -330,6 +330,7 @@ pub fn compressed_page_weight(site: &BuiltSite, page: &str) -> usize {
             continue;
         }
         if let Ok((target, _)) = resolve(site, page, url)
+            && !target.contains("shard")
             && !files.contains(&target)
         {
             files.push(target);
