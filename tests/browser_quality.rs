@@ -83,7 +83,7 @@ fn base_url(server: &common::StaticServer) -> String {
     server.url("")
 }
 
-// ---- Accessibility: axe-core ----------------------------------------------------------
+// ---- Accessibility (axe-core) and resources that fail to load ---------------------------
 
 fn axe_problems(tab: &Tab, base: &str, pages: &[CheckedPage], scheme: &str) -> Vec<String> {
     tab.set_color_scheme(scheme);
@@ -97,6 +97,13 @@ fn axe_problems(tab: &Tab, base: &str, pages: &[CheckedPage], scheme: &str) -> V
             scheme == "dark",
             "{}: {scheme} mode not applied ({bg})",
             p.name
+        );
+        let url = format!("{base}{}", p.path);
+        problems.extend(
+            tab.failed_requests()
+                .into_iter()
+                .filter(|f| !f.ends_with(&format!(" {url}"))) // the 404 page's own status
+                .map(|f| format!("{}: request failed: {f}", p.name)),
         );
         problems.extend(
             common::axe::serious_violations(tab)
@@ -142,6 +149,7 @@ fn broken_fixture() -> FixtureSite {
             "---\ntitle: Bad\nsummary: Bad page.\n---\n\
              <p style=\"color: #999; background: #aaa\">Grey on grey nobody can read.</p>\n\n\
              <p><img src=\"../../favicon.svg\"></p>\n\n\
+             <p><img alt=\"A picture that is not there\" src=\"../../missing.png\"></p>\n\n\
              <button type=\"button\" class=\"expand\"></button>\n\n\
              <p><a href=\"../ok/\" style=\"outline: none\">A link without a focus ring</a></p>\n\n\
              <p><input aria-label=\"Trap\" onkeydown=\"if (event.key === 'Tab') event.preventDefault()\"></p>\n\n\
@@ -150,7 +158,7 @@ fn broken_fixture() -> FixtureSite {
 }
 
 #[test]
-fn axe_reports_problems_on_a_broken_fixture() {
+fn axe_and_request_checks_report_problems_on_a_broken_fixture() {
     let Some(browser) = Browser::shared() else {
         return;
     };
@@ -167,6 +175,13 @@ fn axe_reports_problems_on_a_broken_fixture() {
                 problems.join("\n")
             );
         }
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.contains("request failed: 404 ") && p.ends_with("/missing.png")),
+            "the missing image was not reported:\n{}",
+            problems.join("\n")
+        );
     }
 }
 

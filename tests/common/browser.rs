@@ -25,11 +25,12 @@
 //! Useful calls: [`Tab::goto`], [`Tab::eval`], [`Tab::wait_for`], [`Tab::wait_until`],
 //! [`Tab::click`], [`Tab::hover`], [`Tab::type_text`], [`Tab::press_key`], [`Tab::set_viewport`],
 //! [`Tab::set_color_scheme`], [`Tab::set_javascript`], [`Tab::screenshot`],
-//! [`Tab::screenshot_full_page`], [`Tab::js_errors`].
+//! [`Tab::screenshot_full_page`], [`Tab::js_errors`], [`Tab::failed_requests`].
 //!
 //! The browser is `/usr/bin/chromium` (Debian's package), or `$HINDSIGHT_CHROMIUM`.
 
 use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -201,9 +202,12 @@ read -r _; kill "$(cat "$HS_DIR/pid")" 2>/dev/null; wait; rm -rf "$HS_DIR""#;
             next_id: Cell::new(1),
             loads: Cell::new(0),
             errors: RefCell::new(Vec::new()),
+            requests: RefCell::new(HashMap::new()),
+            failed: RefCell::new(Vec::new()),
         };
         tab.call("Page.enable", json!({}));
         tab.call("Runtime.enable", json!({}));
+        tab.call("Network.enable", json!({}));
         tab.set_viewport(1280, 800);
         tab
     }
@@ -221,6 +225,10 @@ pub struct Tab<'b> {
     loads: Cell<u64>,
     /// Uncaught JavaScript exceptions of the page, in order.
     errors: RefCell<Vec<String>>,
+    /// URL of each request in flight, by CDP request id.
+    requests: RefCell<HashMap<String, String>>,
+    /// Requests since the last `goto` that failed or got an HTTP error status.
+    failed: RefCell<Vec<String>>,
 }
 
 impl Tab<'_> {
@@ -253,6 +261,33 @@ impl Tab<'_> {
                     d["lineNumber"]
                 ));
             }
+            Some("Network.requestWillBeSent") => {
+                let p = &event["params"];
+                if let (Some(id), Some(url)) =
+                    (p["requestId"].as_str(), p["request"]["url"].as_str())
+                {
+                    self.requests.borrow_mut().insert(id.into(), url.into());
+                }
+            }
+            Some("Network.responseReceived") => {
+                let r = &event["params"]["response"];
+                let status = r["status"].as_u64().unwrap_or(0);
+                if status >= 400 {
+                    let url = r["url"].as_str().unwrap_or_default();
+                    self.failed.borrow_mut().push(format!("{status} {url}"));
+                }
+            }
+            Some("Network.loadingFailed") => {
+                let p = &event["params"];
+                if p["canceled"] != true {
+                    let url = p["requestId"]
+                        .as_str()
+                        .and_then(|id| self.requests.borrow().get(id).cloned())
+                        .unwrap_or_default();
+                    let why = p["errorText"].as_str().unwrap_or("failed");
+                    self.failed.borrow_mut().push(format!("{why} {url}"));
+                }
+            }
             _ => {}
         }
     }
@@ -264,8 +299,9 @@ impl Tab<'_> {
             if start.elapsed() > TIMEOUT {
                 panic!("timed out after {TIMEOUT:?} waiting for {what}");
             }
-            // A cheap command: its round trip delivers any events queued before it.
-            self.call("Runtime.evaluate", json!({"expression": "0"}));
+            // A cheap command: its round trip delivers any events queued before it. It may
+            // fail while the old document goes away; that is fine here.
+            let _ = self.try_call("Runtime.evaluate", json!({"expression": "0"}));
             if !done() {
                 std::thread::sleep(Duration::from_millis(20));
             }
@@ -273,13 +309,18 @@ impl Tab<'_> {
     }
 
     /// Loads `url` and waits for its `load` event (stylesheets, scripts and images done).
+    /// A URL differing only in its `#fragment` scrolls the current page instead.
     pub fn goto(&self, url: &str) {
+        self.failed.borrow_mut().clear();
         let before = self.loads.get();
         let r = self.call("Page.navigate", json!({ "url": url }));
         if let Some(err) = r["errorText"].as_str().filter(|e| !e.is_empty()) {
             panic!("cannot load {url}: {err}");
         }
-        self.pump_until(&format!("{url} to load"), || self.loads.get() > before);
+        // No loader: a same-document navigation, which fires no `load` event.
+        if r.get("loaderId").is_some() {
+            self.pump_until(&format!("{url} to load"), || self.loads.get() > before);
+        }
     }
 
     /// Runs `js` in the page (awaiting a returned promise) and returns its JSON value
@@ -290,10 +331,10 @@ impl Tab<'_> {
 
     /// Like [`Tab::eval`], but returns the exception's text as an error instead of panicking.
     pub fn try_eval(&self, js: &str) -> Result<Value, String> {
-        let r = self.call(
+        let r = self.try_call(
             "Runtime.evaluate",
             json!({"expression": js, "returnByValue": true, "awaitPromise": true, "userGesture": true}),
-        );
+        )?;
         if let Some(d) = r.get("exceptionDetails") {
             let text = d["exception"]["description"]
                 .as_str()
@@ -481,6 +522,13 @@ impl Tab<'_> {
                    "clip": {"x": 0, "y": 0, "width": w, "height": h, "scale": 1}}),
         );
         write_png(path, &r);
+    }
+
+    /// Requests since the last [`Tab::goto`] that failed or got an HTTP status of 400 or
+    /// more, as `404 http://…/x.css` (the page's own document included).
+    pub fn failed_requests(&self) -> Vec<String> {
+        let _ = self.try_call("Runtime.evaluate", json!({"expression": "0"}));
+        self.failed.borrow().clone()
     }
 
     /// Uncaught JavaScript exceptions the page has thrown so far.
