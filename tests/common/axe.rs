@@ -28,7 +28,10 @@ pub fn source() -> &'static str {
     static SOURCE: OnceLock<String> = OnceLock::new();
     SOURCE.get_or_init(|| {
         let file = axe_file();
-        if !file.is_file() {
+        let manifest = file.with_file_name("package.json");
+        let installed = std::fs::read_to_string(&manifest)
+            .is_ok_and(|m| m.contains(&format!("\"version\": \"{AXE_VERSION}\"")));
+        if !installed || !file.is_file() {
             let prefix = target_dir().join("npm");
             let status = Command::new("npm")
                 .args(["install", "--silent", "--no-audit", "--no-fund", "--prefix"])
