@@ -42,6 +42,7 @@ const PAGES: &[CheckedPage] = &[
     page("term", "glossary/error-budget/"),
     page("postmortem", "postmortems/gitlab-2017-01-31/"),
     page("script", "scripts/database-replication-failure/"),
+    page("postmortems", "postmortems/"),
     page("guideline", "guidelines/facts-not-blame/"),
     page("path", "paths/architect-onboarding/"),
     page("404", "no-such-page/"),
@@ -412,6 +413,7 @@ fn screenshots_at_phone_and_desktop_widths_show_no_overflow() {
     for &(label, width, height) in WIDTHS {
         let tab = browser.blank_tab();
         tab.set_viewport(width, height);
+        tab.set_color_scheme("light");
         for &(name, path, hover) in SHOTS {
             tab.goto(&format!("{base}{path}"));
             problems.extend(
@@ -438,6 +440,10 @@ fn screenshots_at_phone_and_desktop_widths_show_no_overflow() {
                 std::fs::copy(&shot, docs.join(format!("{name}-{label}.png")))
                     .expect("copy screenshot into docs/");
             }
+            // The same view in dark mode, for reviewing the dark palette.
+            tab.set_color_scheme("dark");
+            tab.screenshot(&dir.join(format!("{name}-{label}-dark.png")));
+            tab.set_color_scheme("light");
         }
         assert!(tab.js_errors().is_empty(), "{:?}", tab.js_errors());
     }
