@@ -94,7 +94,7 @@ pub fn link_problems(site: &BuiltSite) -> Vec<String> {
                 Err(why) => problems.push(format!("{rel}: broken link `{url}`: {why}")),
                 Ok((target, fragment)) => {
                     if let Some(frag) = fragment.filter(|f| !f.is_empty() && *f != "top") {
-                        let frag = percent_decode(frag);
+                        let frag = super::percent_decode(frag);
                         let found = anchors
                             .get(target.as_str())
                             .is_some_and(|ids| ids.contains(&frag));
@@ -139,7 +139,7 @@ fn resolve<'u>(
     if path.is_empty() {
         return Ok((from.to_string(), fragment));
     }
-    let path = percent_decode(path);
+    let path = super::percent_decode(path);
     let mut parts: Vec<&str> = if path.starts_with('/') {
         Vec::new()
     } else {
@@ -174,24 +174,6 @@ fn resolve<'u>(
     }
 }
 
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && let Some(hex) = bytes.get(i + 1..i + 3)
-            && let Ok(b) = u8::from_str_radix(&String::from_utf8_lossy(hex), 16)
-        {
-            out.push(b);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
 
 /// Each page parses without HTML errors and has one `<h1>`, a `<title>`, a `lang`, a meta
 /// description, unique ids, alt text on images, labelled form controls, named buttons,

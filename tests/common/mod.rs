@@ -218,7 +218,8 @@ fn serve_one(dir: &Path, mut stream: TcpStream) -> std::io::Result<()> {
     stream.flush()
 }
 
-fn percent_decode(s: &str) -> String {
+/// `%2e` → `.`: request paths and hrefs compare decoded.
+pub fn percent_decode(s: &str) -> String {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
