@@ -77,6 +77,11 @@ impl Browser {
         }
     }
 
+    /// The same as [`Browser::shared`].
+    pub fn start() -> Option<&'static Browser> {
+        Browser::shared()
+    }
+
     fn launch() -> Result<Browser, String> {
         let bin = chromium_path().ok_or_else(|| {
             "no chromium found (install Debian's `chromium` or set HINDSIGHT_CHROMIUM)".to_string()
