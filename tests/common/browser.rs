@@ -110,12 +110,21 @@ impl Browser {
         .to_vec();
         args.push(format!("--user-data-dir={}", profile.display()));
         args.push("about:blank".into());
-        // `sh` starts chromium, then waits on its stdin (our pipe): when this process exits
-        // the pipe closes and `sh` stops chromium and deletes the profile. `exited` tells us
-        // chromium died at start.
+        // `sh` starts chromium in a process group of its own, then waits on its stdin (our
+        // pipe): when this process exits the pipe closes, and `sh` stops every chromium
+        // process and then deletes the profile (which a late child would write into again).
+        // `exited` tells us chromium died at start.
         let script = r#"b="$1"; shift
-( "$b" "$@" >"$HS_DIR/chromium.log" 2>&1 & echo $! >"$HS_DIR/pid"; wait $!; : >"$HS_DIR/exited" ) &
-read -r _; kill "$(cat "$HS_DIR/pid")" 2>/dev/null; wait; rm -rf "$HS_DIR""#;
+s=; command -v setsid >/dev/null 2>&1 && s=setsid
+( $s "$b" "$@" >"$HS_DIR/chromium.log" 2>&1 & echo $! >"$HS_DIR/pid"; wait $!; : >"$HS_DIR/exited" ) &
+read -r _
+pid=$(cat "$HS_DIR/pid" 2>/dev/null)
+if [ -n "$pid" ]; then
+  kill -TERM -"$pid" 2>/dev/null || kill "$pid" 2>/dev/null
+  i=0; while kill -0 -"$pid" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done
+  kill -KILL -"$pid" 2>/dev/null
+fi
+wait; rm -rf "$HS_DIR""#;
         let mut launcher = Command::new("sh")
             .arg("-c")
             .arg(script)
