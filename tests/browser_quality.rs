@@ -117,7 +117,7 @@ fn axe_problems(tab: &Tab, base: &str, pages: &[CheckedPage], scheme: &str) -> V
 
 #[test]
 fn axe_finds_no_serious_problem_in_light_mode() {
-    let Some(browser) = Browser::shared() else {
+    let (Some(browser), Some(_)) = (Browser::shared(), common::axe::source()) else {
         return;
     };
     let base = base_url(common::bundled_server());
@@ -128,7 +128,7 @@ fn axe_finds_no_serious_problem_in_light_mode() {
 
 #[test]
 fn axe_finds_no_serious_problem_in_dark_mode() {
-    let Some(browser) = Browser::shared() else {
+    let (Some(browser), Some(_)) = (Browser::shared(), common::axe::source()) else {
         return;
     };
     let base = base_url(common::bundled_server());
@@ -160,7 +160,7 @@ fn broken_fixture() -> FixtureSite {
 
 #[test]
 fn axe_and_request_checks_report_problems_on_a_broken_fixture() {
-    let Some(browser) = Browser::shared() else {
+    let (Some(browser), Some(_)) = (Browser::shared(), common::axe::source()) else {
         return;
     };
     let site = broken_fixture();

@@ -71,7 +71,7 @@ impl Browser {
                 if std::env::var("CI").as_deref() == Ok("true") {
                     panic!("CI=true but the browser cannot start: {reason}");
                 }
-                eprintln!("skipping browser test: {reason}");
+                skip_notice(&format!("skipping browser tests: {reason}"));
                 None
             }
         }
@@ -577,6 +577,18 @@ impl Drop for Tab<'_> {
             "Target.disposeBrowserContext",
             json!({"browserContextId": self.context}),
         );
+    }
+}
+
+/// Tells the person running the tests why some were skipped, once per test binary. Written
+/// straight to stderr, because the test harness hides what passing tests print.
+pub fn skip_notice(message: &str) {
+    use std::io::Write;
+    static SHOWN: Mutex<Vec<String>> = Mutex::new(Vec::new());
+    let mut shown = SHOWN.lock().unwrap_or_else(|e| e.into_inner());
+    if !shown.iter().any(|m| m == message) {
+        let _ = writeln!(std::io::stderr(), "{message}");
+        shown.push(message.to_string());
     }
 }
 
