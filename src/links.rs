@@ -440,7 +440,7 @@ mod tests {
         assert_eq!(diags.len(), 1);
         assert_eq!((diags[0].line, diags[0].column), (5, 3));
         assert!(diags[0].message.contains("#nope"));
-        assert_eq!(incoming[0], [1, 2], "one backlink per linking page");
+        assert_eq!(incoming[0], [2, 1], "each linking page once, by title");
         let back = backlink_groups(&pages, &incoming[0]);
         assert_eq!(back.total, 2);
         assert_eq!(back.summary, "Mentioned in 1 term, 1 post-mortem");
