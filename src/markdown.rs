@@ -216,6 +216,10 @@ fn no_link_depth_change(html: &str) -> isize {
     let mut rest = html;
     while let Some(i) = rest.find('<') {
         rest = &rest[i + 1..];
+        if let Some(comment) = rest.strip_prefix("!--") {
+            rest = comment.split_once("-->").map_or("", |(_, after)| after);
+            continue;
+        }
         let closing = rest.starts_with('/');
         let tag = rest.trim_start_matches('/');
         let name_len = tag
@@ -449,6 +453,8 @@ pub fn render_body(ctx: &BodyContext<'_>, markdown: &str) -> RenderedBody {
                 out.push(event);
             }
             Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell) => {
+                // Inline HTML cannot span blocks: an unclosed `<code>` stops here.
+                html_depth = 0;
                 section.text.push(' ');
                 out.push(event);
             }
@@ -673,6 +679,16 @@ mod tests {
             },
             md,
         )
+    }
+
+    #[test]
+    fn raw_html_depth_counts_no_link_elements_only() {
+        assert_eq!(no_link_depth_change("<kbd>"), 1);
+        assert_eq!(no_link_depth_change("</kbd>"), -1);
+        assert_eq!(no_link_depth_change("<a href=\"x\">y</a>"), 0);
+        assert_eq!(no_link_depth_change("<span class=\"x\">"), 0);
+        assert_eq!(no_link_depth_change("<br/><code/>"), 0);
+        assert_eq!(no_link_depth_change("<!-- <a> --><CODE>"), 1);
     }
 
     #[test]

@@ -63,10 +63,11 @@ impl TermLinker {
             let written = std::iter::once((page.meta.title.as_str(), NameSource::Title))
                 .chain(term.aliases.iter().map(|a| (a.as_str(), NameSource::Alias)));
             for (name, source) in written {
-                let key = fold_name(name);
-                if key.is_empty() {
+                // A name without a letter or digit would match punctuation everywhere.
+                if !name.chars().any(fold::is_word_char) {
                     continue;
                 }
+                let key = fold_name(name);
                 match names.get(&key) {
                     Some(&(other, other_source)) if other != id => {
                         diags.push(claimed_twice(
@@ -350,6 +351,13 @@ mod tests {
             "{}",
             d.message
         );
+    }
+
+    #[test]
+    fn names_without_letters_or_digits_are_not_matched() {
+        let pages = vec![term("dash", "title: Dash\nsummary: s\naliases: [\"—\"]")];
+        let l = linker(&pages);
+        assert_eq!(found(&l, "a — b, dash"), [("dash", 0)]);
     }
 
     #[test]
