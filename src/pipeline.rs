@@ -3,6 +3,7 @@
 //! render templates → write output. `hindsight build`, `check` and `serve` all run it.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -35,7 +36,8 @@ pub struct BuildOptions {
 pub struct Site {
     pub config: Config,
     pub pages: Vec<Page>,
-    pub bodies: Vec<RenderedBody>,
+    /// Shared so that `serve` can reuse the bodies of unchanged pages across rebuilds.
+    pub bodies: Vec<Arc<RenderedBody>>,
     pub backlinks: Vec<BacklinkGroups>,
     /// Related glossary terms of each page, symmetric.
     pub related: Vec<Vec<PageId>>,
@@ -57,28 +59,49 @@ pub fn load_site(root: &Path, options: &BuildOptions) -> Result<(Site, Diagnosti
     let Some(config) = load_config(root, &mut diags) else {
         return Err(diags);
     };
-    let mut pages = discover_content(
+    let pages = discover_content(
         &config,
         DiscoverOptions {
             include_drafts: options.include_drafts,
         },
         &mut diags,
     );
+    let site = link_site(config, pages, &mut diags, options, &|ctx: &BodyContext<
+        '_,
+    >| {
+        Arc::new(render_body(ctx, &ctx.pages[ctx.page_id].body))
+    });
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    Ok((site, diags))
+}
+
+/// Renders one page body; `serve` passes one that reuses the bodies of unchanged pages.
+pub type BodyRenderer<'a> = dyn Fn(&BodyContext<'_>) -> Arc<RenderedBody> + Sync + 'a;
+
+/// Stage 3 on discovered pages: section pages, related terms, bodies, links and backlinks.
+/// Always returns the site (so `serve` can keep its pages); errors go into `diags`.
+/// `pages` keep their order, followed by any synthetic section and home pages.
+pub fn link_site(
+    config: Config,
+    mut pages: Vec<Page>,
+    diags: &mut Diagnostics,
+    options: &BuildOptions,
+    body: &BodyRenderer<'_>,
+) -> Site {
     add_missing_section_pages(&config, &mut pages);
 
     let index = SiteIndex::new(&pages);
-    let related = resolve_related(&pages, &mut diags);
-    let bodies: Vec<RenderedBody> = (0..pages.len())
+    let related = resolve_related(&pages, diags);
+    let bodies: Vec<Arc<RenderedBody>> = (0..pages.len())
         .into_par_iter()
         .map(|id| {
-            render_body(
-                &BodyContext {
-                    page_id: id,
-                    pages: &pages,
-                    index: &index,
-                },
-                &pages[id].body,
-            )
+            body(&BodyContext {
+                page_id: id,
+                pages: &pages,
+                index: &index,
+            })
         })
         .collect();
     let mut link_diags: Vec<Diagnostic> = bodies
@@ -96,19 +119,13 @@ pub fn load_site(root: &Path, options: &BuildOptions) -> Result<(Site, Diagnosti
     }
     diags.extend(link_diags);
     diags.sort();
-    if diags.has_errors() {
-        return Err(diags);
+    Site {
+        config,
+        pages,
+        bodies,
+        backlinks,
+        related,
     }
-    Ok((
-        Site {
-            config,
-            pages,
-            bodies,
-            backlinks,
-            related,
-        },
-        diags,
-    ))
 }
 
 /// A section folder without `_index.md` still gets a section page.
@@ -243,11 +260,48 @@ pub fn locate_in_front_matter(page: &Page, needle: &str) -> (usize, usize) {
     (1, 1)
 }
 
+/// Lets `render_site` skip outputs whose inputs did not change (`serve`'s incremental
+/// rebuilds). The inputs of an output are its template and full context, so skipping is
+/// exact: equal inputs render equal bytes.
+pub trait RenderMemo: Sync {
+    /// Called once per build with everything every output depends on besides its context.
+    fn begin(&self, theme: &Theme, globals: &Context);
+    /// A short stand-in for page `id`'s body HTML that changes whenever the HTML does, so
+    /// contexts compare without copying bodies; `None` renders the page unconditionally.
+    fn body_token(&self, site: &Site, id: PageId) -> Option<String>;
+    /// True when `rel` was rendered by the previous build from equal inputs; the sink then
+    /// already holds its bytes and nothing is written.
+    fn unchanged(&self, rel: &str, template: &str, context: &Context) -> bool;
+}
+
+/// `hindsight build` renders everything.
+struct RenderAll;
+
+impl RenderMemo for RenderAll {
+    fn begin(&self, _: &Theme, _: &Context) {}
+    fn body_token(&self, _: &Site, _: PageId) -> Option<String> {
+        None
+    }
+    fn unchanged(&self, _: &str, _: &str, _: &Context) -> bool {
+        false
+    }
+}
+
 /// Stages 5–6: render every page and write the site into `sink`.
 pub fn render_site(
     site: &Site,
     sink: &dyn OutputSink,
     options: &BuildOptions,
+) -> Result<usize, Diagnostics> {
+    render_site_with(site, sink, options, &RenderAll)
+}
+
+/// `render_site`, skipping the outputs `memo` reports unchanged.
+pub fn render_site_with(
+    site: &Site,
+    sink: &dyn OutputSink,
+    options: &BuildOptions,
+    memo: &dyn RenderMemo,
 ) -> Result<usize, Diagnostics> {
     let mut diags = Diagnostics::default();
     let theme = match Theme::load(&site.config) {
@@ -258,10 +312,9 @@ pub fn render_site(
         }
     };
     let nav = navigation(site);
-    let renderer = match Renderer::new(
-        &theme,
-        &site_globals(&site.config, &nav, options.live_reload),
-    ) {
+    let globals = site_globals(&site.config, &nav, options.live_reload);
+    memo.begin(&theme, &globals);
+    let renderer = match Renderer::new(&theme, &globals) {
         Ok(r) => r,
         Err(e) => {
             diags.extend(e);
@@ -276,9 +329,15 @@ pub fn render_site(
     let results: Vec<Result<(), Diagnostic>> = (0..site.pages.len())
         .into_par_iter()
         .map(|id| {
-            let page = &site.pages[id];
+            let rel = format!("{}index.html", site.pages[id].url);
+            if let Some(token) = memo.body_token(site, id) {
+                let (template, ctx) = page_context(site, &renderer, id, &token);
+                if memo.unchanged(&rel, template, &ctx) {
+                    return Ok(());
+                }
+            }
             let html = render_page(site, &renderer, id)?;
-            write(&format!("{}index.html", page.url), html.as_bytes())
+            write(&rel, html.as_bytes())
         })
         .collect();
     diags.extend(results.into_iter().filter_map(Result::err));
@@ -300,9 +359,13 @@ pub fn render_site(
                 ctx.insert(k, &v);
             }
         }
+        let rel = format!("{}index.html", generated.url);
+        if memo.unchanged(&rel, generated.template, &ctx) {
+            continue;
+        }
         match renderer.render(generated.template, &ctx) {
             Ok(html) => {
-                if let Err(d) = write(&format!("{}index.html", generated.url), html.as_bytes()) {
+                if let Err(d) = write(&rel, html.as_bytes()) {
                     diags.push(d);
                 }
             }
@@ -314,13 +377,15 @@ pub fn render_site(
     // 404.html is served at any depth, so its links are absolute from the base path.
     not_found.insert("root", &site.config.base_path());
     not_found.insert("page", &serde_json::json!({"title": "Page not found", "url": "404.html", "kind": "page", "summary": null}));
-    match renderer.render("404.html", &not_found) {
-        Ok(html) => {
-            if let Err(d) = write("404.html", html.as_bytes()) {
-                diags.push(d);
+    if !memo.unchanged("404.html", "404.html", &not_found) {
+        match renderer.render("404.html", &not_found) {
+            Ok(html) => {
+                if let Err(d) = write("404.html", html.as_bytes()) {
+                    diags.push(d);
+                }
             }
+            Err(d) => diags.push(d),
         }
-        Err(d) => diags.push(d),
     }
     let mut extra: Vec<(String, Vec<u8>)> = extra_files(site);
     extra.extend([
@@ -379,6 +444,17 @@ fn page_extra(_site: &Site, _id: PageId) -> serde_json::Value {
 }
 
 fn render_page(site: &Site, renderer: &Renderer, id: PageId) -> Result<String, Diagnostic> {
+    let (template, ctx) = page_context(site, renderer, id, &site.bodies[id].html);
+    renderer.render(template, &ctx)
+}
+
+/// The template and context of page `id`, with `content` as its body HTML.
+fn page_context(
+    site: &Site,
+    renderer: &Renderer,
+    id: PageId,
+    content: &str,
+) -> (&'static str, Context) {
     let page = &site.pages[id];
     let body = &site.bodies[id];
     let mut ctx = Context::new();
@@ -398,7 +474,7 @@ fn render_page(site: &Site, renderer: &Renderer, id: PageId) -> Result<String, D
         kind: page.kind,
         kind_label: page.kind.label().0,
         url: &page.url,
-        content: &body.html,
+        content,
         toc: &body.toc,
         backlinks: &site.backlinks[id],
         related: site.related[id]
@@ -437,7 +513,7 @@ fn render_page(site: &Site, renderer: &Renderer, id: PageId) -> Result<String, D
     } else {
         "page.html"
     };
-    renderer.render(template, &ctx)
+    (template, ctx)
 }
 
 fn section_view(site: &Site, section: &str) -> SectionView {
