@@ -269,9 +269,20 @@ pub trait RenderMemo: Sync {
     /// A short stand-in for page `id`'s body HTML that changes whenever the HTML does, so
     /// contexts compare without copying bodies; `None` renders the page unconditionally.
     fn body_token(&self, site: &Site, id: PageId) -> Option<String>;
-    /// True when `rel` was rendered by the previous build from equal inputs; the sink then
-    /// already holds its bytes and nothing is written.
-    fn unchanged(&self, rel: &str, template: &str, context: &Context) -> bool;
+    /// True when `rel` was rendered by the previous build from the same inputs (see
+    /// [`render_inputs`]); the sink then already holds its bytes and nothing is written.
+    fn unchanged(&self, rel: &str, inputs: &dyn Fn() -> Vec<u8>) -> bool;
+}
+
+/// Everything an output is rendered from besides the templates and globals: its template
+/// name and context, serialized, so that equal inputs mean equal output bytes.
+pub fn render_inputs(template: &str, context: &impl serde::Serialize) -> Vec<u8> {
+    let mut out = Vec::with_capacity(1024);
+    out.extend_from_slice(template.as_bytes());
+    out.push(0);
+    // Serializing plain data into a Vec cannot fail.
+    let _ = serde_json::to_writer(&mut out, context);
+    out
 }
 
 /// `hindsight build` renders everything.
@@ -282,7 +293,7 @@ impl RenderMemo for RenderAll {
     fn body_token(&self, _: &Site, _: PageId) -> Option<String> {
         None
     }
-    fn unchanged(&self, _: &str, _: &str, _: &Context) -> bool {
+    fn unchanged(&self, _: &str, _: &dyn Fn() -> Vec<u8>) -> bool {
         false
     }
 }
@@ -332,7 +343,7 @@ pub fn render_site_with(
             let rel = format!("{}index.html", site.pages[id].url);
             if let Some(token) = memo.body_token(site, id) {
                 let (template, ctx) = page_context(site, &renderer, id, &token);
-                if memo.unchanged(&rel, template, &ctx) {
+                if memo.unchanged(&rel, &|| render_inputs(template, &ctx)) {
                     return Ok(());
                 }
             }
@@ -345,6 +356,16 @@ pub fn render_site_with(
 
     for generated in generated_pages(site) {
         files += 1;
+        let rel = format!("{}index.html", generated.url);
+        let inputs = (
+            &generated.url,
+            &generated.title,
+            &generated.summary,
+            &generated.context,
+        );
+        if memo.unchanged(&rel, &|| render_inputs(generated.template, &inputs)) {
+            continue;
+        }
         let mut ctx = Context::new();
         ctx.insert("root", &root_prefix(&generated.url));
         ctx.insert(
@@ -358,10 +379,6 @@ pub fn render_site_with(
             for (k, v) in map {
                 ctx.insert(k, &v);
             }
-        }
-        let rel = format!("{}index.html", generated.url);
-        if memo.unchanged(&rel, generated.template, &ctx) {
-            continue;
         }
         match renderer.render(generated.template, &ctx) {
             Ok(html) => {
@@ -377,7 +394,9 @@ pub fn render_site_with(
     // 404.html is served at any depth, so its links are absolute from the base path.
     not_found.insert("root", &site.config.base_path());
     not_found.insert("page", &serde_json::json!({"title": "Page not found", "url": "404.html", "kind": "page", "summary": null}));
-    if !memo.unchanged("404.html", "404.html", &not_found) {
+    if !memo.unchanged("404.html", &|| {
+        render_inputs("404.html", &site.config.base_path())
+    }) {
         match renderer.render("404.html", &not_found) {
             Ok(html) => {
                 if let Err(d) = write("404.html", html.as_bytes()) {
@@ -444,21 +463,38 @@ fn page_extra(_site: &Site, _id: PageId) -> serde_json::Value {
 }
 
 fn render_page(site: &Site, renderer: &Renderer, id: PageId) -> Result<String, Diagnostic> {
-    let (template, ctx) = page_context(site, renderer, id, &site.bodies[id].html);
-    renderer.render(template, &ctx)
+    let (template, inputs) = page_context(site, renderer, id, &site.bodies[id].html);
+    match Context::from_serialize(&inputs) {
+        Ok(ctx) => renderer.render(template, &ctx),
+        Err(e) => Err(Diagnostic::error(
+            &site.pages[id].source_path,
+            0,
+            0,
+            format!("cannot prepare the page for its template: {e}"),
+        )),
+    }
+}
+
+/// What a page template sees besides the site globals.
+#[derive(serde::Serialize)]
+struct PageContext<'a> {
+    root: String,
+    page: PageView<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    section: Option<SectionView>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    recent_postmortems: Option<Vec<PageRef>>,
 }
 
 /// The template and context of page `id`, with `content` as its body HTML.
-fn page_context(
-    site: &Site,
+fn page_context<'a>(
+    site: &'a Site,
     renderer: &Renderer,
     id: PageId,
-    content: &str,
-) -> (&'static str, Context) {
+    content: &'a str,
+) -> (&'static str, PageContext<'a>) {
     let page = &site.pages[id];
     let body = &site.bodies[id];
-    let mut ctx = Context::new();
-    ctx.insert("root", &root_prefix(&page.url));
     let edit_url = site
         .config
         .output
@@ -485,15 +521,16 @@ fn page_context(
         extra: page_extra(site, id),
         source_path: page.source_path.to_string_lossy().into_owned(),
         edit_url,
-        word_count: body
-            .sections
-            .iter()
-            .map(|s| s.text.split_whitespace().count())
-            .sum(),
+        word_count: body.word_count,
     };
-    ctx.insert("page", &view);
+    let mut ctx = PageContext {
+        root: root_prefix(&page.url),
+        page: view,
+        section: None,
+        recent_postmortems: None,
+    };
     match page.kind {
-        PageKind::Section => ctx.insert("section", &section_view(site, &page.section)),
+        PageKind::Section => ctx.section = Some(section_view(site, &page.section)),
         PageKind::Home => {
             let mut recent: Vec<PageRef> = site
                 .pages
@@ -503,7 +540,7 @@ fn page_context(
                 .collect();
             recent.sort_by(|a, b| b.date.cmp(&a.date));
             recent.truncate(5);
-            ctx.insert("recent_postmortems", &recent);
+            ctx.recent_postmortems = Some(recent);
         }
         _ => {}
     }

@@ -48,9 +48,12 @@ pub struct SiteChanges {
 }
 
 struct Source {
-    /// Hash of the whole file, and of the part other pages' bodies may depend on.
+    /// Hash of the whole file, and of its path and the part other pages' bodies may
+    /// depend on.
     text_hash: u64,
     front_hash: u64,
+    /// The page is lent to the build in progress.
+    lent: bool,
     /// The page while it rests here between builds (`None` while lent to a build, for
     /// drafts and for files that failed to parse).
     page: Option<Page>,
@@ -107,6 +110,7 @@ impl IncrementalBuild {
         &mut self,
         changes: &ChangeSet,
     ) -> Result<(SiteChanges, Diagnostics), Diagnostics> {
+        let mut timer = StageTimer::new();
         let config_path = self.root.join(CONFIG_FILE);
         if changes.rescan || self.config.is_none() || changes.paths.contains(&config_path) {
             self.reset();
@@ -127,26 +131,27 @@ impl IncrementalBuild {
         diags.extend(self.listing_diags.items.iter().cloned());
         let mut front = DefaultHasher::new();
         (config_hash, self.options.include_drafts).hash(&mut front);
-        let mut lent: Vec<PathBuf> = Vec::with_capacity(self.sources.len());
         let mut pages = Vec::with_capacity(self.sources.len());
-        let mut text_hashes: HashMap<PathBuf, u64> = HashMap::with_capacity(self.sources.len());
-        for (path, source) in &mut self.sources {
-            (path, source.front_hash).hash(&mut front);
+        // Indexed by page id; synthetic pages (appended by the build) have no file.
+        let mut text_hashes: Vec<u64> = Vec::with_capacity(self.sources.len());
+        for source in self.sources.values_mut() {
+            front.write_u64(source.front_hash);
             if let Some(e) = &source.error {
                 diags.push(e.clone());
             }
             if let Some(page) = source.page.take() {
-                text_hashes.insert(page.source_path.clone(), source.text_hash);
-                lent.push(path.clone());
+                source.lent = true;
+                text_hashes.push(source.text_hash);
                 pages.push(page);
             }
         }
         let front = front.finish();
         check_unique_urls(&pages, &mut diags);
+        timer.lap("sources");
 
-        let body_key = |page: &Page| {
-            let text = text_hashes.get(&page.source_path).copied().unwrap_or(0);
-            hash_of(&(front, text, &page.source_path, &page.rel_path, &page.url))
+        let body_key = |id: PageId, page: &Page| {
+            let text = text_hashes.get(id).copied().unwrap_or(0);
+            hash_of(&(front, text, &page.rel_path, &page.url))
         };
         let cached = &self.bodies;
         let site = link_site(
@@ -156,13 +161,19 @@ impl IncrementalBuild {
             &self.options,
             &|ctx: &BodyContext<'_>| {
                 let page = &ctx.pages[ctx.page_id];
-                match cached.get(&body_key(page)) {
+                match cached.get(&body_key(ctx.page_id, page)) {
                     Some(body) => body.clone(),
                     None => Arc::new(render_body(ctx, &page.body)),
                 }
             },
         );
-        let keys: Vec<u64> = site.pages.iter().map(body_key).collect();
+        timer.lap("link");
+        let keys: Vec<u64> = site
+            .pages
+            .iter()
+            .enumerate()
+            .map(|(id, p)| body_key(id, p))
+            .collect();
         self.bodies = keys
             .iter()
             .zip(&site.bodies)
@@ -174,12 +185,14 @@ impl IncrementalBuild {
         } else {
             self.render(&site, &keys).map(|changes| (changes, diags))
         };
+        timer.lap("render");
         // Give the pages back to their sources for the next build.
-        for (path, page) in lent.iter().zip(site.pages) {
-            if let Some(source) = self.sources.get_mut(path) {
-                source.page = Some(page);
-            }
+        let mut pages = site.pages.into_iter();
+        for source in self.sources.values_mut().filter(|s| s.lent) {
+            source.lent = false;
+            source.page = pages.next();
         }
+        timer.lap("return pages");
         result
     }
 
@@ -283,7 +296,7 @@ impl IncrementalBuild {
                     return (path.clone(), None);
                 };
                 let text_hash = hash_of(&bytes);
-                let front_hash = front_matter_hash(&bytes);
+                let front_hash = hash_of(&(path, front_matter_hash(&bytes)));
                 let (page, error) = match load_page(config, &content_dir, path, options) {
                     Ok(p) => (p, None),
                     Err(e) => (None, Some(e)),
@@ -291,6 +304,7 @@ impl IncrementalBuild {
                 let source = Source {
                     text_hash,
                     front_hash,
+                    lent: false,
                     page,
                     error,
                 };
@@ -306,6 +320,27 @@ impl IncrementalBuild {
                     self.sources.remove(&path);
                 }
             }
+        }
+    }
+}
+
+/// With `HINDSIGHT_TIMINGS=1`, each rebuild prints how long its stages took.
+struct StageTimer {
+    last: Option<std::time::Instant>,
+}
+
+impl StageTimer {
+    fn new() -> StageTimer {
+        let on = std::env::var_os("HINDSIGHT_TIMINGS").is_some();
+        StageTimer {
+            last: on.then(std::time::Instant::now),
+        }
+    }
+
+    fn lap(&mut self, stage: &str) {
+        if let Some(last) = self.last {
+            eprintln!("  {stage}: {:.1} ms", last.elapsed().as_secs_f64() * 1000.0);
+            self.last = Some(std::time::Instant::now());
         }
     }
 }
@@ -361,10 +396,10 @@ type TemplateInputs = (Vec<(String, PathBuf, Vec<u8>)>, Context);
 struct OutputMemo {
     /// Template sources and site globals of the last successful build.
     theme: Option<TemplateInputs>,
-    previous: HashMap<String, (String, Context)>,
+    previous: HashMap<String, Vec<u8>>,
     /// Filled during a build; becomes `previous` if the build succeeds.
     next_theme: Mutex<Option<TemplateInputs>>,
-    next: Mutex<HashMap<String, (String, Context)>>,
+    next: Mutex<HashMap<String, Vec<u8>>>,
     kept: Mutex<Vec<String>>,
     theme_changed: std::sync::atomic::AtomicBool,
     tokens: Vec<u64>,
@@ -416,18 +451,16 @@ impl RenderMemo for OutputMemo {
             .map(|t| format!("hindsight-body:{t:016x}"))
     }
 
-    fn unchanged(&self, rel: &str, template: &str, context: &Context) -> bool {
+    fn unchanged(&self, rel: &str, inputs: &dyn Fn() -> Vec<u8>) -> bool {
+        let inputs = inputs();
         let same = !self
             .theme_changed
             .load(std::sync::atomic::Ordering::Relaxed)
-            && self
-                .previous
-                .get(rel)
-                .is_some_and(|(t, c)| t == template && c == context);
+            && self.previous.get(rel) == Some(&inputs);
         self.next
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .insert(rel.to_string(), (template.to_string(), context.clone()));
+            .insert(rel.to_string(), inputs);
         if same {
             self.kept
                 .lock()

@@ -17,7 +17,8 @@ use crate::serve::incremental::ChangeSet;
 /// short enough to stay well inside the 100 ms save-to-reload budget.
 pub const DEBOUNCE: Duration = Duration::from_millis(20);
 /// The debouncer settles each path separately; batches this close together are one burst.
-pub const SETTLE: Duration = Duration::from_millis(20);
+/// (The debouncer emits every 5 ms tick, so this joins consecutive ticks' batches.)
+pub const SETTLE: Duration = Duration::from_millis(8);
 
 /// What the watcher looks at, all absolute.
 #[derive(Debug, Clone)]
