@@ -130,7 +130,7 @@ pub struct ServeHandle {
     addr: SocketAddr,
     base_path: String,
     pub state: Arc<ServerState>,
-    server: Arc<tiny_http::Server>,
+    server: Option<Arc<tiny_http::Server>>,
     stop: Arc<AtomicBool>,
     threads: Vec<JoinHandle<()>>,
     watcher: Arc<Mutex<Option<SourceWatcher>>>,
@@ -167,12 +167,31 @@ impl ServeHandle {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .take();
-        for _ in 0..WORKERS {
-            self.server.unblock();
+        if let Some(server) = &self.server {
+            for _ in 0..WORKERS {
+                server.unblock();
+            }
         }
         self.state.hub.close_all();
         for t in self.threads.drain(..) {
             let _ = t.join();
+        }
+        // The last reference: dropping it makes tiny_http's accept thread close the
+        // listening socket. Wait until it has, so the port is free when we return.
+        self.server.take();
+        let probe = SocketAddr::new(
+            match self.addr.ip() {
+                IpAddr::V4(v4) if v4.is_unspecified() => IpAddr::from([127, 0, 0, 1]),
+                IpAddr::V6(v6) if v6.is_unspecified() => IpAddr::from([0, 0, 0, 0, 0, 0, 0, 1]),
+                ip => ip,
+            },
+            self.addr.port(),
+        );
+        let deadline = Instant::now() + Duration::from_secs(2);
+        while Instant::now() < deadline
+            && std::net::TcpStream::connect_timeout(&probe, Duration::from_millis(50)).is_ok()
+        {
+            std::thread::sleep(Duration::from_millis(10));
         }
     }
 }
@@ -275,7 +294,7 @@ pub fn start(options: ServeOptions) -> Result<ServeHandle, ServeError> {
         addr,
         base_path,
         state,
-        server,
+        server: Some(server),
         stop,
         threads,
         watcher,
