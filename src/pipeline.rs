@@ -69,7 +69,7 @@ pub fn load_site(root: &Path, options: &BuildOptions) -> Result<(Site, Diagnosti
     let site = link_site(config, pages, &mut diags, options, &|ctx: &BodyContext<
         '_,
     >| {
-        Arc::new(render_body(ctx, &ctx.pages[ctx.page_id].body))
+        Arc::new(render_body(ctx, ctx.pages[ctx.page_id].body()))
     });
     if diags.has_errors() {
         return Err(diags);
@@ -160,7 +160,7 @@ fn add_missing_section_pages(config: &Config, pages: &mut Vec<Page>) {
             kind,
             meta: fm.common(),
             data: KindData::Plain(fm),
-            body: String::new(),
+            body_start: 0,
             body_line: 1,
             source: String::new(),
         }

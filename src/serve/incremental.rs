@@ -163,7 +163,7 @@ impl IncrementalBuild {
                 let page = &ctx.pages[ctx.page_id];
                 match cached.get(&body_key(ctx.page_id, page)) {
                     Some(body) => body.clone(),
-                    None => Arc::new(render_body(ctx, &page.body)),
+                    None => Arc::new(render_body(ctx, page.body())),
                 }
             },
         );
