@@ -412,6 +412,26 @@ fn burst_of_saves_is_one_rebuild() {
 }
 
 #[test]
+fn idle_connections_do_not_hold_up_requests() {
+    // Browsers open spare connections and leave them idle; requests must not queue
+    // behind them (tiny_http 0.12 stalled behind four).
+    let site = Site::new();
+    let server = site.serve();
+    let idle: Vec<TcpStream> = (0..16)
+        .map(|_| TcpStream::connect(server.addr()).unwrap())
+        .collect();
+    let started = Instant::now();
+    assert_eq!(get(server.addr(), "/glossary/").status, 200);
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "a request waited {:?} behind idle connections",
+        started.elapsed()
+    );
+    drop(idle);
+    server.stop();
+}
+
+#[test]
 fn port_in_use_is_a_clear_error_and_stop_frees_the_port() {
     let site = Site::new();
     let server = site.serve();

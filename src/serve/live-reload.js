@@ -23,13 +23,22 @@
     var y = sessionStorage.getItem(scrollKey);
     if (y !== null) {
       sessionStorage.removeItem(scrollKey);
-      var restore = function () { window.scrollTo(0, parseFloat(y)); };
+      /* Ours, not the browser's: it may restore an older position after `load`. */
+      if ("scrollRestoration" in history) history.scrollRestoration = "manual";
+      var restore = function () {
+        window.scrollTo(0, parseFloat(y));
+        requestAnimationFrame(function () { window.scrollTo(0, parseFloat(y)); });
+      };
       if (document.readyState === "complete") restore(); else window.addEventListener("load", restore);
     }
   } catch (e) { /* storage may be disabled */ }
 
-  function reloadKeepingScroll() {
-    try { sessionStorage.setItem(scrollKey, String(window.scrollY)); } catch (e) {}
+  var generationKey = "hindsight-generation";
+  function reloadKeepingScroll(generation) {
+    try {
+      sessionStorage.setItem(scrollKey, String(window.scrollY));
+      sessionStorage.setItem(generationKey, String(generation));
+    } catch (e) {}
     location.reload();
   }
 
@@ -110,26 +119,44 @@
     document.body.appendChild(overlay);
   }
 
+  var connected = false;
   function onBuild(data) {
+    var first = !connected;
+    connected = true;
     if (data.errors && data.errors.length) { showOverlay(data.errors); return; }
     hideOverlay();
-    var changed = data.changed || [];
     var folder = currentFolder();
     if (folder !== null && data.removed && Object.prototype.hasOwnProperty.call(data.removed, folder)) {
       location.href = base + data.removed[folder];
       return;
     }
+    if (first) {
+      /* A save that landed while this page was reloading would otherwise be missed. */
+      var seen = null;
+      try { seen = sessionStorage.getItem(generationKey); } catch (e) {}
+      if (seen !== null && data.generation > Number(seen)) reloadKeepingScroll(data.generation);
+      return;
+    }
+    var changed = data.changed || [];
     if (!changed.length) return;
     if (data.css_only) { swapStylesheets(changed); return; }
     var here = currentFile();
     var affects = changed.some(function (f) {
       return f === here || !/\.(html|css)$/.test(f);
     });
-    if (affects || changed.some(function (f) { return /\.css$/.test(f); })) reloadKeepingScroll();
+    if (affects || changed.some(function (f) { return /\.css$/.test(f); })) reloadKeepingScroll(data.generation);
   }
 
-  var events = new EventSource(base + "__hindsight/events");
-  events.addEventListener("build", function (e) {
-    try { onBuild(JSON.parse(e.data)); } catch (err) { console.error("hindsight live reload:", err); }
-  });
+  function connect() {
+    var events = new EventSource(base + "__hindsight/events");
+    events.addEventListener("open", function () { connected = false; });
+    /* Readable by tests and curious authors: "open" once saves will show up here. */
+    events.addEventListener("open", function () { window.hindsightLiveReload = "open"; });
+    events.addEventListener("error", function () { window.hindsightLiveReload = "reconnecting"; });
+    events.addEventListener("build", function (e) {
+      try { onBuild(JSON.parse(e.data)); } catch (err) { console.error("hindsight live reload:", err); }
+    });
+  }
+  /* Opened before `load`, an event stream would keep the page "loading" forever. */
+  if (document.readyState === "complete") connect(); else window.addEventListener("load", connect);
 })();

@@ -25,8 +25,8 @@ use reload::{BuildEvent, OverlayError, ReloadHub};
 use watch::{SourceWatcher, WatchSet};
 
 pub const DEFAULT_PORT: u16 = 3000;
-/// Request threads; event streams do not hold one.
-const WORKERS: usize = 8;
+/// A connection that sends no request within this time is closed.
+const IDLE: Duration = Duration::from_secs(10);
 /// A request never waits longer than this for a rebuild.
 const MAX_WAIT: Duration = Duration::from_secs(30);
 
@@ -85,11 +85,13 @@ impl ServerState {
     /// The site's current state for a page that just connected (no changes to apply).
     pub fn current_event(&self) -> BuildEvent {
         let slot = self.lock();
-        BuildEvent::new(
-            slot.event.generation,
-            slot.event.errors.clone(),
-            SiteChanges::default(),
-        )
+        // Pages removed by the last build stay listed, so a tab that was reloading
+        // when its page went away still finds its way to the section.
+        let changes = SiteChanges {
+            removed: slot.event.changes.removed.clone(),
+            ..SiteChanges::default()
+        };
+        BuildEvent::new(slot.event.generation, slot.event.errors.clone(), changes)
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, SiteSlot> {
@@ -130,7 +132,6 @@ pub struct ServeHandle {
     addr: SocketAddr,
     base_path: String,
     pub state: Arc<ServerState>,
-    server: Option<Arc<tiny_http::Server>>,
     stop: Arc<AtomicBool>,
     threads: Vec<JoinHandle<()>>,
     watcher: Arc<Mutex<Option<SourceWatcher>>>,
@@ -141,6 +142,16 @@ pub struct ServeHandle {
 impl ServeHandle {
     pub fn addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// Where a local client reaches the listening socket.
+    fn probe_addr(&self) -> SocketAddr {
+        let ip = match self.addr.ip() {
+            IpAddr::V4(v4) if v4.is_unspecified() => IpAddr::from([127, 0, 0, 1]),
+            IpAddr::V6(v6) if v6.is_unspecified() => IpAddr::from([0, 0, 0, 0, 0, 0, 0, 1]),
+            ip => ip,
+        };
+        SocketAddr::new(ip, self.addr.port())
     }
 
     /// `http://127.0.0.1:3000/` (with the site's base path).
@@ -167,31 +178,11 @@ impl ServeHandle {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .take();
-        if let Some(server) = &self.server {
-            for _ in 0..WORKERS {
-                server.unblock();
-            }
-        }
         self.state.hub.close_all();
+        // Wake the accept loop so it sees `stop`; it then drops the listening socket.
+        let _ = std::net::TcpStream::connect_timeout(&self.probe_addr(), Duration::from_secs(1));
         for t in self.threads.drain(..) {
             let _ = t.join();
-        }
-        // The last reference: dropping it makes tiny_http's accept thread close the
-        // listening socket. Wait until it has, so the port is free when we return.
-        self.server.take();
-        let probe = SocketAddr::new(
-            match self.addr.ip() {
-                IpAddr::V4(v4) if v4.is_unspecified() => IpAddr::from([127, 0, 0, 1]),
-                IpAddr::V6(v6) if v6.is_unspecified() => IpAddr::from([0, 0, 0, 0, 0, 0, 0, 1]),
-                ip => ip,
-            },
-            self.addr.port(),
-        );
-        let deadline = Instant::now() + Duration::from_secs(2);
-        while Instant::now() < deadline
-            && std::net::TcpStream::connect_timeout(&probe, Duration::from_millis(50)).is_ok()
-        {
-            std::thread::sleep(Duration::from_millis(10));
         }
     }
 }
@@ -210,10 +201,6 @@ pub fn start(options: ServeOptions) -> Result<ServeHandle, ServeError> {
     let addr = listener
         .local_addr()
         .map_err(|e| ServeError::Io(e.to_string()))?;
-    let server = Arc::new(
-        tiny_http::Server::from_listener(listener, None)
-            .map_err(|e| ServeError::Io(e.to_string()))?,
-    );
 
     let build_options = BuildOptions {
         include_drafts: options.include_drafts,
@@ -268,16 +255,26 @@ pub fn start(options: ServeOptions) -> Result<ServeHandle, ServeError> {
     let stop = Arc::new(AtomicBool::new(false));
 
     let mut threads = Vec::new();
-    for i in 0..WORKERS {
-        let server = server.clone();
-        let state = state.clone();
-        let stop = stop.clone();
-        threads.push(spawn(&format!("hindsight-http-{i}"), move || {
-            while !stop.load(Ordering::SeqCst) {
-                match server.recv() {
-                    Ok(request) => server::handle(request, &state),
-                    Err(_) => break,
+    {
+        let (state, stop) = (state.clone(), stop.clone());
+        threads.push(spawn("hindsight-accept", move || {
+            for conn in listener.incoming() {
+                if stop.load(Ordering::SeqCst) {
+                    break;
                 }
+                let Ok(stream) = conn else { continue };
+                let state = state.clone();
+                // Short-lived: one request per connection (event streams are handed to
+                // the hub). Spawn failure only drops this connection.
+                let _ = std::thread::Builder::new()
+                    .name("hindsight-http".into())
+                    .spawn(move || {
+                        let _ = stream.set_read_timeout(Some(IDLE));
+                        let _ = stream.set_write_timeout(Some(IDLE));
+                        if let Some(request) = server::Request::read(stream) {
+                            server::handle(request, &state);
+                        }
+                    });
             }
         }));
     }
@@ -294,7 +291,6 @@ pub fn start(options: ServeOptions) -> Result<ServeHandle, ServeError> {
         addr,
         base_path,
         state,
-        server: Some(server),
         stop,
         threads,
         watcher,

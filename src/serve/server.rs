@@ -1,10 +1,15 @@
 //! HTTP: serves the current snapshot of the site from memory, plus the dev server's own
 //! endpoints under `/__hindsight/`. Only files of the built site can be served; any path
 //! that tries to leave it is a 404.
+//!
+//! One short-lived thread per connection and one request per connection (`Connection:
+//! close`): a browser's idle preconnected sockets then cost an idle thread each and can
+//! never hold up a request (tiny_http 0.12's pool stalls behind 4 of them).
 
 use std::sync::Arc;
 
-use tiny_http::{Header, Method, Request, Response, StatusCode};
+use std::io::{Read, Write};
+use std::net::TcpStream;
 
 use crate::serve::incremental::Snapshot;
 use crate::serve::reload::{BuildEvent, LIVE_RELOAD_JS};
@@ -136,37 +141,91 @@ pub fn content_type(rel: &str) -> &'static str {
     }
 }
 
-fn header(name: &str, value: &str) -> Header {
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("valid header")
+/// One parsed request: only what a static dev server needs.
+pub struct Request {
+    pub method: String,
+    pub target: String,
+    stream: TcpStream,
+}
+
+/// Longest request head we accept; browsers send a few hundred bytes.
+const MAX_HEAD: usize = 16 * 1024;
+
+impl Request {
+    /// Read one request head from a fresh connection; `None` if the client sent nothing
+    /// usable before the read timeout.
+    pub fn read(stream: TcpStream) -> Option<Request> {
+        let mut head = Vec::with_capacity(1024);
+        let mut buf = [0u8; 2048];
+        let mut reader = &stream;
+        while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+            let n = reader.read(&mut buf).ok()?;
+            if n == 0 || head.len() + n > MAX_HEAD {
+                return None;
+            }
+            head.extend_from_slice(&buf[..n]);
+        }
+        let text = String::from_utf8_lossy(&head);
+        let mut parts = text.lines().next()?.split(' ');
+        let (method, target) = (parts.next()?.to_string(), parts.next()?.to_string());
+        Some(Request {
+            method,
+            target,
+            stream,
+        })
+    }
+
+    fn respond(self, status: u16, headers: &[(&str, &str)], body: &[u8]) {
+        let mut head = format!("HTTP/1.1 {status} {}\r\n", reason(status));
+        for (name, value) in headers {
+            head.push_str(&format!("{name}: {value}\r\n"));
+        }
+        head.push_str(&format!(
+            "Content-Length: {}\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n",
+            body.len()
+        ));
+        let mut stream = self.stream;
+        // A client that went away is not an error worth reporting.
+        let _ = stream.write_all(head.as_bytes());
+        if self.method != "HEAD" {
+            let _ = stream.write_all(body);
+        }
+        let _ = stream.flush();
+    }
+}
+
+fn reason(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        301 => "Moved Permanently",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        _ => "",
+    }
 }
 
 fn respond(request: Request, status: u16, content_type: &str, body: Vec<u8>) {
-    let response = Response::from_data(body)
-        .with_status_code(StatusCode(status))
-        .with_header(header("Content-Type", content_type))
-        .with_header(header("Cache-Control", "no-store"))
-        .with_header(header("X-Content-Type-Options", "nosniff"));
-    // A client that went away is not an error worth reporting.
-    let _ = request.respond(response);
+    request.respond(status, &[("Content-Type", content_type)], &body);
 }
 
 fn redirect(request: Request, location: &str) {
-    let response = Response::empty(StatusCode(301))
-        .with_header(header("Location", location))
-        .with_header(header("Cache-Control", "no-store"));
-    let _ = request.respond(response);
+    request.respond(301, &[("Location", location)], b"");
 }
 
-/// Answer one request. Event streams are parked in the hub instead of holding the thread.
+/// Answer one request. Event streams are parked in the hub instead of holding a thread.
 pub fn handle(request: Request, state: &ServerState) {
-    if !matches!(request.method(), Method::Get | Method::Head) {
-        let response = Response::from_string("method not allowed")
-            .with_status_code(StatusCode(405))
-            .with_header(header("Allow", "GET, HEAD"));
-        let _ = request.respond(response);
+    if !matches!(request.method.as_str(), "GET" | "HEAD") {
+        request.respond(
+            405,
+            &[
+                ("Allow", "GET, HEAD"),
+                ("Content-Type", "text/plain; charset=utf-8"),
+            ],
+            b"method not allowed",
+        );
         return;
     }
-    let url = request.url().to_string();
+    let url = request.target.clone();
     let snapshot: Arc<Snapshot> = wait_for_site(state);
     let own = format!("{}__hindsight/", snapshot.base_path);
     if let Some(endpoint) = url.strip_prefix(&own) {
@@ -180,7 +239,13 @@ pub fn handle(request: Request, state: &ServerState) {
             ),
             "events" => {
                 let current: BuildEvent = state.current_event();
-                state.hub.connect(request.into_writer(), &current);
+                // The stream lives on without a read timeout; writes fail once it closes.
+                let _ = request.stream.set_read_timeout(None);
+                // A page that stops reading must not hold up the others' events for long.
+                let _ = request
+                    .stream
+                    .set_write_timeout(Some(std::time::Duration::from_secs(2)));
+                state.hub.connect(Box::new(request.stream), &current);
             }
             "status" => {
                 let body = serde_json::to_vec(&state.current_event()).unwrap_or_default();
