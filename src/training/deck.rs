@@ -41,7 +41,8 @@ pub fn cards(site: &Site) -> Vec<Card> {
         .map(|(id, _)| id)
         .collect();
     terms.sort_by_cached_key(|&id| site.pages[id].meta.title.to_lowercase());
-    let position: HashMap<PageId, usize> = terms.iter().enumerate().map(|(i, &id)| (id, i)).collect();
+    let position: HashMap<PageId, usize> =
+        terms.iter().enumerate().map(|(i, &id)| (id, i)).collect();
     let mut by_tag: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (i, &id) in terms.iter().enumerate() {
         for t in &site.pages[id].meta.tags {

@@ -38,6 +38,8 @@ struct BlockView {
     initials: Option<String>,
     hue: usize,
     learner: bool,
+    /// The speaker's first line in the script: the role is spelled out there.
+    first: bool,
     anchor: Option<String>,
     technique: Option<TechniqueLink>,
 }
@@ -120,8 +122,10 @@ pub fn script_view(
             url: format!("{}#{}", links.pages[t.guideline].url, t.anchor()),
         })
     };
-    let block_view = |b: &Block| match b {
+    let mut seen: std::collections::HashSet<String> = Default::default();
+    let mut block_view = |b: &Block| match b {
         Block::Line(l) => BlockView {
+            first: seen.insert(l.speaker.clone()),
             kind: "line",
             html: links.render_inline(&l.text),
             speaker: Some(l.speaker.clone()),
@@ -140,6 +144,7 @@ pub fn script_view(
             initials: None,
             hue: 0,
             learner: false,
+            first: false,
             anchor: None,
             technique: None,
         },
@@ -151,10 +156,12 @@ pub fn script_view(
             initials: None,
             hue: 0,
             learner: false,
+            first: false,
             anchor: None,
             technique: None,
         },
     };
+    let intro = parsed.intro.iter().map(&mut block_view).collect();
     let phase_minutes = parsed.phase_minutes();
     let mut start = 0;
     let phases = parsed
@@ -172,7 +179,7 @@ pub fn script_view(
                 } else {
                     (f64::from(p.minutes) * 1000.0 / f64::from(phase_minutes)).round() / 10.0
                 },
-                blocks: p.blocks.iter().map(block_view).collect(),
+                blocks: p.blocks.iter().map(&mut block_view).collect(),
             };
             start += p.minutes;
             view
@@ -204,7 +211,7 @@ pub fn script_view(
             .collect(),
         duration: fm.duration.unwrap_or(phase_minutes),
         phase_minutes,
-        intro: parsed.intro.iter().map(block_view).collect(),
+        intro,
         phases,
         learner_lines: line_counts.get(learner).copied().unwrap_or(0),
         techniques: used,

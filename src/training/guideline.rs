@@ -109,10 +109,7 @@ fn split_sections(html: &str) -> (&str, Vec<Section<'_>>) {
         .windows(2)
         .map(|w| {
             let html = &html[w[0]..w[1]];
-            let id = html[OPEN.len()..]
-                .split('"')
-                .next()
-                .unwrap_or_default();
+            let id = html[OPEN.len()..].split('"').next().unwrap_or_default();
             Section {
                 id,
                 role: section_role(id),
@@ -146,7 +143,11 @@ mod tests {
         let roles: Vec<_> = s.iter().map(|s| (s.id, s.role)).collect();
         assert_eq!(
             roles,
-            [("the-principle", "principle"), ("do", "do"), ("don-t", "dont")]
+            [
+                ("the-principle", "principle"),
+                ("do", "do"),
+                ("don-t", "dont")
+            ]
         );
         assert!(s[1].html.contains("<li>x</li>") && !s[1].html.contains("<li>y</li>"));
     }

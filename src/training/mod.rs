@@ -84,7 +84,13 @@ impl Training {
         training
     }
 
-    fn add_script(&mut self, pages: &[Page], index: &SiteIndex, id: PageId, diags: &mut Diagnostics) {
+    fn add_script(
+        &mut self,
+        pages: &[Page],
+        index: &SiteIndex,
+        id: PageId,
+        diags: &mut Diagnostics,
+    ) {
         let page = &pages[id];
         let KindData::Script(fm) = &page.data else {
             return;
@@ -123,11 +129,7 @@ impl Training {
                 let hint = crate::config::nearest(slug, slugs)
                     .map(|s| format!("; did you mean `{s}`?"))
                     .unwrap_or_default();
-                diags.push(page.error(
-                    line,
-                    col,
-                    format!("unknown post-mortem `{slug}`{hint}"),
-                ));
+                diags.push(page.error(line, col, format!("unknown post-mortem `{slug}`{hint}")));
             }
             found
         });
@@ -182,7 +184,8 @@ impl Training {
             index,
             from: id,
         };
-        let view = dialogue::script_view(fm, learner, &parsed, postmortem, &self.techniques, &links);
+        let view =
+            dialogue::script_view(fm, learner, &parsed, postmortem, &self.techniques, &links);
         self.scripts.insert(id, view);
     }
 
@@ -266,25 +269,27 @@ impl Links<'_> {
         let page = &self.pages[self.from];
         let root = root_prefix(&page.url);
         let events =
-            Parser::new_ext(markdown, crate::markdown::markdown_options()).map(|event| match event {
-                Event::Start(Tag::Link {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                }) => {
-                    let dest = self
-                        .resolve(link_type, &dest_url, &root)
-                        .map_or(dest_url, Into::into);
+            Parser::new_ext(markdown, crate::markdown::markdown_options()).map(
+                |event| match event {
                     Event::Start(Tag::Link {
                         link_type,
-                        dest_url: dest,
+                        dest_url,
                         title,
                         id,
-                    })
-                }
-                other => other,
-            });
+                    }) => {
+                        let dest = self
+                            .resolve(link_type, &dest_url, &root)
+                            .map_or(dest_url, Into::into);
+                        Event::Start(Tag::Link {
+                            link_type,
+                            dest_url: dest,
+                            title,
+                            id,
+                        })
+                    }
+                    other => other,
+                },
+            );
         let mut out = String::new();
         html::push_html(&mut out, events);
         out

@@ -77,14 +77,12 @@ pub fn resolve_paths(pages: &[Page], diags: &mut Diagnostics) -> PathMaps {
                 )),
                 Some(&id) => steps.push(id),
                 None => {
-                    let hint = crate::config::nearest(
-                        reference,
-                        by_reference.keys().map(String::as_str),
-                    )
-                    .map(|s| format!("; did you mean `{s}`?"))
-                    .unwrap_or_else(|| {
-                        " (steps are `folder/slug`, like `glossary/blast-radius`)".into()
-                    });
+                    let hint =
+                        crate::config::nearest(reference, by_reference.keys().map(String::as_str))
+                            .map(|s| format!("; did you mean `{s}`?"))
+                            .unwrap_or_else(|| {
+                                " (steps are `folder/slug`, like `glossary/blast-radius`)".into()
+                            });
                     diags.push(page.error(line, col, format!("unknown step `{step}`{hint}")));
                 }
             }

@@ -115,11 +115,7 @@ pub fn parse_script(
             Shape::Phase { title, explicit_id } => {
                 let base = explicit_id.unwrap_or_else(|| heading_id(&title));
                 let n = ids.entry(base.clone()).or_insert(0);
-                let id = if *n == 0 {
-                    base
-                } else {
-                    format!("{base}-{n}")
-                };
+                let id = if *n == 0 { base } else { format!("{base}-{n}") };
                 *n += 1;
                 let minutes = match find_attribute(src, "minutes") {
                     None => {
@@ -237,7 +233,10 @@ pub fn parse_script(
 }
 
 fn line_count(blocks: &[Block]) -> usize {
-    blocks.iter().filter(|b| matches!(b, Block::Line(_))).count()
+    blocks
+        .iter()
+        .filter(|b| matches!(b, Block::Line(_)))
+        .count()
 }
 
 fn quoted_list(names: &[&str]) -> String {
@@ -414,7 +413,10 @@ fn split_technique_tag(src: &str) -> (&str, Option<(String, usize)>) {
     {
         let id = &trimmed[open + TAG.len()..trimmed.len() - 1];
         if !id.contains(['{', '}', '\n']) {
-            return (&src[..open], Some((id.trim().to_string(), open + TAG.len())));
+            return (
+                &src[..open],
+                Some((id.trim().to_string(), open + TAG.len())),
+            );
         }
     }
     (src, None)
@@ -543,7 +545,11 @@ mod tests {
     fn undeclared_speaker_has_position_and_hint() {
         let e = only_error("## A {minutes=1}\n\nYou: Hi.\n\nCTo: Who did it?\n");
         assert_eq!((e.line, e.column), (14, 1));
-        assert!(e.message.contains("undeclared speaker `CTo`"), "{}", e.message);
+        assert!(
+            e.message.contains("undeclared speaker `CTo`"),
+            "{}",
+            e.message
+        );
         assert!(e.message.contains("did you mean `CTO`"), "{}", e.message);
     }
 
