@@ -11,9 +11,9 @@ use crate::content::Page;
 use crate::content::kinds::Script;
 
 #[derive(Debug, Serialize)]
-struct RoleView<'a> {
-    name: &'a str,
-    description: &'a str,
+struct RoleView {
+    name: String,
+    description: String,
     initials: String,
     /// Colour slot of the speaker's badge (the learner has the accent colour).
     hue: usize,
@@ -57,11 +57,12 @@ struct PhaseView {
     blocks: Vec<BlockView>,
 }
 
+/// `page.extra.training.script`.
 #[derive(Debug, Serialize)]
-struct ScriptView<'a> {
-    scenario: Option<&'a str>,
-    learner: &'a str,
-    roles: Vec<RoleView<'a>>,
+pub struct ScriptView {
+    scenario: Option<String>,
+    learner: String,
+    roles: Vec<RoleView>,
     /// Minutes: front matter `duration`, else the sum of the phases.
     duration: u32,
     phase_minutes: u32,
@@ -102,7 +103,7 @@ pub fn script_view(
     postmortem: Option<&Page>,
     techniques: &HashMap<String, Technique>,
     links: &Links<'_>,
-) -> serde_json::Value {
+) -> ScriptView {
     let mut hues: HashMap<&str, usize> = HashMap::new();
     let mut next_hue = 0;
     for name in fm.roles.keys() {
@@ -194,15 +195,15 @@ pub fn script_view(
             used.push(link);
         }
     }
-    let view = ScriptView {
-        scenario: fm.scenario.as_deref(),
-        learner,
+    ScriptView {
+        scenario: fm.scenario.clone(),
+        learner: learner.to_string(),
         roles: fm
             .roles
             .iter()
             .map(|(name, description)| RoleView {
-                name,
-                description,
+                name: name.clone(),
+                description: description.clone(),
                 initials: initials(name),
                 hue: hues.get(name.as_str()).copied().unwrap_or(0),
                 learner: name == learner,
@@ -216,8 +217,7 @@ pub fn script_view(
         learner_lines: line_counts.get(learner).copied().unwrap_or(0),
         techniques: used,
         postmortem: postmortem.map(|p| serde_json::json!({"title": p.meta.title, "url": p.url})),
-    };
-    serde_json::to_value(view).unwrap_or_default()
+    }
 }
 
 #[cfg(test)]

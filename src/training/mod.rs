@@ -43,7 +43,7 @@ impl Technique {
 #[derive(Debug, Default)]
 pub struct Training {
     pub techniques: HashMap<String, Technique>,
-    scripts: HashMap<PageId, serde_json::Value>,
+    scripts: HashMap<PageId, dialogue::ScriptView>,
     /// Lines demonstrating each technique, in script order.
     demos: HashMap<String, Vec<Demo>>,
     paths: HashMap<PageId, paths::PathView>,
@@ -193,7 +193,7 @@ impl Training {
     pub fn page_extra(&self, site: &Site, id: PageId) -> Option<serde_json::Value> {
         let mut extra = serde_json::Map::new();
         if let Some(v) = self.scripts.get(&id) {
-            extra.insert("script".into(), v.clone());
+            extra.insert("script".into(), serde_json::to_value(v).unwrap_or_default());
         }
         if site.pages[id].kind == PageKind::Guideline {
             extra.insert(

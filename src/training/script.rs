@@ -475,6 +475,15 @@ mod tests {
     }
 
     #[test]
+    fn explicit_phase_id_and_minutes_together() {
+        let (s, e) = parse("## Opening the meeting {#open minutes=4}\n\nYou: Hi.\n");
+        assert!(e.is_empty(), "{e:?}");
+        assert_eq!((s.phases[0].id.as_str(), s.phases[0].minutes), ("open", 4));
+        assert_eq!(s.phases[0].title, "Opening the meeting");
+        assert_eq!(s.lines().next().unwrap().anchor, "open-line-1");
+    }
+
+    #[test]
     fn lines_speakers_and_anchors() {
         let (s, e) = parse(
             "## Opening {minutes=2}\n\nYou: Good *morning*.\nSecond line of the same paragraph.\n\nTeam Lead A: Hi.\n",
