@@ -25,6 +25,9 @@ pub struct Card {
     pub d: String,
     /// Site-relative URL of the term's page.
     pub u: String,
+    /// Aliases: masked in quiz definitions, like the term, so they cannot give it away.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub a: Vec<String>,
     /// Tags.
     pub g: Vec<String>,
     /// Indexes of plausible distractors: related terms first, then terms sharing tags.
@@ -84,6 +87,10 @@ pub fn cards(site: &Site) -> Vec<Card> {
                 t: page.meta.title.clone(),
                 d: page.meta.summary.clone().unwrap_or_default(),
                 u: page.url.clone(),
+                a: page
+                    .glossary()
+                    .map(|g| g.aliases.clone())
+                    .unwrap_or_default(),
                 g: page.meta.tags.clone(),
                 p: plausible,
             }

@@ -39,6 +39,10 @@
   function isInteractive(target) {
     return target && target.closest && target.closest("a, button, input, select, textarea, summary, [contenteditable]");
   }
+  /* Digits typed into a field are text; on a button they can still be shortcuts. */
+  function isTyping(target) {
+    return target && target.closest && target.closest("input:not([type=radio]):not([type=checkbox]), select, textarea, [contenteditable]");
+  }
 
   /* Pretty URLs with a query (`…/slug/?path=x`) need `index.html` when opened from disk. */
   function fixFileLink(a) {
@@ -322,10 +326,10 @@
     tagSelect.addEventListener("change", function () { build(false); });
     trainer.querySelectorAll('input[name="fc-mode"]').forEach(function (r) { r.addEventListener("change", function () { if (current) queue.unshift(current); next(); }); });
     document.addEventListener("keydown", function (e) {
-      if (e.ctrlKey || e.metaKey || e.altKey || isInteractive(e.target)) return;
-      if (e.key === " " && !revealBtn.hidden) { e.preventDefault(); revealBtn.click(); }
-      else if (e.key === "1" && !knewBtn.hidden) grade(true);
-      else if (e.key === "2" && !missedBtn.hidden) grade(false);
+      if (e.ctrlKey || e.metaKey || e.altKey || isTyping(e.target)) return;
+      if (e.key === " " && !revealBtn.hidden && !isInteractive(e.target)) { e.preventDefault(); revealBtn.click(); }
+      else if (e.key === "1" && !knewBtn.hidden) { e.preventDefault(); grade(true); }
+      else if (e.key === "2" && !missedBtn.hidden) { e.preventDefault(); grade(false); }
     });
     build(false);
   }
@@ -337,7 +341,11 @@
     var questions = [], at = 0, score = 0, mistakes = [], answered = false;
     var escapeRe = function (s) { return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); };
     /* A definition must not give its own term away. */
-    var masked = function (c) { return c.d.replace(new RegExp(escapeRe(c.t), "gi"), "▁▁▁"); };
+    var masked = function (c) {
+      return [c.t].concat(c.a || []).sort(function (x, y) { return y.length - x.length; }).reduce(function (d, name) {
+        return d.replace(new RegExp(escapeRe(name), "gi"), "▁▁▁");
+      }, c.d);
+    };
     var distractors = function (c, pool) {
       var self = cards.indexOf(c);
       var picked = [];
@@ -374,6 +382,7 @@
       var right = c === item.card;
       if (right) score++;
       else mistakes.push({ card: item.card, chosen: c });
+      qq(".quiz-count").textContent = "Question " + (at + 1) + " of " + questions.length + " · score " + score;
       options.querySelectorAll("button").forEach(function (b, i) {
         b.disabled = true;
         if (item.options[i] === item.card) b.classList.add("correct");
@@ -438,7 +447,7 @@
       qq(".quiz-start").focus();
     });
     document.addEventListener("keydown", function (e) {
-      if (question.hidden || e.ctrlKey || e.metaKey || e.altKey) return;
+      if (question.hidden || e.ctrlKey || e.metaKey || e.altKey || isTyping(e.target)) return;
       if (!answered && /^[1-4]$/.test(e.key)) {
         var b = options.querySelectorAll("button")[+e.key - 1];
         if (b) b.click();
