@@ -218,9 +218,9 @@ fn script_renders_as_a_dialogue() {
     assert_eq!(attrs(&doc, ".phase > h2", "id"), ["opening", "root-cause"]);
     assert!(texts(&doc, ".rehearses")[0].contains("DB failure"));
 
-    // Without JavaScript the practice toggle is disabled and says why.
+    // Without JavaScript the practice toggle stays hidden and a note says why.
     let toggle = doc.select(&sel(".practice-toggle")).next().unwrap();
-    assert!(toggle.value().attr("disabled").is_some());
+    assert!(toggle.value().attr("hidden").is_some());
     assert!(texts(&doc, ".needs-js")[0].contains("needs JavaScript"));
     assert_eq!(
         attrs(&doc, "script[src$='training.js']", "src"),
@@ -498,4 +498,25 @@ fn bundled_content_builds_with_its_scripts_guidelines_and_path() {
             .count()
             >= 2
     );
+}
+
+#[test]
+fn no_glossary_means_no_cards_and_no_practice_pages_without_content() {
+    let empty = Fixture::new(&[("notes/a.md", "---\ntitle: A\n---\nText.\n")]);
+    empty.build().unwrap();
+    for missing in ["train/index.html", "train/flashcards", "train/cards.js"] {
+        assert!(!empty.out().join(missing).exists(), "{missing}");
+    }
+    let scripts_only = Fixture::new(&[
+        ("guidelines/g.md", GUIDELINE),
+        (
+            "scripts/s.md",
+            "---\ntitle: S\nroles:\n  You: Lead\n---\n## A {minutes=1}\n\nYou: Hi.\n",
+        ),
+    ]);
+    scripts_only.build().unwrap();
+    let hub = scripts_only.page("train");
+    assert_eq!(texts(&hub, ".card-list a"), ["S"]);
+    assert_eq!(hub.select(&sel("a[href$='flashcards/']")).count(), 0);
+    assert!(!scripts_only.out().join("train/quiz").exists());
 }

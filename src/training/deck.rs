@@ -100,6 +100,9 @@ pub fn cards(site: &Site) -> Vec<Card> {
 
 pub fn extra_files(site: &Site) -> Vec<(String, Vec<u8>)> {
     let cards = cards(site);
+    if cards.is_empty() {
+        return Vec::new();
+    }
     let json = serde_json::to_string(&cards).unwrap_or_else(|_| "[]".into());
     // `</` never appears in JSON produced from plain strings except inside them; escape it
     // anyway so the data can never close a surrounding script element.
@@ -135,21 +138,25 @@ pub fn generated_pages(site: &Site) -> Vec<GeneratedPage> {
         v
     };
     let deck = serde_json::json!({ "terms": terms, "tags": tags, "cards_file": CARDS_FILE });
-    vec![
-        GeneratedPage {
-            url: "train/".into(),
-            template: "train.html",
-            title: "Practice".into(),
-            summary: Some(
-                "Rehearse post-mortem meetings, drill the glossary and follow a learning path."
-                    .into(),
-            ),
-            context: serde_json::json!({
-                "deck": deck,
-                "scripts": list(PageKind::Script),
-                "paths": list(PageKind::Path),
-            }),
-        },
+    let (scripts, paths) = (list(PageKind::Script), list(PageKind::Path));
+    // Only what the site has content for: no glossary, no cards; nothing at all, no hub.
+    let mut pages = Vec::new();
+    if terms == 0 && scripts.is_empty() && paths.is_empty() {
+        return pages;
+    }
+    pages.push(GeneratedPage {
+        url: "train/".into(),
+        template: "train.html",
+        title: "Practice".into(),
+        summary: Some(
+            "Rehearse post-mortem meetings, drill the glossary and follow a learning path.".into(),
+        ),
+        context: serde_json::json!({ "deck": deck, "scripts": scripts, "paths": paths }),
+    });
+    if terms == 0 {
+        return pages;
+    }
+    pages.extend([
         GeneratedPage {
             url: "train/flashcards/".into(),
             template: "flashcards.html",
@@ -169,5 +176,6 @@ pub fn generated_pages(site: &Site) -> Vec<GeneratedPage> {
             ),
             context: serde_json::json!({ "deck": deck }),
         },
-    ]
+    ]);
+    pages
 }

@@ -136,7 +136,7 @@ impl Training {
         let techniques = &self.techniques;
         let is_technique = |t: &str| techniques.contains_key(t);
         let (parsed, errors) = parse_script(
-            &page.body,
+            page.body(),
             page.body_line,
             &ScriptRules {
                 roles: roles.clone(),

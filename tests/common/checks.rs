@@ -174,7 +174,6 @@ fn resolve<'u>(
     }
 }
 
-
 /// Each page parses without HTML errors and has one `<h1>`, a `<title>`, a `lang`, a meta
 /// description, unique ids, alt text on images, labelled form controls, named buttons,
 /// and ARIA/label references to ids that exist.

@@ -64,7 +64,7 @@
     var lines = Array.prototype.slice.call(dialogue.querySelectorAll(".line.learner"));
     var on = false;
     bar.querySelector(".needs-js").hidden = true;
-    toggle.disabled = false;
+    toggle.hidden = false;
 
     var nextHidden = function () {
       for (var i = 0; i < lines.length; i++) if (!lines[i].classList.contains("revealed")) return lines[i];
@@ -117,10 +117,9 @@
     };
 
     lines.forEach(function (line) {
-      var who = line.querySelector(".speaker strong");
       var controls = el("div", { "class": "line-practice" }, [
         el("span", { "class": "prompt", text: "Your line: say it aloud, then reveal it." }),
-        el("button", { type: "button", "class": "reveal primary", "aria-label": "Reveal line of " + (who ? who.textContent : "your role") }, ["Reveal ", el("kbd", { text: "Space" })]),
+        el("button", { type: "button", "class": "reveal primary" }, ["Reveal your line ", el("kbd", { text: "Space" })]),
         el("button", { type: "button", "data-mark": "nailed", "aria-pressed": "false", hidden: "", text: "Nailed it" }),
         el("button", { type: "button", "data-mark": "work", "aria-pressed": "false", hidden: "", text: "Needs work" })
       ]);
