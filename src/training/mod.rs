@@ -15,10 +15,11 @@ pub mod script;
 use std::collections::HashMap;
 
 use pulldown_cmark::{Event, LinkType, Parser, Tag, html};
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::content::{KindData, Page, PageId, PageKind};
-use crate::diagnostics::Diagnostics;
+use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::links::{Resolution, SiteIndex, root_prefix};
 use crate::pipeline::{GeneratedPage, Site, locate_in_front_matter};
 use script::{Block, ScriptRules, parse_script};
@@ -65,128 +66,62 @@ pub struct Demo {
     pub html: String,
 }
 
+/// What checking one script produced; scripts are checked in parallel, then merged.
+struct CheckedScript {
+    id: PageId,
+    view: dialogue::ScriptView,
+    demos: Vec<(String, Demo)>,
+    diags: Vec<Diagnostic>,
+}
+
+/// The site's lookups a script is checked against.
+struct ScriptContext<'a> {
+    pages: &'a [Page],
+    index: &'a SiteIndex,
+    techniques: &'a HashMap<String, Technique>,
+    postmortems: HashMap<&'a str, PageId>,
+}
+
 impl Training {
     /// Parse and check scripts, guidelines and paths. Problems go into `diags`.
     pub fn build(pages: &[Page], index: &SiteIndex, diags: &mut Diagnostics) -> Training {
-        let mut training = Training {
-            techniques: guideline::collect_techniques(pages, diags),
-            ..Training::default()
-        };
-        for (id, page) in pages.iter().enumerate() {
-            if let KindData::Script(_) = page.data {
-                training.add_script(pages, index, id, diags);
-            }
-        }
-        for list in training.demos.values_mut() {
-            list.sort_by_key(|d| (pages[d.script].meta.title.to_lowercase(), d.script));
-        }
-        (training.paths, training.steps) = paths::resolve_paths(pages, diags);
-        training
-    }
-
-    fn add_script(
-        &mut self,
-        pages: &[Page],
-        index: &SiteIndex,
-        id: PageId,
-        diags: &mut Diagnostics,
-    ) {
-        let page = &pages[id];
-        let KindData::Script(fm) = &page.data else {
-            return;
-        };
-        let roles: Vec<&str> = fm.roles.keys().map(String::as_str).collect();
-        let learner = fm.learner.as_deref().unwrap_or("You");
-        if !roles.contains(&learner) {
-            let (line, col) = match fm.learner {
-                Some(_) => locate_value(page, "learner"),
-                None => locate_value(page, "roles"),
-            };
-            let how = if fm.learner.is_some() {
-                ""
-            } else {
-                " (the default); set `learner:` to the role the trainee plays"
-            };
-            diags.push(page.error(
-                line,
-                col,
-                format!(
-                    "learner `{learner}`{how} is not among the script's `roles` ({})",
-                    roles.join(", ")
-                ),
-            ));
-        }
-        let postmortem = fm.postmortem.as_ref().and_then(|slug| {
-            let found = pages
-                .iter()
-                .find(|p| p.kind == PageKind::Postmortem && p.slug == *slug);
-            if found.is_none() {
-                let (line, col) = locate_value(page, "postmortem");
-                let slugs = pages
-                    .iter()
-                    .filter(|p| p.kind == PageKind::Postmortem)
-                    .map(|p| p.slug.as_str());
-                let hint = crate::config::nearest(slug, slugs)
-                    .map(|s| format!("; did you mean `{s}`?"))
-                    .unwrap_or_default();
-                diags.push(page.error(line, col, format!("unknown post-mortem `{slug}`{hint}")));
-            }
-            found
-        });
-        let techniques = &self.techniques;
-        let is_technique = |t: &str| techniques.contains_key(t);
-        let (parsed, errors) = parse_script(
-            page.body(),
-            page.body_line,
-            &ScriptRules {
-                roles: roles.clone(),
-                is_technique: &is_technique,
-            },
-        );
-        for e in errors {
-            diags.push(page.error(e.line, e.column, e.message));
-        }
-        let phase_minutes = parsed.phase_minutes();
-        if let Some(d) = fm.duration
-            && !parsed.phases.is_empty()
-            && d != phase_minutes
-        {
-            let (line, col) = locate_value(page, "duration");
-            diags.push(page.warning(
-                line,
-                col,
-                format!("`duration: {d}` differs from the sum of the phases' time boxes ({phase_minutes} minutes)"),
-            ));
-        }
-        for phase in &parsed.phases {
-            for b in &phase.blocks {
-                if let Block::Line(l) = b
-                    && let Some(t) = l.technique.as_ref().and_then(|t| self.techniques.get(t))
-                {
-                    let links = Links {
-                        pages,
-                        index,
-                        from: t.guideline,
-                    };
-                    self.demos.entry(t.id.clone()).or_default().push(Demo {
-                        script: id,
-                        script_title: page.meta.title.clone(),
-                        url: format!("{}#{}", page.url, l.anchor),
-                        phase: phase.title.clone(),
-                        speaker: l.speaker.clone(),
-                        html: links.render_inline(&l.text),
-                    });
-                }
-            }
-        }
-        let links = Links {
+        let techniques = guideline::collect_techniques(pages, diags);
+        let ctx = ScriptContext {
             pages,
             index,
-            from: id,
+            techniques: &techniques,
+            postmortems: pages
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| p.kind == PageKind::Postmortem)
+                .map(|(id, p)| (p.slug.as_str(), id))
+                .collect(),
         };
-        let view =
-            dialogue::script_view(fm, learner, &parsed, postmortem, &self.techniques, &links);
-        self.scripts.insert(id, view);
+        let checked: Vec<CheckedScript> = (0..pages.len())
+            .into_par_iter()
+            .filter(|&id| pages[id].kind == PageKind::Script)
+            .filter_map(|id| check_script(&ctx, id))
+            .collect();
+        let mut scripts = HashMap::new();
+        let mut demos: HashMap<String, Vec<Demo>> = HashMap::new();
+        for c in checked {
+            diags.extend(c.diags);
+            for (technique, demo) in c.demos {
+                demos.entry(technique).or_default().push(demo);
+            }
+            scripts.insert(c.id, c.view);
+        }
+        for list in demos.values_mut() {
+            list.sort_by_key(|d| (pages[d.script].meta.title.to_lowercase(), d.script));
+        }
+        let (paths, steps) = paths::resolve_paths(pages, diags);
+        Training {
+            techniques,
+            scripts,
+            demos,
+            paths,
+            steps,
+        }
     }
 
     /// Template values for one page, under `page.extra.training`; `None` when it has none.
@@ -214,6 +149,110 @@ impl Training {
     pub fn demos(&self, technique: &str) -> &[Demo] {
         self.demos.get(technique).map_or(&[], Vec::as_slice)
     }
+}
+
+/// Check one script against its roles, the techniques and the post-mortems, and build its view.
+fn check_script(ctx: &ScriptContext<'_>, id: PageId) -> Option<CheckedScript> {
+    let pages = ctx.pages;
+    let page = &pages[id];
+    let KindData::Script(fm) = &page.data else {
+        return None;
+    };
+    let mut diags = Vec::new();
+    let roles: Vec<&str> = fm.roles.keys().map(String::as_str).collect();
+    let learner = fm.learner.as_deref().unwrap_or("You");
+    if !roles.contains(&learner) {
+        let (line, col) = match fm.learner {
+            Some(_) => locate_value(page, "learner"),
+            None => locate_value(page, "roles"),
+        };
+        let how = if fm.learner.is_some() {
+            ""
+        } else {
+            " (the default); set `learner:` to the role the trainee plays"
+        };
+        diags.push(page.error(
+            line,
+            col,
+            format!(
+                "learner `{learner}`{how} is not among the script's `roles` ({})",
+                roles.join(", ")
+            ),
+        ));
+    }
+    let postmortem = fm.postmortem.as_deref().and_then(|slug| {
+        let found = ctx.postmortems.get(slug).map(|&p| &pages[p]);
+        if found.is_none() {
+            let (line, col) = locate_value(page, "postmortem");
+            let hint = crate::config::nearest(slug, ctx.postmortems.keys().copied())
+                .map(|s| format!("; did you mean `{s}`?"))
+                .unwrap_or_default();
+            diags.push(page.error(line, col, format!("unknown post-mortem `{slug}`{hint}")));
+        }
+        found
+    });
+    let is_technique = |t: &str| ctx.techniques.contains_key(t);
+    let (parsed, errors) = parse_script(
+        page.body(),
+        page.body_line,
+        &ScriptRules {
+            roles,
+            is_technique: &is_technique,
+        },
+    );
+    for e in errors {
+        diags.push(page.error(e.line, e.column, e.message));
+    }
+    let phase_minutes = parsed.phase_minutes();
+    if let Some(d) = fm.duration
+        && !parsed.phases.is_empty()
+        && d != phase_minutes
+    {
+        let (line, col) = locate_value(page, "duration");
+        diags.push(page.warning(
+            line,
+            col,
+            format!("`duration: {d}` differs from the sum of the phases' time boxes ({phase_minutes} minutes)"),
+        ));
+    }
+    let mut demos = Vec::new();
+    for phase in &parsed.phases {
+        for b in &phase.blocks {
+            if let Block::Line(l) = b
+                && let Some(t) = l.technique.as_ref().and_then(|t| ctx.techniques.get(t))
+            {
+                // Rendered for the guideline page that quotes it, so its links resolve there.
+                let links = Links {
+                    pages,
+                    index: ctx.index,
+                    from: t.guideline,
+                };
+                demos.push((
+                    t.id.clone(),
+                    Demo {
+                        script: id,
+                        script_title: page.meta.title.clone(),
+                        url: format!("{}#{}", page.url, l.anchor),
+                        phase: phase.title.clone(),
+                        speaker: l.speaker.clone(),
+                        html: links.render_inline(&l.text),
+                    },
+                ));
+            }
+        }
+    }
+    let links = Links {
+        pages,
+        index: ctx.index,
+        from: id,
+    };
+    let view = dialogue::script_view(fm, learner, &parsed, postmortem, ctx.techniques, &links);
+    Some(CheckedScript {
+        id,
+        view,
+        demos,
+        diags,
+    })
 }
 
 /// Pages the training feature generates: the practice hub, flashcards and quiz.
