@@ -99,6 +99,10 @@ const SHOTS: &[(&str, &str, &str)] = &[
     ),
     ("postmortem", "postmortems/gitlab-2017-01-31/", ""),
     ("script", "scripts/database-replication-failure/", ""),
+    ("guideline", "guidelines/facts-not-blame/", ""),
+    ("path", "paths/architect-onboarding/", ""),
+    ("flashcards", "train/flashcards/", ""),
+    ("quiz", "train/quiz/", ""),
 ];
 
 const WIDTHS: &[(&str, u32, u32)] = &[("phone", 390, 844), ("desktop", 1280, 800)];

@@ -380,3 +380,30 @@ fn interactive_states_pass_axe_in_light_and_dark() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
     no_js_errors(&tab);
 }
+
+#[test]
+fn printed_script_is_a_clean_handout() {
+    let Some(browser) = Browser::shared() else {
+        return;
+    };
+    let server = common::bundled_server();
+    let tab = browser.open(&server.url(SCRIPT));
+    tab.wait_for(".practice-toggle:not([hidden])");
+    // Even in the middle of practice, the printout has every line and no controls.
+    tab.click(".practice-toggle");
+    tab.call(
+        "Emulation.setEmulatedMedia",
+        serde_json::json!({ "media": "print" }),
+    );
+    for hidden in [".practice-bar", ".site-header", ".line-practice", ".toc"] {
+        assert!(!visible(&tab, hidden), "{hidden} is printed");
+    }
+    let unprinted = tab.eval(
+        "[...document.querySelectorAll('.line .says')].filter(e => !e.getClientRects().length).length",
+    );
+    assert_eq!(unprinted, 0, "every line is printed");
+    if std::env::var("HINDSIGHT_TRAINING_SHOTS").is_ok() {
+        tab.eval("document.querySelector('.phase').scrollIntoView()");
+        tab.screenshot(&common::browser::target_dir().join("screenshots/script-print.png"));
+    }
+}
