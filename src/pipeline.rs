@@ -88,7 +88,8 @@ pub fn load_site(root: &Path, options: &BuildOptions) -> Result<(Site, Diagnosti
         .flat_map(|b| b.diagnostics.iter().cloned())
         .collect();
     let links: Vec<_> = bodies.iter().map(|b| b.links.clone()).collect();
-    let anchors: Vec<_> = bodies.iter().map(|b| b.anchors.clone()).collect();
+    let mut anchors: Vec<_> = bodies.iter().map(|b| b.anchors.clone()).collect();
+    training.add_anchors(&mut anchors);
     let (anchor_diags, backlinks) = check_links(&pages, &links, &anchors);
     link_diags.extend(anchor_diags);
     if options.warn_links {

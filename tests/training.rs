@@ -276,6 +276,18 @@ fn guideline_quotes_each_demonstrating_line() {
         quote.contains("href=\"../../glossary/runbook/\""),
         "{quote}"
     );
+    // The table of contents lists the techniques after the body's sections.
+    assert_eq!(
+        attrs(&doc, ".toc a", "href"),
+        [
+            "#the-principle",
+            "#do",
+            "#don-t",
+            "#techniques-title",
+            "#technique-redirect-blame",
+            "#technique-time-box"
+        ]
+    );
     // Body sections laid out by role.
     assert_eq!(
         doc.select(&sel(".guideline-section.role-principle"))
@@ -519,4 +531,37 @@ fn no_glossary_means_no_cards_and_no_practice_pages_without_content() {
     assert_eq!(texts(&hub, ".card-list a"), ["S"]);
     assert_eq!(hub.select(&sel("a[href$='flashcards/']")).count(), 0);
     assert!(!scripts_only.out().join("train/quiz").exists());
+}
+
+#[test]
+fn links_to_script_lines_and_techniques_are_checked() {
+    let with_link = |body: &str| {
+        let site = good_site();
+        std::fs::write(
+            site.dir.path().join("content/postmortems/db-failure.md"),
+            format!("---\ntitle: DB failure\n---\n{body}\n"),
+        )
+        .unwrap();
+        site
+    };
+    let ok = with_link(
+        "Rehearse [[scripts/replication#root-cause-line-1|this line]] and [[guidelines/facts-not-blame#technique-time-box|time boxes]].",
+    );
+    ok.build().unwrap();
+    let doc = ok.page("postmortems/db-failure");
+    assert_eq!(
+        attrs(&doc, ".prose a", "href"),
+        [
+            "../../scripts/replication/#root-cause-line-1",
+            "../../guidelines/facts-not-blame/#technique-time-box"
+        ]
+    );
+    let broken = with_link("See [[scripts/replication#root-cause-line-9]].");
+    let errors = broken.build().unwrap_err();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0].contains("missing anchor `#root-cause-line-9`"),
+        "{}",
+        errors[0]
+    );
 }

@@ -73,6 +73,19 @@ pub struct ScriptView {
     postmortem: Option<serde_json::Value>,
 }
 
+impl ScriptView {
+    /// Every id the script page adds: phases and lines.
+    pub fn anchors(&self) -> impl Iterator<Item = String> + '_ {
+        let phases = self.phases.iter().map(|p| p.id.clone());
+        let lines = self
+            .intro
+            .iter()
+            .chain(self.phases.iter().flat_map(|p| p.blocks.iter()))
+            .filter_map(|b| b.anchor.clone());
+        phases.chain(lines)
+    }
+}
+
 /// Badge letters of a speaker: short all-caps names as they are (`CTO`), else the initials
 /// of the capitalised words (`Team Lead A` → `TA`, `VP of Engineering` → `VE`).
 pub fn initials(name: &str) -> String {

@@ -145,6 +145,17 @@ impl Training {
         (!extra.is_empty()).then_some(serde_json::Value::Object(extra))
     }
 
+    /// Ids that training pages have beyond their body's headings (script lines, phases,
+    /// techniques), so that links like `[[scripts/x#opening-line-2]]` are checked.
+    pub fn add_anchors(&self, anchors: &mut [Vec<String>]) {
+        for (&id, view) in &self.scripts {
+            anchors[id].extend(view.anchors());
+        }
+        for t in self.techniques.values() {
+            anchors[t.guideline].push(t.anchor());
+        }
+    }
+
     /// Script lines demonstrating `technique`, in script order.
     pub fn demos(&self, technique: &str) -> &[Demo] {
         self.demos.get(technique).map_or(&[], Vec::as_slice)
