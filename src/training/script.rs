@@ -150,6 +150,12 @@ pub fn parse_script(
             }
             Shape::Paragraph { all_emphasis } => {
                 let in_phase = !script.phases.is_empty();
+                if let Some(i) = split_technique_tag(src).0.find("{technique=") {
+                    error(
+                        block.range.start + i,
+                        "a technique tag must end its line, and a line has at most one".into(),
+                    );
+                }
                 let parsed = classify_paragraph(src, all_emphasis, rules);
                 let block = match parsed {
                     Paragraph::Direction => Some(Block::Direction(src.trim().to_string())),
@@ -597,6 +603,17 @@ mod tests {
         let e = only_error("## A {minutes=1}\n\n*Silence.* {technique=time-box}\n");
         assert_eq!(e.line, 12);
         assert!(e.message.contains("belongs on a line"));
+    }
+
+    #[test]
+    fn technique_tag_must_end_the_line() {
+        let e = only_error("## A {minutes=1}\n\nYou: Hi {technique=time-box} there.\n");
+        assert_eq!((e.line, e.column), (12, 9));
+        assert!(e.message.contains("must end its line"), "{}", e.message);
+        let e = only_error(
+            "## A {minutes=1}\n\nYou: Hi. {technique=time-box} {technique=redirect-blame}\n",
+        );
+        assert_eq!((e.line, e.column), (12, 10));
     }
 
     #[test]
