@@ -79,6 +79,7 @@ struct ScriptContext<'a> {
     pages: &'a [Page],
     index: &'a SiteIndex,
     techniques: &'a HashMap<String, Technique>,
+    technique_ids: std::collections::HashSet<&'a str>,
     postmortems: HashMap<&'a str, PageId>,
 }
 
@@ -90,6 +91,7 @@ impl Training {
             pages,
             index,
             techniques: &techniques,
+            technique_ids: techniques.keys().map(String::as_str).collect(),
             postmortems: pages
                 .iter()
                 .enumerate()
@@ -202,13 +204,12 @@ fn check_script(ctx: &ScriptContext<'_>, id: PageId) -> Option<CheckedScript> {
         }
         found
     });
-    let is_technique = |t: &str| ctx.techniques.contains_key(t);
     let (parsed, errors) = parse_script(
         page.body(),
         page.body_line,
         &ScriptRules {
             roles,
-            is_technique: &is_technique,
+            techniques: &ctx.technique_ids,
         },
     );
     for e in errors {

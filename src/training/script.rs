@@ -18,7 +18,8 @@ use crate::markdown::{heading_id, markdown_options};
 pub struct ScriptRules<'a> {
     /// Declared speaker names, in front-matter order.
     pub roles: Vec<&'a str>,
-    pub is_technique: &'a dyn Fn(&str) -> bool,
+    /// Technique ids declared by guidelines.
+    pub techniques: &'a std::collections::HashSet<&'a str>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -168,13 +169,16 @@ pub fn parse_script(
                             error(block.range.start, format!("line of `{speaker}` is empty"));
                         }
                         let technique = technique.and_then(|(id, offset)| {
-                            if (rules.is_technique)(&id) {
+                            if rules.techniques.contains(id.as_str()) {
                                 Some(id)
                             } else {
+                                let hint = crate::config::nearest(&id, rules.techniques.iter().copied())
+                                    .map(|s| format!("; did you mean `{s}`?"))
+                                    .unwrap_or_default();
                                 error(
                                     block.range.start + offset,
                                     format!(
-                                        "unknown technique `{id}`: no guideline declares it under `techniques`"
+                                        "unknown technique `{id}`: no guideline declares it under `techniques`{hint}"
                                     ),
                                 );
                                 None
@@ -451,13 +455,13 @@ mod tests {
     use super::*;
 
     fn parse(body: &str) -> (ParsedScript, Vec<ScriptError>) {
-        let known = |id: &str| matches!(id, "redirect-blame" | "time-box");
+        let known = ["redirect-blame", "time-box"].into_iter().collect();
         parse_script(
             body,
             10,
             &ScriptRules {
                 roles: vec!["You", "CTO", "Team Lead A"],
-                is_technique: &known,
+                techniques: &known,
             },
         )
     }
@@ -573,6 +577,11 @@ mod tests {
         let e = only_error("## A {minutes=1}\n\nYou: Hi. {technique=redirect-blam}\n");
         assert_eq!((e.line, e.column), (12, 21));
         assert!(e.message.contains("unknown technique `redirect-blam`"));
+        assert!(
+            e.message.contains("did you mean `redirect-blame`?"),
+            "{}",
+            e.message
+        );
     }
 
     #[test]
