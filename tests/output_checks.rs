@@ -159,6 +159,7 @@ fn malformed_and_inaccessible_markup_is_reported() {
         "<button> has no accessible name",
         "aria-labelledby=\"ghost\" names no element",
         "HTML parse error",
+        "while closing Atom('p'",
     ] {
         assert!(
             problems

@@ -619,3 +619,77 @@ fn rebuilds_equal_a_clean_build_after_every_kind_of_edit() {
         assert_same_as_clean_build(&engine, &root, step);
     }
 }
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// Edit `rel` by replacing `from` with `to`, rebuild incrementally, compare with a clean build.
+fn edit_and_compare(engine: &mut IncrementalBuild, root: &Path, rel: &str, from: &str, to: &str) {
+    let path = root.join(rel);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{rel} has no `{from}`");
+    std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+    engine
+        .rebuild(&ChangeSet {
+            paths: [path].into_iter().collect(),
+            rescan: false,
+        })
+        .unwrap_or_else(|d| panic!("{rel}: {d}"));
+    assert_same_as_clean_build(engine, root, &format!("editing {rel}"));
+}
+
+#[test]
+fn rebuilds_of_the_bundled_site_equal_a_clean_build() {
+    // Every feature (post-mortems, training scripts, guidelines, paths) on real content.
+    let dir = tempfile::tempdir().unwrap();
+    let root = std::fs::canonicalize(dir.path()).unwrap();
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    std::fs::copy(repo.join("book.toml"), root.join("book.toml")).unwrap();
+    std::fs::create_dir_all(root.join("content")).unwrap();
+    copy_dir(&repo.join("content"), &root.join("content"));
+    let mut engine = IncrementalBuild::new(
+        &root,
+        BuildOptions {
+            live_reload: true,
+            ..BuildOptions::default()
+        },
+    );
+    engine
+        .rebuild(&ChangeSet {
+            rescan: true,
+            ..Default::default()
+        })
+        .expect("bundled site builds");
+    assert_same_as_clean_build(&engine, &root, "the first build");
+    edit_and_compare(
+        &mut engine,
+        &root,
+        "content/scripts/database-replication-failure.md",
+        "CTO: Fine.",
+        "CTO: Fine, then.",
+    );
+    edit_and_compare(
+        &mut engine,
+        &root,
+        "content/guidelines/facts-not-blame.md",
+        "name: Redirect blame to the system",
+        "name: Point blame at the system",
+    );
+    edit_and_compare(
+        &mut engine,
+        &root,
+        "content/glossary/runbook.md",
+        "\n## ",
+        "\nA new sentence about the runbook.\n\n## ",
+    );
+}

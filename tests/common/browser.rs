@@ -71,10 +71,15 @@ impl Browser {
                 if std::env::var("CI").as_deref() == Ok("true") {
                     panic!("CI=true but the browser cannot start: {reason}");
                 }
-                eprintln!("skipping browser test: {reason}");
+                skip_notice(&format!("skipping browser tests: {reason}"));
                 None
             }
         }
+    }
+
+    /// The same as [`Browser::shared`].
+    pub fn start() -> Option<&'static Browser> {
+        Browser::shared()
     }
 
     fn launch() -> Result<Browser, String> {
@@ -105,12 +110,21 @@ impl Browser {
         .to_vec();
         args.push(format!("--user-data-dir={}", profile.display()));
         args.push("about:blank".into());
-        // `sh` starts chromium, then waits on its stdin (our pipe): when this process exits
-        // the pipe closes and `sh` stops chromium and deletes the profile. `exited` tells us
-        // chromium died at start.
+        // `sh` starts chromium in a process group of its own, then waits on its stdin (our
+        // pipe): when this process exits the pipe closes, and `sh` stops every chromium
+        // process and then deletes the profile (which a late child would write into again).
+        // `exited` tells us chromium died at start.
         let script = r#"b="$1"; shift
-( "$b" "$@" >"$HS_DIR/chromium.log" 2>&1 & echo $! >"$HS_DIR/pid"; wait $!; : >"$HS_DIR/exited" ) &
-read -r _; kill "$(cat "$HS_DIR/pid")" 2>/dev/null; wait; rm -rf "$HS_DIR""#;
+s=; command -v setsid >/dev/null 2>&1 && s=setsid
+( $s "$b" "$@" >"$HS_DIR/chromium.log" 2>&1 & echo $! >"$HS_DIR/pid"; wait $!; : >"$HS_DIR/exited" ) &
+read -r _
+pid=$(cat "$HS_DIR/pid" 2>/dev/null)
+if [ -n "$pid" ]; then
+  kill -TERM -"$pid" 2>/dev/null || kill "$pid" 2>/dev/null
+  i=0; while kill -0 -"$pid" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done
+  kill -KILL -"$pid" 2>/dev/null
+fi
+wait; rm -rf "$HS_DIR""#;
         let mut launcher = Command::new("sh")
             .arg("-c")
             .arg(script)
@@ -563,6 +577,18 @@ impl Drop for Tab<'_> {
             "Target.disposeBrowserContext",
             json!({"browserContextId": self.context}),
         );
+    }
+}
+
+/// Tells the person running the tests why some were skipped, once per test binary. Written
+/// straight to stderr, because the test harness hides what passing tests print.
+pub fn skip_notice(message: &str) {
+    use std::io::Write;
+    static SHOWN: Mutex<Vec<String>> = Mutex::new(Vec::new());
+    let mut shown = SHOWN.lock().unwrap_or_else(|e| e.into_inner());
+    if !shown.iter().any(|m| m == message) {
+        let _ = writeln!(std::io::stderr(), "{message}");
+        shown.push(message.to_string());
     }
 }
 

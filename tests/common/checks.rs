@@ -26,7 +26,7 @@ impl BuiltSite {
             if path.extension().is_some_and(|e| e == "html") {
                 let rel = rel_path(root, path);
                 let text = std::fs::read_to_string(path).expect("cannot read output HTML");
-                pages.insert(rel, Html::parse_document(&text));
+                pages.insert(rel, parse_with_exact_errors(&text));
             }
         }
         BuiltSite {
@@ -51,6 +51,17 @@ impl BuiltSite {
             })
             .collect()
     }
+}
+
+/// Like `Html::parse_document`, but parse errors name the offending token and parser
+/// state instead of a generic "Unexpected token".
+fn parse_with_exact_errors(text: &str) -> Html {
+    use html5ever::driver::{ParseOpts, parse_document};
+    use html5ever::tendril::TendrilSink;
+    let mut opts = ParseOpts::default();
+    opts.tokenizer.exact_errors = true;
+    opts.tree_builder.exact_errors = true;
+    parse_document(scraper::HtmlTreeSink::new(Html::new_document()), opts).one(text)
 }
 
 fn sel(s: &str) -> Selector {
