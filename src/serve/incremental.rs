@@ -199,8 +199,11 @@ impl IncrementalBuild {
     fn render(&mut self, site: &Site, keys: &[u64]) -> Result<SiteChanges, Diagnostics> {
         let sink = SnapshotSink::default();
         self.outputs.start(keys);
+        let mut timer = StageTimer::new();
         let result = render_site_with(site, &sink, &self.options, &self.outputs);
+        timer.lap("  render_site");
         let kept = self.outputs.finish(result.is_ok());
+        timer.lap("  memo commit");
         result?;
         let previous = &self.snapshot.files;
         let written = sink.files.into_inner().unwrap_or_else(|e| e.into_inner());
@@ -228,6 +231,7 @@ impl IncrementalBuild {
                     .insert(folder.to_string(), nearest_folder(&files, folder));
             }
         }
+        timer.lap("  snapshot");
         self.snapshot = Arc::new(Snapshot {
             files,
             base_path: site.config.base_path(),
