@@ -12,5 +12,6 @@ pub mod links;
 pub mod markdown;
 pub mod output;
 pub mod pipeline;
+pub mod postmortems;
 pub mod render;
 pub mod scaffold;
