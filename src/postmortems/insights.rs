@@ -191,9 +191,9 @@ pub fn insights_view(catalog: &Catalog, site: &Site) -> Value {
         "total": catalog.incidents.len(),
         "today": catalog.today.map(|d| d.to_string()),
         "mttr_url": catalog.mttr_url,
-        "by_severity": count_view("severity", "Incidents by severity", &by_severity),
-        "by_service": count_view("service", "Incidents by service", &by_service),
-        "by_category": count_view("category", "Incidents by contributing-factor category", &by_category),
+        "by_severity": count_view("severity", "Incidents by severity", &by_severity, NARROW),
+        "by_service": count_view("service", "Incidents by service", &by_service, WIDTH),
+        "by_category": count_view("category", "Incidents by contributing-factor category", &by_category, NARROW),
         "ttd": distribution_view("ttd", "Time to detect", &ttd),
         "ttr": distribution_view("ttr", "Time to resolve", &ttr),
         "actions": {
@@ -204,11 +204,13 @@ pub fn insights_view(catalog: &Catalog, site: &Site) -> Value {
     })
 }
 
-fn count_view(id: &str, title: &str, counts: &[Count]) -> Value {
-    json!({ "id": id, "title": title, "rows": counts, "svg": count_svg(id, title, counts) })
+fn count_view(id: &str, title: &str, counts: &[Count], width: f64) -> Value {
+    json!({ "id": id, "title": title, "rows": counts, "svg": count_svg(id, title, counts, width) })
 }
 
 const WIDTH: f64 = 720.0;
+/// Charts shown side by side are drawn narrower so their text is not scaled down.
+const NARROW: f64 = 400.0;
 const ROW: f64 = 30.0;
 const BAR: f64 = 18.0;
 
@@ -224,9 +226,9 @@ fn shorten(text: &str, max: usize) -> String {
 
 /// Horizontal bars, one per count. The accessible name and description carry the numbers;
 /// the page also shows the same figures as a table.
-pub fn count_svg(id: &str, title: &str, counts: &[Count]) -> String {
-    let label_w = 170.0;
-    let plot_w = WIDTH - label_w - 60.0;
+pub fn count_svg(id: &str, title: &str, counts: &[Count], width: f64) -> String {
+    let label_w = if width < WIDTH { 120.0 } else { 170.0 };
+    let plot_w = width - label_w - 40.0;
     let max = counts.iter().map(|c| c.count).max().unwrap_or(0).max(1) as f64;
     let height = ROW * counts.len() as f64 + 8.0;
     let desc = counts
@@ -237,7 +239,7 @@ pub fn count_svg(id: &str, title: &str, counts: &[Count]) -> String {
     let mut s = String::new();
     let _ = write!(
         s,
-        r#"<svg class="pm-chart" viewBox="0 0 {WIDTH} {height}" width="100%" role="img" aria-labelledby="chart-{id}-title chart-{id}-desc" xmlns="http://www.w3.org/2000/svg"><title id="chart-{id}-title">{}</title><desc id="chart-{id}-desc">{}</desc>"#,
+        r#"<svg class="pm-chart" viewBox="0 0 {width} {height}" width="100%" role="img" aria-labelledby="chart-{id}-title chart-{id}-desc" xmlns="http://www.w3.org/2000/svg"><title id="chart-{id}-title">{}</title><desc id="chart-{id}-desc">{}</desc>"#,
         escape_html(title),
         escape_html(&desc)
     );
@@ -253,7 +255,7 @@ pub fn count_svg(id: &str, title: &str, counts: &[Count]) -> String {
             r#"<g><text class="chart-label" x="{:.1}" y="{:.1}" text-anchor="end">{}</text><rect class="bar{}" x="{label_w}" y="{:.1}" width="{w:.1}" height="{BAR}" rx="3"/><text class="chart-value" x="{:.1}" y="{:.1}">{}</text></g>"#,
             label_w - 10.0,
             y + BAR - 4.0,
-            escape_html(&shorten(&c.label, 22)),
+            escape_html(&shorten(&c.label, if width < WIDTH { 16 } else { 24 })),
             if c.count == 0 { " empty" } else { "" },
             y,
             label_w + w + 8.0,
@@ -375,7 +377,7 @@ mod tests {
                 count: 0,
             },
         ];
-        let svg = count_svg("sev", "By severity", &counts);
+        let svg = count_svg("sev", "By severity", &counts, NARROW);
         assert!(svg.contains(r#"role="img""#));
         assert!(svg.contains("<desc id=\"chart-sev-desc\">SEV1: 3, SEV2: 0</desc>"));
         assert_eq!(svg.matches("<rect").count(), 2);

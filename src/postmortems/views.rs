@@ -13,7 +13,7 @@ use crate::pipeline::Site;
 
 /// Height of a whole timeline, in rem, if every gap were drawn to scale.
 const TIMELINE_REM: f64 = 34.0;
-const GAP_MIN_REM: f64 = 0.35;
+const GAP_MIN_REM: f64 = 1.1;
 /// Gaps longer than this are drawn shortened, with a visible break and their length.
 const GAP_MAX_REM: f64 = 6.0;
 
@@ -73,7 +73,9 @@ pub fn timeline_view(t: &Timeline) -> Value {
                 .map(|m| json!({ "id": m.id(), "label": m.label(), "outage": m.is_outage() })),
             elapsed: start.map(|s| {
                 let secs = p.at.timestamp().duration_since(s).as_secs();
-                if secs >= 0 {
+                if secs == 0 {
+                    "T+0".to_string()
+                } else if secs > 0 {
                     format!("T+{}", human_seconds(secs))
                 } else {
                     format!("T−{}", human_seconds(-secs))
