@@ -167,25 +167,33 @@ pub fn insights_view(catalog: &Catalog, site: &Site) -> Value {
             .then_with(|| a["owner"].as_str().cmp(&b["owner"].as_str()))
     });
 
-    let mut pairs = Vec::new();
-    for (a, inc) in catalog.incidents.iter().enumerate() {
-        for &b in inc.similar.iter().filter(|&&b| b > a) {
-            let (pa, pb) = (
-                &site.pages[inc.page],
-                &site.pages[catalog.incidents[b].page],
-            );
-            let (ma, mb) = (
-                postmortem(pa).expect("post-mortem"),
-                postmortem(pb).expect("post-mortem"),
-            );
-            pairs.push(json!({
-                "a": { "title": pa.meta.title, "url": pa.url },
-                "b": { "title": pb.meta.title, "url": pb.url },
-                "services": services(ma).intersection(&services(mb)).collect::<Vec<_>>(),
-                "categories": categories(ma).intersection(&categories(mb)).collect::<Vec<_>>(),
-            }));
+    // Repeat patterns: each service × factor category seen in more than one incident.
+    let mut patterns: BTreeMap<(&str, &str), Vec<usize>> = BTreeMap::new();
+    for (i, inc) in catalog.incidents.iter().enumerate() {
+        for s in &inc.services {
+            for c in &inc.categories {
+                patterns
+                    .entry((s.as_str(), c.as_str()))
+                    .or_default()
+                    .push(i);
+            }
         }
     }
+    let mut patterns: Vec<_> = patterns.into_iter().filter(|(_, v)| v.len() > 1).collect();
+    patterns.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(&b.0)));
+    let patterns: Vec<Value> = patterns
+        .into_iter()
+        .map(|((service, category), incs)| {
+            let list: Vec<Value> = incs
+                .iter()
+                .map(|&i| {
+                    let p = &site.pages[catalog.incidents[i].page];
+                    json!({ "title": p.meta.title, "url": p.url, "date": p.meta.date.map(|d| d.to_string()) })
+                })
+                .collect();
+            json!({ "service": service, "category": category, "count": list.len(), "incidents": list })
+        })
+        .collect();
 
     json!({
         "total": catalog.incidents.len(),
@@ -200,7 +208,7 @@ pub fn insights_view(catalog: &Catalog, site: &Site) -> Value {
             "open": open_total, "done": done_total, "total": all_total,
             "overdue": overdue, "by_owner": owners, "per_postmortem": per_postmortem,
         },
-        "similar_pairs": pairs,
+        "patterns": patterns,
     })
 }
 
@@ -276,9 +284,16 @@ fn tick_step(max: i64) -> i64 {
     STEPS.into_iter().find(|s| max / s <= 4).unwrap_or(31536000)
 }
 
+/// Up to this many incidents get a bar each; more are drawn as a histogram (every
+/// incident is still listed in the data table beside the chart).
+const BARS_MAX: usize = 40;
+
 /// One bar per incident, shortest first, with the median and p90 drawn as lines: the
 /// skew of incident durations is visible at a glance, which a single mean would hide.
 pub fn distribution_svg(id: &str, title: &str, samples: &[Sample], d: &Distribution) -> String {
+    if samples.len() > BARS_MAX {
+        return histogram_svg(id, title, samples, d);
+    }
     let label_w = 250.0;
     let plot_w = WIDTH - label_w - 90.0;
     let top = 30.0;
@@ -354,9 +369,118 @@ pub fn distribution_svg(id: &str, title: &str, samples: &[Sample], d: &Distribut
     s
 }
 
+/// Incidents per duration bin, with median and p90 lines, for large catalogs.
+fn histogram_svg(id: &str, title: &str, samples: &[Sample], d: &Distribution) -> String {
+    const BINS: i64 = 24;
+    let (left, top, plot_h) = (40.0, 30.0, 180.0);
+    let plot_w = WIDTH - left - 20.0;
+    let step = tick_step(d.max.max(60));
+    let axis_max = (d.max.max(60) + step - 1) / step * step;
+    let bin_w = (axis_max + BINS - 1) / BINS;
+    let mut counts = vec![0usize; BINS as usize];
+    for s in samples {
+        counts[((s.seconds.max(0) / bin_w).min(BINS - 1)) as usize] += 1;
+    }
+    let most = counts.iter().copied().max().unwrap_or(1).max(1) as f64;
+    let x = |secs: i64| left + secs.max(0) as f64 / axis_max as f64 * plot_w;
+    let bottom = top + plot_h;
+    let desc = format!(
+        "Histogram of {} incidents. Median {}, 90th percentile {}, shortest {}, longest {}.",
+        d.count,
+        human_seconds(d.median),
+        human_seconds(d.p90),
+        human_seconds(d.min),
+        human_seconds(d.max)
+    );
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        r#"<svg class="pm-chart pm-distribution" viewBox="0 0 {WIDTH} {}" width="100%" role="img" aria-labelledby="chart-{id}-title chart-{id}-desc" xmlns="http://www.w3.org/2000/svg"><title id="chart-{id}-title">{}</title><desc id="chart-{id}-desc">{}</desc>"#,
+        bottom + 26.0,
+        escape_html(title),
+        escape_html(&desc)
+    );
+    let mut t = 0;
+    while t <= axis_max {
+        let _ = write!(
+            s,
+            r#"<line class="grid" x1="{0:.1}" x2="{0:.1}" y1="{top}" y2="{bottom}"/><text class="chart-tick" x="{0:.1}" y="{1:.1}" text-anchor="middle">{2}</text>"#,
+            x(t),
+            bottom + 18.0,
+            if t == 0 {
+                "0".to_string()
+            } else {
+                human_seconds(t)
+            }
+        );
+        t += step;
+    }
+    for (i, &c) in counts.iter().enumerate().filter(|(_, c)| **c > 0) {
+        let from = i as i64 * bin_w;
+        let h = c as f64 / most * plot_h;
+        let _ = write!(
+            s,
+            r#"<rect class="bar" x="{:.1}" y="{:.1}" width="{:.1}" height="{h:.1}"><title>{c} incidents from {} to {}</title></rect>"#,
+            x(from) + 1.0,
+            bottom - h,
+            (x(from + bin_w) - x(from) - 2.0).max(1.0),
+            human_seconds(from),
+            human_seconds(from + bin_w)
+        );
+    }
+    let _ = write!(
+        s,
+        r#"<text class="chart-tick" x="{}" y="{}" text-anchor="end">{}</text>"#,
+        left - 6.0,
+        top + 10.0,
+        most as usize
+    );
+    for (class, label, value, dy) in [
+        ("p90", "p90", d.p90, 12.0),
+        ("median", "median", d.median, 24.0),
+    ] {
+        let _ = write!(
+            s,
+            r#"<line class="{class}" x1="{0:.1}" x2="{0:.1}" y1="{1:.1}" y2="{bottom}"/><text class="chart-marker {class}-label" x="{0:.1}" y="{dy}" text-anchor="middle">{label} {2}</text>"#,
+            x(value),
+            top - 4.0,
+            escape_html(&human_seconds(value))
+        );
+    }
+    s.push_str("</svg>");
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn many_incidents_become_a_histogram() {
+        let samples: Vec<Sample> = (1..=100)
+            .map(|i| Sample {
+                title: format!("I{i}"),
+                url: String::new(),
+                seconds: i * 60,
+                text: String::new(),
+            })
+            .collect();
+        let values: Vec<i64> = samples.iter().map(|s| s.seconds).collect();
+        let d = distribution(&values).unwrap();
+        let svg = distribution_svg("t", "T", &samples, &d);
+        assert!(
+            svg.contains("Histogram of 100 incidents. Median 50 min, 90th percentile 1 h 30 min")
+        );
+        let bars = svg.matches("<rect").count();
+        assert!(bars > 1 && bars <= 24, "{bars}");
+        let few = distribution_svg(
+            "t",
+            "T",
+            &samples[..3],
+            &distribution(&values[..3]).unwrap(),
+        );
+        assert_eq!(few.matches("<rect").count(), 3);
+    }
 
     #[test]
     fn ticks_are_round() {

@@ -41,10 +41,17 @@ pub struct Incident {
     pub metrics: Vec<Metric>,
     /// Parsed `due` of each action item, in order.
     pub due: Vec<Option<Date>>,
+    /// Services (lowercased) and contributing-factor categories, computed once.
+    pub services: BTreeSet<String>,
+    pub categories: BTreeSet<String>,
     /// Other incidents (indices into `Catalog::incidents`) sharing a service and a
-    /// contributing-factor category.
+    /// contributing-factor category, most similar first, at most [`SIMILAR_MAX`].
     pub similar: Vec<usize>,
 }
+
+/// A page lists this many similar incidents at most: the ones sharing the most services
+/// and categories, then the most recent.
+pub const SIMILAR_MAX: usize = 5;
 
 impl Incident {
     pub fn metric(&self, id: &str) -> Option<&Metric> {
@@ -114,6 +121,8 @@ impl Catalog {
                         timeline,
                         metrics,
                         due,
+                        services: services(pm),
+                        categories: categories(pm),
                         similar: Vec::new(),
                     },
                     found,
@@ -132,7 +141,7 @@ impl Catalog {
                 .cmp(&pa.meta.date)
                 .then_with(|| pa.meta.title.cmp(&pb.meta.title))
         });
-        link_similar(pages, &mut incidents);
+        link_similar(&mut incidents);
         let by_page = incidents
             .iter()
             .enumerate()
@@ -212,33 +221,33 @@ pub fn categories(pm: &PostMortem) -> BTreeSet<String> {
 
 /// Incidents sharing at least one service and one factor category link to each other.
 /// Candidates come from a service → incidents index, so the work grows with the number
-/// of incidents per service rather than with every pair.
-fn link_similar(pages: &[Page], incidents: &mut [Incident]) {
-    let data: Vec<(BTreeSet<String>, BTreeSet<String>)> = incidents
-        .iter()
-        .map(|i| {
-            let pm = postmortem(&pages[i.page]).expect("incidents are post-mortems");
-            (services(pm), categories(pm))
-        })
-        .collect();
+/// of incidents per service rather than with every pair. `incidents` is newest first, so
+/// among equally similar ones the most recent win.
+fn link_similar(incidents: &mut [Incident]) {
     let mut by_service: HashMap<&str, Vec<usize>> = HashMap::new();
-    for (i, (svcs, _)) in data.iter().enumerate() {
-        for s in svcs {
+    for (i, inc) in incidents.iter().enumerate() {
+        for s in &inc.services {
             by_service.entry(s.as_str()).or_default().push(i);
         }
     }
-    let mut similar: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); incidents.len()];
+    let mut candidates: Vec<Vec<(usize, usize)>> = vec![Vec::new(); incidents.len()];
+    let mut seen: std::collections::HashSet<(usize, usize)> = std::collections::HashSet::new();
     for group in by_service.values() {
         for (x, &a) in group.iter().enumerate() {
             for &b in &group[x + 1..] {
-                if !data[a].1.is_disjoint(&data[b].1) {
-                    similar[a].insert(b);
-                    similar[b].insert(a);
+                let (ia, ib) = (&incidents[a], &incidents[b]);
+                let shared_categories = ia.categories.intersection(&ib.categories).count();
+                if shared_categories == 0 || !seen.insert((a, b)) {
+                    continue;
                 }
+                let score = shared_categories + ia.services.intersection(&ib.services).count();
+                candidates[a].push((b, score));
+                candidates[b].push((a, score));
             }
         }
     }
-    for (inc, s) in incidents.iter_mut().zip(similar) {
-        inc.similar = s.into_iter().collect();
+    for (inc, mut c) in incidents.iter_mut().zip(candidates) {
+        c.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
+        inc.similar = c.into_iter().take(SIMILAR_MAX).map(|(i, _)| i).collect();
     }
 }

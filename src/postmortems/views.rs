@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use super::metrics::human_seconds;
 use super::timeline::Timeline;
-use super::{Catalog, Incident, categories, postmortem, services};
+use super::{Catalog, Incident, postmortem};
 use crate::content::kinds::PostMortem;
 use crate::pipeline::Site;
 
@@ -163,19 +163,18 @@ fn severity_view(site: &Site, pm: &PostMortem) -> Value {
 pub fn postmortem_view(catalog: &Catalog, site: &Site, incident: &Incident) -> Value {
     let page = &site.pages[incident.page];
     let pm = postmortem(page).expect("incidents are post-mortems");
-    let (mine_s, mine_c) = (services(pm), categories(pm));
     let similar: Vec<Value> = incident
         .similar
         .iter()
         .map(|&i| {
-            let other_page = &site.pages[catalog.incidents[i].page];
-            let other = postmortem(other_page).expect("incidents are post-mortems");
+            let other = &catalog.incidents[i];
+            let other_page = &site.pages[other.page];
             json!({
                 "title": other_page.meta.title,
                 "url": other_page.url,
                 "date": other_page.meta.date.map(|d| d.to_string()),
-                "services": services(other).intersection(&mine_s).collect::<Vec<_>>(),
-                "categories": categories(other).intersection(&mine_c).collect::<Vec<_>>(),
+                "services": other.services.intersection(&incident.services).collect::<Vec<_>>(),
+                "categories": other.categories.intersection(&incident.categories).collect::<Vec<_>>(),
             })
         })
         .collect();
@@ -204,8 +203,8 @@ pub fn catalog_view(catalog: &Catalog, site: &Site, _url: &str) -> Value {
         .map(|inc| {
             let page = &site.pages[inc.page];
             let pm = postmortem(page).expect("incidents are post-mortems");
-            let svcs = services(pm);
-            let cats = categories(pm);
+            let svcs = &inc.services;
+            let cats = &inc.categories;
             all_services.extend(svcs.iter().cloned());
             all_categories.extend(cats.iter().cloned());
             let year = page.meta.date.map(|d| d.year());
