@@ -247,7 +247,7 @@ pub fn count_svg(id: &str, title: &str, counts: &[Count], width: f64) -> String 
     let mut s = String::new();
     let _ = write!(
         s,
-        r#"<svg class="pm-chart" viewBox="0 0 {width} {height}" width="100%" role="img" aria-labelledby="chart-{id}-title chart-{id}-desc" xmlns="http://www.w3.org/2000/svg"><title id="chart-{id}-title">{}</title><desc id="chart-{id}-desc">{}</desc>"#,
+        r#"<svg class="pm-chart" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" aria-labelledby="chart-{id}-title chart-{id}-desc" xmlns="http://www.w3.org/2000/svg"><title id="chart-{id}-title">{}</title><desc id="chart-{id}-desc">{}</desc>"#,
         escape_html(title),
         escape_html(&desc)
     );
@@ -317,7 +317,7 @@ pub fn distribution_svg(id: &str, title: &str, samples: &[Sample], d: &Distribut
     let mut s = String::new();
     let _ = write!(
         s,
-        r#"<svg class="pm-chart pm-distribution" viewBox="0 0 {WIDTH} {height}" width="100%" role="img" aria-labelledby="chart-{id}-title chart-{id}-desc" xmlns="http://www.w3.org/2000/svg"><title id="chart-{id}-title">{}</title><desc id="chart-{id}-desc">{}</desc>"#,
+        r#"<svg class="pm-chart pm-distribution" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" role="img" aria-labelledby="chart-{id}-title chart-{id}-desc" xmlns="http://www.w3.org/2000/svg"><title id="chart-{id}-title">{}</title><desc id="chart-{id}-desc">{}</desc>"#,
         escape_html(title),
         escape_html(&desc)
     );
@@ -392,11 +392,11 @@ fn histogram_svg(id: &str, title: &str, samples: &[Sample], d: &Distribution) ->
         human_seconds(d.min),
         human_seconds(d.max)
     );
+    let h = bottom + 26.0;
     let mut s = String::new();
     let _ = write!(
         s,
-        r#"<svg class="pm-chart pm-distribution" viewBox="0 0 {WIDTH} {}" width="100%" role="img" aria-labelledby="chart-{id}-title chart-{id}-desc" xmlns="http://www.w3.org/2000/svg"><title id="chart-{id}-title">{}</title><desc id="chart-{id}-desc">{}</desc>"#,
-        bottom + 26.0,
+        r#"<svg class="pm-chart pm-distribution" viewBox="0 0 {WIDTH} {h}" width="{WIDTH}" height="{h}" role="img" aria-labelledby="chart-{id}-title chart-{id}-desc" xmlns="http://www.w3.org/2000/svg"><title id="chart-{id}-title">{}</title><desc id="chart-{id}-desc">{}</desc>"#,
         escape_html(title),
         escape_html(&desc)
     );
