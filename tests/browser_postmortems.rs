@@ -149,3 +149,40 @@ fn catalog_without_javascript_lists_everything() {
         "none"
     );
 }
+
+/// In print, a post-mortem keeps its timeline (rail and milestones drawn with borders, so
+/// they print without background graphics) and drops the site chrome.
+#[test]
+fn postmortem_prints_its_timeline() {
+    let Some(browser) = Browser::shared() else {
+        return;
+    };
+    let server = common::bundled_server();
+    let tab = browser.blank_tab();
+    tab.call(
+        "Emulation.setEmulatedMedia",
+        serde_json::json!({ "media": "print" }),
+    );
+    tab.goto(&server.url("postmortems/fastly-2021-06-08/"));
+    tab.wait_for(".pm-timeline");
+    let shown = |sel: &str| {
+        tab.eval(&format!(
+            "getComputedStyle(document.querySelector('{sel}')).display"
+        ))
+    };
+    assert_eq!(shown(".site-header"), "none");
+    assert_eq!(shown(".toc"), "none");
+    assert_eq!(shown(".pm-timeline"), "block");
+    // The rail is a border, not a background.
+    assert_eq!(
+        tab.eval(
+            "getComputedStyle(document.querySelector('.pm-timeline'), '::before').borderLeftStyle"
+        ),
+        "solid"
+    );
+    let entries = tab.eval("document.querySelectorAll('.pm-timeline .pm-event').length");
+    assert_eq!(entries, 9);
+    tab.screenshot_full_page(
+        &common::browser::target_dir().join("screenshots/postmortem-print.png"),
+    );
+}

@@ -765,6 +765,18 @@ fn atom_feed_lists_postmortems_newest_first() {
 }
 
 #[test]
+fn a_page_at_the_insights_address_is_an_error() {
+    let e = errors_of(&[
+        ("postmortems/valid.md", VALID),
+        ("postmortems/insights.md", "---\ntitle: Insights\n---\n"),
+    ]);
+    assert_eq!(
+        error_at(&e, "taken by the generated post-mortem insights page"),
+        (1, 1)
+    );
+}
+
+#[test]
 fn no_postmortems_no_extra_outputs() {
     let dir = site(&[("glossary/x.md", "---\ntitle: X\nsummary: s\n---\n")]);
     let (files, _) = build(dir.path(), "2025-01-01").unwrap();

@@ -129,6 +129,15 @@ impl Catalog {
                 )
             })
             .collect();
+        // The insights page is generated at a fixed address; a source page there would be
+        // silently replaced.
+        if let Some(p) = pages.iter().find(|p| p.url == INSIGHTS_URL) {
+            diags.push(p.error(
+                1,
+                1,
+                format!("this page's address `{INSIGHTS_URL}` is taken by the generated post-mortem insights page; rename the file"),
+            ));
+        }
         let mut incidents = Vec::with_capacity(results.len());
         for (incident, found) in results {
             diags.extend(found);
