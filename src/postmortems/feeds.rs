@@ -18,88 +18,93 @@ fn url_base(site: &Site) -> String {
         .unwrap_or_else(|| site.config.base_path())
 }
 
-/// The JSON export: one object per post-mortem, newest first.
+/// The JSON export: one object per post-mortem, newest first. Each post-mortem is written
+/// as one line and dropped before the next is built, so memory stays flat however many
+/// post-mortems the site has.
 pub fn json(catalog: &Catalog, site: &Site) -> String {
     let base = url_base(site);
-    let items: Vec<Value> = catalog
-        .incidents
-        .iter()
-        .map(|inc| {
-            let page = &site.pages[inc.page];
-            let pm = postmortem(page).expect("incidents are post-mortems");
-            let mut v = serde_json::to_value(pm).unwrap_or(Value::Null);
-            if let Value::Object(map) = &mut v {
-                if let Some(Value::Array(entries)) = map.get_mut("timeline") {
-                    for p in &inc.timeline.points {
-                        if let Some(Value::Object(e)) = entries.get_mut(p.index) {
-                            e.insert("at_utc".into(), json!(p.at.timestamp().to_string()));
-                        }
+    let items = catalog.incidents.iter().map(|inc| {
+        let page = &site.pages[inc.page];
+        let pm = postmortem(page).expect("incidents are post-mortems");
+        let mut v = serde_json::to_value(pm).unwrap_or(Value::Null);
+        if let Value::Object(map) = &mut v {
+            if let Some(Value::Array(entries)) = map.get_mut("timeline") {
+                for p in &inc.timeline.points {
+                    if let Some(Value::Object(e)) = entries.get_mut(p.index) {
+                        e.insert("at_utc".into(), json!(p.at.timestamp().to_string()));
                     }
                 }
-                if let Some(Value::Array(items)) = map.get_mut("action_items") {
-                    for (item, due) in items.iter_mut().zip(&inc.due) {
-                        if let Value::Object(o) = item {
-                            let open = super::views::is_open(
-                                o.get("status").and_then(Value::as_str).unwrap_or(""),
-                            );
-                            let late = open && due.zip(catalog.today).is_some_and(|(d, t)| d < t);
-                            o.insert("overdue".into(), json!(late));
-                        }
-                    }
-                }
-                map.insert("slug".into(), json!(page.slug));
-                map.insert("url".into(), json!(format!("{base}{}", page.url)));
-                map.insert("source_path".into(), json!(page.rel_path));
-                let metrics: serde_json::Map<String, Value> = inc
-                    .metrics
-                    .iter()
-                    .map(|m| {
-                        (
-                            m.id.to_string(),
-                            json!({ "seconds": m.seconds, "text": m.text, "until": m.until }),
-                        )
-                    })
-                    .collect();
-                map.insert("metrics".into(), Value::Object(metrics));
-                let milestones: serde_json::Map<String, Value> = inc
-                    .timeline
-                    .points
-                    .iter()
-                    .filter_map(|p| {
-                        Some((
-                            p.marks?.id().to_string(),
-                            json!(p.at.timestamp().to_string()),
-                        ))
-                    })
-                    .collect();
-                map.insert("milestones".into(), Value::Object(milestones));
-                let (done, total) = super::views::done_ratio(pm);
-                map.insert(
-                    "action_items_done".into(),
-                    json!({ "done": done, "total": total }),
-                );
-                map.insert(
-                    "similar".into(),
-                    json!(
-                        inc.similar
-                            .iter()
-                            .map(|&i| site.pages[catalog.incidents[i].page].slug.clone())
-                            .collect::<Vec<_>>()
-                    ),
-                );
             }
-            v
-        })
-        .collect();
-    let doc = json!({
+            if let Some(Value::Array(items)) = map.get_mut("action_items") {
+                for (item, due) in items.iter_mut().zip(&inc.due) {
+                    if let Value::Object(o) = item {
+                        let open = super::views::is_open(
+                            o.get("status").and_then(Value::as_str).unwrap_or(""),
+                        );
+                        let late = open && due.zip(catalog.today).is_some_and(|(d, t)| d < t);
+                        o.insert("overdue".into(), json!(late));
+                    }
+                }
+            }
+            map.insert("slug".into(), json!(page.slug));
+            map.insert("url".into(), json!(format!("{base}{}", page.url)));
+            map.insert("source_path".into(), json!(page.rel_path));
+            let metrics: serde_json::Map<String, Value> = inc
+                .metrics
+                .iter()
+                .map(|m| {
+                    (
+                        m.id.to_string(),
+                        json!({ "seconds": m.seconds, "text": m.text, "until": m.until }),
+                    )
+                })
+                .collect();
+            map.insert("metrics".into(), Value::Object(metrics));
+            let milestones: serde_json::Map<String, Value> = inc
+                .timeline
+                .points
+                .iter()
+                .filter_map(|p| {
+                    Some((
+                        p.marks?.id().to_string(),
+                        json!(p.at.timestamp().to_string()),
+                    ))
+                })
+                .collect();
+            map.insert("milestones".into(), Value::Object(milestones));
+            let (done, total) = super::views::done_ratio(pm);
+            map.insert(
+                "action_items_done".into(),
+                json!({ "done": done, "total": total }),
+            );
+            map.insert(
+                "similar".into(),
+                json!(
+                    inc.similar
+                        .iter()
+                        .map(|&i| site.pages[catalog.incidents[i].page].slug.clone())
+                        .collect::<Vec<_>>()
+                ),
+            );
+        }
+        v
+    });
+    let head = json!({
         "version": 1,
         "generator": concat!("Hindsight ", env!("CARGO_PKG_VERSION")),
         "build_date": catalog.today.map(|d| d.to_string()),
         "site": site.config.book.title,
-        "postmortems": items,
     });
-    let mut out = serde_json::to_string_pretty(&doc).unwrap_or_else(|_| "{}".into());
-    out.push('\n');
+    let mut out = serde_json::to_string(&head).unwrap_or_else(|_| "{}".into());
+    out.pop(); // reopen the object to append the list
+    out.push_str(",\"postmortems\":[\n");
+    for (i, item) in items.enumerate() {
+        if i > 0 {
+            out.push_str(",\n");
+        }
+        out.push_str(&serde_json::to_string(&item).unwrap_or_else(|_| "null".into()));
+    }
+    out.push_str("\n]}\n");
     out
 }
 
