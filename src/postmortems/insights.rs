@@ -336,17 +336,24 @@ pub fn distribution_svg(id: &str, title: &str, samples: &[Sample], d: &Distribut
         );
         t += step;
     }
+    // Bars, then the median and p90 lines over them, then the value labels over the
+    // lines (with a halo, see postmortems.css) so a line never hides a figure.
+    let mut values = String::new();
     for (i, sample) in samples.iter().enumerate() {
         let y = top + ROW * i as f64 + 6.0;
         let w = (x(sample.seconds) - label_w).max(2.0);
         let _ = write!(
             s,
-            r#"<g><title>{}: {}</title><text class="chart-label" x="{:.1}" y="{:.1}" text-anchor="end">{}</text><rect class="bar" x="{label_w}" y="{y:.1}" width="{w:.1}" height="{BAR}" rx="3"/><text class="chart-value" x="{:.1}" y="{:.1}">{}</text></g>"#,
+            r#"<g><title>{}: {}</title><text class="chart-label" x="{:.1}" y="{:.1}" text-anchor="end">{}</text><rect class="bar" x="{label_w}" y="{y:.1}" width="{w:.1}" height="{BAR}" rx="3"/></g>"#,
             escape_html(&sample.title),
             escape_html(&sample.text),
             label_w - 10.0,
             y + BAR - 4.0,
             escape_html(&shorten(&sample.title, 34)),
+        );
+        let _ = write!(
+            values,
+            r#"<text class="chart-value" x="{:.1}" y="{:.1}">{}</text>"#,
             label_w + w + 6.0,
             y + BAR - 4.0,
             escape_html(&sample.text)
@@ -365,6 +372,7 @@ pub fn distribution_svg(id: &str, title: &str, samples: &[Sample], d: &Distribut
             escape_html(&human_seconds(value))
         );
     }
+    s.push_str(&values);
     s.push_str("</svg>");
     s
 }
