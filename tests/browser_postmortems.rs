@@ -77,6 +77,10 @@ fn catalog_filters_and_sorts() {
     tab.wait_for("#pm-filters:not([hidden])");
     assert_eq!(visible_titles(&tab), ["Delta", "Charlie", "Bravo", "Alpha"]);
     assert_eq!(
+        tab.eval("document.getElementById('pm-nojs-note').hidden"),
+        serde_json::Value::Bool(true)
+    );
+    assert_eq!(
         tab.eval("document.getElementById('pm-count').textContent"),
         "Showing all 4 post-mortems"
     );
@@ -147,6 +151,11 @@ fn catalog_without_javascript_lists_everything() {
     assert_eq!(
         tab.eval("getComputedStyle(document.getElementById('pm-filters')).display"),
         "none"
+    );
+    // The page says why there are no filters.
+    assert_eq!(
+        tab.eval("document.getElementById('pm-nojs-note').hidden"),
+        serde_json::Value::Bool(false)
     );
 }
 

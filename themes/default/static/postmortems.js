@@ -42,6 +42,8 @@
   form.addEventListener("reset", function () { setTimeout(apply, 0); });
   form.addEventListener("submit", function (e) { e.preventDefault(); });
   form.hidden = false;
+  var note = document.getElementById("pm-nojs-note");
+  if (note) note.hidden = true;
 
   /* Sorting: each sortable header becomes a button; aria-sort tells screen readers. */
   var headers = Array.prototype.slice.call(table.tHead.rows[0].cells);
