@@ -15,3 +15,4 @@ pub mod pipeline;
 pub mod postmortems;
 pub mod render;
 pub mod scaffold;
+pub mod training;

@@ -172,17 +172,17 @@ impl Catalog {
         self.by_page.get(&page).map(|&i| &self.incidents[i])
     }
 
-    /// `page.extra` of a post-mortem (its computed view) or of the post-mortems section
-    /// (the catalog); null for other pages.
-    pub fn page_extra(&self, site: &Site, id: PageId) -> serde_json::Value {
+    /// `page.extra.postmortems` of a post-mortem (its computed view) or of the
+    /// post-mortems section (the catalog); none for other pages.
+    pub fn page_extra(&self, site: &Site, id: PageId) -> Option<serde_json::Value> {
         let page = &site.pages[id];
         if let Some(incident) = self.incident_of(id) {
-            return views::postmortem_view(self, site, incident);
+            return Some(views::postmortem_view(self, site, incident));
         }
         if page.kind == PageKind::Section && page.section == "postmortems" {
-            return views::catalog_view(self, site, &page.url);
+            return Some(views::catalog_view(self, site, &page.url));
         }
-        serde_json::Value::Null
+        None
     }
 
     /// The insights page, when the site has post-mortems.
