@@ -43,6 +43,7 @@ const PAGES: &[CheckedPage] = &[
     page("postmortem", "postmortems/gitlab-2017-01-31/"),
     page("script", "scripts/database-replication-failure/"),
     page("postmortems", "postmortems/"),
+    page("postmortem insights", "postmortems/insights/"),
     page("guideline", "guidelines/facts-not-blame/"),
     page("path", "paths/architect-onboarding/"),
     page("404", "no-such-page/"),

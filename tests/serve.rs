@@ -650,7 +650,8 @@ fn edit_and_compare(engine: &mut IncrementalBuild, root: &Path, rel: &str, from:
 
 #[test]
 fn rebuilds_of_the_bundled_site_equal_a_clean_build() {
-    // Every feature (post-mortems, training scripts, guidelines, paths) on real content.
+    // Every feature (post-mortems and their insights, training scripts, guidelines, paths)
+    // on real content.
     let dir = tempfile::tempdir().unwrap();
     let root = std::fs::canonicalize(dir.path()).unwrap();
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -684,6 +685,13 @@ fn rebuilds_of_the_bundled_site_equal_a_clean_build() {
         "content/guidelines/facts-not-blame.md",
         "name: Redirect blame to the system",
         "name: Point blame at the system",
+    );
+    edit_and_compare(
+        &mut engine,
+        &root,
+        "content/postmortems/cloudflare-2019-07-02.md",
+        "severity: SEV1",
+        "severity: SEV2",
     );
     edit_and_compare(
         &mut engine,

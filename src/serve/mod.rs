@@ -205,8 +205,8 @@ pub fn start(options: ServeOptions) -> Result<ServeHandle, ServeError> {
     let build_options = BuildOptions {
         include_drafts: options.include_drafts,
         warn_links: options.warn_links,
-        out_dir: None,
         live_reload: true,
+        ..BuildOptions::default()
     };
     let mut engine = IncrementalBuild::new(&root, build_options);
     let started = Instant::now();
