@@ -43,6 +43,23 @@ enum Command {
         #[command(flatten)]
         site: SiteArgs,
     },
+    /// Serve the site locally; every save rebuilds it and reloads open pages.
+    Serve {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// Port to listen on [default: 3000, or the next free one].
+        #[arg(long)]
+        port: Option<u16>,
+        /// Address to listen on; 0.0.0.0 exposes the server to your network.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Open the site in a browser.
+        #[arg(long)]
+        open: bool,
+        /// Poll for changes instead of using OS events (network drives, WSL, containers).
+        #[arg(long)]
+        poll: bool,
+    },
     /// Create a new site with sample entries of each kind, ready to build.
     Init {
         /// Folder to create (must be empty or absent).
@@ -80,6 +97,7 @@ fn main() -> ExitCode {
         warn_links: s.warn_links,
         out_dir: out,
         live_reload: false,
+        build_date: None,
     };
     match cli.command {
         Command::Build { site, out } => match build(&site.root, &options(&site, out)) {
@@ -104,6 +122,30 @@ fn main() -> ExitCode {
             }
             Err(d) => fail(&d),
         },
+        Command::Serve {
+            site,
+            port,
+            bind,
+            open,
+            poll,
+        } => {
+            let options = hindsight::serve::ServeOptions {
+                root: site.root,
+                port,
+                bind,
+                poll,
+                include_drafts: site.drafts,
+                warn_links: site.warn_links,
+                quiet: false,
+            };
+            match hindsight::serve::run(options, open) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::from(1)
+                }
+            }
+        }
         Command::Init { dir } => match init_site(&dir) {
             Ok(()) => {
                 println!(

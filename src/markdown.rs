@@ -40,6 +40,8 @@ pub struct RenderedBody {
     pub links: Vec<OutgoingLink>,
     pub sections: Vec<TextSection>,
     pub diagnostics: Vec<Diagnostic>,
+    /// Words in the body's text, counted once here rather than at every render.
+    pub word_count: usize,
 }
 
 /// What rendering one body needs to know about the rest of the site.
@@ -474,6 +476,11 @@ pub fn render_body(ctx: &BodyContext<'_>, markdown: &str) -> RenderedBody {
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut html, out.into_iter());
     result.html = html;
+    result.word_count = result
+        .sections
+        .iter()
+        .map(|s| s.text.split_whitespace().count())
+        .sum();
     result
 }
 

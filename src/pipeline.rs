@@ -3,6 +3,7 @@
 //! render templates → write output. `hindsight build`, `check` and `serve` all run it.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -30,17 +31,22 @@ pub struct BuildOptions {
     pub out_dir: Option<PathBuf>,
     /// Set by `serve`: templates add the live-reload script.
     pub live_reload: bool,
+    /// The build date (overdue action items); default `SOURCE_DATE_EPOCH` or today (UTC).
+    pub build_date: Option<jiff::civil::Date>,
 }
 
 /// The whole site in memory after the content stages, ready to render.
 pub struct Site {
     pub config: Config,
     pub pages: Vec<Page>,
-    pub bodies: Vec<RenderedBody>,
+    /// Shared so that `serve` can reuse the bodies of unchanged pages across rebuilds.
+    pub bodies: Vec<Arc<RenderedBody>>,
     /// Pages linking to each page (written or automatic links), each once.
     pub backlinks: Vec<Vec<PageId>>,
     /// Related glossary terms of each page, symmetric.
     pub related: Vec<Vec<PageId>>,
+    pub postmortems: crate::postmortems::Catalog,
+    pub training: crate::training::Training,
 }
 
 /// What a successful build reports.
@@ -59,13 +65,37 @@ pub fn load_site(root: &Path, options: &BuildOptions) -> Result<(Site, Diagnosti
     let Some(config) = load_config(root, &mut diags) else {
         return Err(diags);
     };
-    let mut pages = discover_content(
+    let pages = discover_content(
         &config,
         DiscoverOptions {
             include_drafts: options.include_drafts,
         },
         &mut diags,
     );
+    let site = link_site(config, pages, &mut diags, options, &|ctx: &BodyContext<
+        '_,
+    >| {
+        Arc::new(render_body(ctx, ctx.pages[ctx.page_id].body()))
+    });
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    Ok((site, diags))
+}
+
+/// Renders one page body; `serve` passes one that reuses the bodies of unchanged pages.
+pub type BodyRenderer<'a> = dyn Fn(&BodyContext<'_>) -> Arc<RenderedBody> + Sync + 'a;
+
+/// Stage 3 on discovered pages: section pages, related terms, bodies, links and backlinks.
+/// Always returns the site (so `serve` can keep its pages); errors go into `diags`.
+/// `pages` keep their order, followed by any synthetic section and home pages.
+pub fn link_site(
+    config: Config,
+    mut pages: Vec<Page>,
+    diags: &mut Diagnostics,
+    options: &BuildOptions,
+    body: &BodyRenderer<'_>,
+) -> Site {
     add_missing_section_pages(&config, &mut pages);
 
     let index = SiteIndex::new(&pages);
@@ -74,18 +104,22 @@ pub fn load_site(root: &Path, options: &BuildOptions) -> Result<(Site, Diagnosti
     let related = resolve_related(&pages, &mut related_diags);
     let (terms, term_diags) = TermLinker::new(&pages, config.glossary.autolink);
     diags.extend(term_diags);
-    let bodies: Vec<RenderedBody> = (0..pages.len())
+    let postmortems = crate::postmortems::Catalog::build(
+        &config,
+        &pages,
+        crate::postmortems::build_date(options.build_date),
+        diags,
+    );
+    let training = crate::training::Training::build(&pages, &index, diags);
+    let bodies: Vec<Arc<RenderedBody>> = (0..pages.len())
         .into_par_iter()
         .map(|id| {
-            render_body(
-                &BodyContext {
-                    page_id: id,
-                    pages: &pages,
-                    index: &index,
-                    terms: &terms,
-                },
-                pages[id].body(),
-            )
+            body(&BodyContext {
+                page_id: id,
+                pages: &pages,
+                index: &index,
+                terms: &terms,
+            })
         })
         .collect();
     let mut link_diags: Vec<Diagnostic> = bodies
@@ -93,7 +127,9 @@ pub fn load_site(root: &Path, options: &BuildOptions) -> Result<(Site, Diagnosti
         .flat_map(|b| b.diagnostics.iter().cloned())
         .collect();
     let links: Vec<_> = bodies.iter().map(|b| b.links.as_slice()).collect();
-    let anchors: Vec<_> = bodies.iter().map(|b| b.anchors.as_slice()).collect();
+    let mut anchors: Vec<_> = bodies.iter().map(|b| b.anchors.clone()).collect();
+    training.add_anchors(&mut anchors);
+    let anchors: Vec<_> = anchors.iter().map(Vec::as_slice).collect();
     let (anchor_diags, backlinks) = check_links(&pages, &links, &anchors);
     link_diags.extend(anchor_diags);
     link_diags.extend(related_diags.items);
@@ -104,19 +140,15 @@ pub fn load_site(root: &Path, options: &BuildOptions) -> Result<(Site, Diagnosti
     }
     diags.extend(link_diags);
     diags.sort();
-    if diags.has_errors() {
-        return Err(diags);
+    Site {
+        config,
+        pages,
+        bodies,
+        backlinks,
+        related,
+        postmortems,
+        training,
     }
-    Ok((
-        Site {
-            config,
-            pages,
-            bodies,
-            backlinks,
-            related,
-        },
-        diags,
-    ))
 }
 
 /// A section folder without `_index.md` still gets a section page.
@@ -251,11 +283,59 @@ pub fn locate_in_front_matter(page: &Page, needle: &str) -> (usize, usize) {
     (1, 1)
 }
 
+/// Lets `render_site` skip outputs whose inputs did not change (`serve`'s incremental
+/// rebuilds). The inputs of an output are its template and full context, so skipping is
+/// exact: equal inputs render equal bytes.
+pub trait RenderMemo: Sync {
+    /// Called once per build with everything every output depends on besides its context.
+    fn begin(&self, theme: &Theme, globals: &Context);
+    /// A short stand-in for page `id`'s body HTML that changes whenever the HTML does, so
+    /// contexts compare without copying bodies; `None` renders the page unconditionally.
+    fn body_token(&self, site: &Site, id: PageId) -> Option<String>;
+    /// True when `rel` was rendered by the previous build from the same inputs (see
+    /// [`render_inputs`]); the sink then already holds its bytes and nothing is written.
+    fn unchanged(&self, rel: &str, inputs: &dyn Fn() -> Vec<u8>) -> bool;
+}
+
+/// Everything an output is rendered from besides the templates and globals: its template
+/// name and context, serialized, so that equal inputs mean equal output bytes.
+pub fn render_inputs(template: &str, context: &impl serde::Serialize) -> Vec<u8> {
+    let mut out = Vec::with_capacity(1024);
+    out.extend_from_slice(template.as_bytes());
+    out.push(0);
+    // Serializing plain data into a Vec cannot fail.
+    let _ = serde_json::to_writer(&mut out, context);
+    out
+}
+
+/// `hindsight build` renders everything.
+struct RenderAll;
+
+impl RenderMemo for RenderAll {
+    fn begin(&self, _: &Theme, _: &Context) {}
+    fn body_token(&self, _: &Site, _: PageId) -> Option<String> {
+        None
+    }
+    fn unchanged(&self, _: &str, _: &dyn Fn() -> Vec<u8>) -> bool {
+        false
+    }
+}
+
 /// Stages 5–6: render every page and write the site into `sink`.
 pub fn render_site(
     site: &Site,
     sink: &dyn OutputSink,
     options: &BuildOptions,
+) -> Result<usize, Diagnostics> {
+    render_site_with(site, sink, options, &RenderAll)
+}
+
+/// `render_site`, skipping the outputs `memo` reports unchanged.
+pub fn render_site_with(
+    site: &Site,
+    sink: &dyn OutputSink,
+    options: &BuildOptions,
+    memo: &dyn RenderMemo,
 ) -> Result<usize, Diagnostics> {
     let mut diags = Diagnostics::default();
     let theme = match Theme::load(&site.config) {
@@ -266,10 +346,9 @@ pub fn render_site(
         }
     };
     let nav = navigation(site);
-    let renderer = match Renderer::new(
-        &theme,
-        &site_globals(&site.config, &nav, options.live_reload),
-    ) {
+    let globals = site_globals(&site.config, &nav, options.live_reload);
+    memo.begin(&theme, &globals);
+    let renderer = match Renderer::new(&theme, &globals) {
         Ok(r) => r,
         Err(e) => {
             diags.extend(e);
@@ -284,9 +363,15 @@ pub fn render_site(
     let results: Vec<Result<(), Diagnostic>> = (0..site.pages.len())
         .into_par_iter()
         .map(|id| {
-            let page = &site.pages[id];
+            let rel = format!("{}index.html", site.pages[id].url);
+            if let Some(token) = memo.body_token(site, id) {
+                let (template, ctx) = page_context(site, &renderer, id, &token);
+                if memo.unchanged(&rel, &|| render_inputs(&template, &ctx)) {
+                    return Ok(());
+                }
+            }
             let html = render_page(site, &renderer, id)?;
-            write(&format!("{}index.html", page.url), html.as_bytes())
+            write(&rel, html.as_bytes())
         })
         .collect();
     diags.extend(results.into_iter().filter_map(Result::err));
@@ -294,6 +379,16 @@ pub fn render_site(
 
     for generated in generated_pages(site) {
         files += 1;
+        let rel = format!("{}index.html", generated.url);
+        let inputs = (
+            &generated.url,
+            &generated.title,
+            &generated.summary,
+            &generated.context,
+        );
+        if memo.unchanged(&rel, &|| render_inputs(generated.template, &inputs)) {
+            continue;
+        }
         let mut ctx = Context::new();
         ctx.insert("root", &root_prefix(&generated.url));
         ctx.insert(
@@ -310,7 +405,7 @@ pub fn render_site(
         }
         match renderer.render(generated.template, &ctx) {
             Ok(html) => {
-                if let Err(d) = write(&format!("{}index.html", generated.url), html.as_bytes()) {
+                if let Err(d) = write(&rel, html.as_bytes()) {
                     diags.push(d);
                 }
             }
@@ -322,13 +417,17 @@ pub fn render_site(
     // 404.html is served at any depth, so its links are absolute from the base path.
     not_found.insert("root", &site.config.base_path());
     not_found.insert("page", &serde_json::json!({"title": "Page not found", "url": "404.html", "kind": "page", "summary": null}));
-    match renderer.render("404.html", &not_found) {
-        Ok(html) => {
-            if let Err(d) = write("404.html", html.as_bytes()) {
-                diags.push(d);
+    if !memo.unchanged("404.html", &|| {
+        render_inputs("404.html", &site.config.base_path())
+    }) {
+        match renderer.render("404.html", &not_found) {
+            Ok(html) => {
+                if let Err(d) = write("404.html", html.as_bytes()) {
+                    diags.push(d);
+                }
             }
+            Err(d) => diags.push(d),
         }
-        Err(d) => diags.push(d),
     }
     let mut extra: Vec<(String, Vec<u8>)> = extra_files(site);
     extra.extend([
@@ -372,25 +471,64 @@ pub struct GeneratedPage {
 }
 
 /// Extension point: pages generated by features (one line per feature).
-fn generated_pages(_site: &Site) -> Vec<GeneratedPage> {
-    Vec::new()
+fn generated_pages(site: &Site) -> Vec<GeneratedPage> {
+    let mut pages = site.postmortems.generated_pages(site);
+    pages.extend(crate::training::generated_pages(site));
+    pages
 }
 
 /// Extension point: non-HTML outputs of features (feeds, JSON, search shards).
-fn extra_files(_site: &Site) -> Vec<(String, Vec<u8>)> {
-    Vec::new()
+fn extra_files(site: &Site) -> Vec<(String, Vec<u8>)> {
+    let mut files = site.postmortems.extra_files(site);
+    files.extend(crate::training::extra_files(site));
+    files
 }
 
 /// Extension point: kind-specific values computed for one page, as `page.extra`.
-fn page_extra(_site: &Site, _id: PageId) -> serde_json::Value {
-    serde_json::Value::Null
+fn page_extra(site: &Site, id: PageId) -> serde_json::Value {
+    let mut extra = serde_json::Map::new();
+    if let Some(t) = site.training.page_extra(site, id) {
+        extra.insert("training".into(), t);
+    }
+    if let Some(p) = site.postmortems.page_extra(site, id) {
+        extra.insert("postmortems".into(), p);
+    }
+    serde_json::Value::Object(extra)
 }
 
 fn render_page(site: &Site, renderer: &Renderer, id: PageId) -> Result<String, Diagnostic> {
+    let (template, inputs) = page_context(site, renderer, id, &site.bodies[id].html);
+    match Context::from_serialize(&inputs) {
+        Ok(ctx) => renderer.render(&template, &ctx),
+        Err(e) => Err(Diagnostic::error(
+            &site.pages[id].source_path,
+            0,
+            0,
+            format!("cannot prepare the page for its template: {e}"),
+        )),
+    }
+}
+
+/// What a page template sees besides the site globals.
+#[derive(serde::Serialize)]
+struct PageContext<'a> {
+    root: String,
+    page: PageView<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    section: Option<SectionView>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    recent_postmortems: Option<Vec<PageRef>>,
+}
+
+/// The template and context of page `id`, with `content` as its body HTML.
+fn page_context<'a>(
+    site: &'a Site,
+    renderer: &Renderer,
+    id: PageId,
+    content: &'a str,
+) -> (String, PageContext<'a>) {
     let page = &site.pages[id];
     let body = &site.bodies[id];
-    let mut ctx = Context::new();
-    ctx.insert("root", &root_prefix(&page.url));
     let edit_url = site
         .config
         .output
@@ -406,7 +544,7 @@ fn render_page(site: &Site, renderer: &Renderer, id: PageId) -> Result<String, D
         kind: page.kind,
         kind_label: page.kind.label().0,
         url: &page.url,
-        content: &body.html,
+        content,
         toc: &body.toc,
         backlinks: backlink_groups(&site.pages, &site.backlinks[id]),
         related: site.related[id]
@@ -421,15 +559,16 @@ fn render_page(site: &Site, renderer: &Renderer, id: PageId) -> Result<String, D
         extra: page_extra(site, id),
         source_path: page.source_path.to_string_lossy().into_owned(),
         edit_url,
-        word_count: body
-            .sections
-            .iter()
-            .map(|s| s.text.split_whitespace().count())
-            .sum(),
+        word_count: body.word_count,
     };
-    ctx.insert("page", &view);
+    let mut ctx = PageContext {
+        root: root_prefix(&page.url),
+        page: view,
+        section: None,
+        recent_postmortems: None,
+    };
     match page.kind {
-        PageKind::Section => ctx.insert("section", &section_view(site, &page.section)),
+        PageKind::Section => ctx.section = Some(section_view(site, &page.section)),
         PageKind::Home => {
             let mut recent: Vec<PageRef> = site
                 .pages
@@ -439,17 +578,23 @@ fn render_page(site: &Site, renderer: &Renderer, id: PageId) -> Result<String, D
                 .collect();
             recent.sort_by(|a, b| b.date.cmp(&a.date));
             recent.truncate(5);
-            ctx.insert("recent_postmortems", &recent);
+            ctx.recent_postmortems = Some(recent);
         }
         _ => {}
     }
-    let template = page.kind.template();
+    // A section may have its own listing template, `<section>-section.html`.
+    let section_template = format!("{}-section.html", page.section);
+    let template = if page.kind == PageKind::Section && renderer.has_template(&section_template) {
+        &section_template
+    } else {
+        page.kind.template()
+    };
     let template = if renderer.has_template(template) {
         template
     } else {
         "page.html"
     };
-    renderer.render(template, &ctx)
+    (template.to_string(), ctx)
 }
 
 fn section_view(site: &Site, section: &str) -> SectionView {

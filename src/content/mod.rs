@@ -147,6 +147,26 @@ pub fn discover_content(
     diags: &mut Diagnostics,
 ) -> Vec<Page> {
     let content_dir = config.content_dir();
+    let files = list_sources(config, diags);
+    let results: Vec<Result<Option<Page>, Diagnostic>> = files
+        .par_iter()
+        .map(|path| load_page(config, &content_dir, path, options))
+        .collect();
+    let mut pages = Vec::with_capacity(results.len());
+    for r in results {
+        match r {
+            Ok(Some(p)) => pages.push(p),
+            Ok(None) => {}
+            Err(d) => diags.push(d),
+        }
+    }
+    check_unique_urls(&pages, diags);
+    pages
+}
+
+/// Every `.md` file under the content dir, in build order (sorted by path components).
+pub fn list_sources(config: &Config, diags: &mut Diagnostics) -> Vec<PathBuf> {
+    let content_dir = config.content_dir();
     if !content_dir.is_dir() {
         diags.push(Diagnostic::error(
             display_path(&config.root, &content_dir),
@@ -172,23 +192,11 @@ pub fn discover_content(
             }
         }
     }
-    let results: Vec<Result<Option<Page>, Diagnostic>> = files
-        .par_iter()
-        .map(|path| load_page(config, &content_dir, path, options))
-        .collect();
-    let mut pages = Vec::with_capacity(results.len());
-    for r in results {
-        match r {
-            Ok(Some(p)) => pages.push(p),
-            Ok(None) => {}
-            Err(d) => diags.push(d),
-        }
-    }
-    check_unique_urls(&pages, diags);
-    pages
+    files
 }
 
-fn load_page(
+/// Read and parse one source file; `Ok(None)` for a draft that is not built.
+pub fn load_page(
     config: &Config,
     content_dir: &Path,
     path: &Path,
@@ -315,7 +323,7 @@ fn parse_kind(kind: PageKind, split: &SplitSource<'_>) -> Result<KindData, Front
     })
 }
 
-fn check_unique_urls(pages: &[Page], diags: &mut Diagnostics) {
+pub fn check_unique_urls(pages: &[Page], diags: &mut Diagnostics) {
     let mut seen: HashMap<&str, &Page> = HashMap::new();
     for p in pages {
         if let Some(first) = seen.insert(&p.url, p) {

@@ -1,0 +1,476 @@
+//! Incremental rebuilds for `serve`, exact by construction: every cache is keyed by the
+//! complete inputs of what it caches, so a rebuild writes the same bytes as a clean build.
+//!
+//! - Sources: a file is re-read and re-parsed only when the watcher names it.
+//! - Bodies: a body's HTML depends on its own file and on the other pages' paths and front
+//!   matter (titles, aliases, URLs for links), never on their bodies. It is reused while
+//!   its file, the front matter of every page and `book.toml` are unchanged.
+//! - Outputs: a page is re-rendered only when its template context differs from the last
+//!   build's (compared with its body as a token, so no HTML is copied), or the templates
+//!   changed. Backlinks, section lists and feature data (`page.extra`) are all part of
+//!   the context, so whatever a change touches is re-rendered and nothing else.
+
+use std::collections::hash_map::DefaultHasher;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::hash::{Hash, Hasher};
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use tera::Context;
+
+use crate::config::{CONFIG_FILE, Config, load_config};
+use crate::content::{DiscoverOptions, Page, PageId, check_unique_urls, list_sources, load_page};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::markdown::{BodyContext, RenderedBody, render_body};
+use crate::output::OutputSink;
+use crate::pipeline::{BuildOptions, RenderMemo, Site, link_site, render_site_with};
+use crate::render::theme::Theme;
+
+/// A complete built site in memory; requests are served from one snapshot at a time.
+#[derive(Debug, Default)]
+pub struct Snapshot {
+    /// Output path (`glossary/slo/index.html`) → bytes.
+    pub files: HashMap<String, Arc<[u8]>>,
+    pub base_path: String,
+}
+
+/// What a successful rebuild changed, for the live-reload event.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct SiteChanges {
+    /// Output paths whose bytes changed or that are new.
+    pub changed: Vec<String>,
+    /// Page folder that disappeared (`glossary/old/`) → nearest remaining section (`glossary/`).
+    pub removed: BTreeMap<String, String>,
+    /// Pages rendered by this build (the rest were reused).
+    #[serde(skip)]
+    pub rendered: usize,
+}
+
+struct Source {
+    /// Hash of the whole file, and of its path and the part other pages' bodies may
+    /// depend on.
+    text_hash: u64,
+    front_hash: u64,
+    /// The page is lent to the build in progress.
+    lent: bool,
+    /// The page while it rests here between builds (`None` while lent to a build, for
+    /// drafts and for files that failed to parse).
+    page: Option<Page>,
+    error: Option<Diagnostic>,
+}
+
+pub struct IncrementalBuild {
+    root: PathBuf,
+    options: BuildOptions,
+    config: Option<(Config, Diagnostics, u64)>,
+    /// Keyed by absolute path; `Path` order is `walkdir`'s sorted order, the build order.
+    sources: BTreeMap<PathBuf, Source>,
+    listing_diags: Diagnostics,
+    bodies: HashMap<u64, Arc<RenderedBody>>,
+    outputs: OutputMemo,
+    snapshot: Arc<Snapshot>,
+}
+
+/// What to re-read before a rebuild.
+#[derive(Debug, Default, Clone)]
+pub struct ChangeSet {
+    pub paths: HashSet<PathBuf>,
+    /// The watcher lost track (or the config changed): forget every cache.
+    pub rescan: bool,
+}
+
+impl IncrementalBuild {
+    /// `root` should be absolute, as the watcher reports absolute paths.
+    pub fn new(root: &Path, options: BuildOptions) -> IncrementalBuild {
+        IncrementalBuild {
+            root: root.to_path_buf(),
+            options,
+            config: None,
+            sources: BTreeMap::new(),
+            listing_diags: Diagnostics::default(),
+            bodies: HashMap::new(),
+            outputs: OutputMemo::default(),
+            snapshot: Arc::new(Snapshot::default()),
+        }
+    }
+
+    pub fn snapshot(&self) -> Arc<Snapshot> {
+        self.snapshot.clone()
+    }
+
+    /// The content dir, build dir and theme folders of the current config.
+    pub fn config(&self) -> Option<&Config> {
+        self.config.as_ref().map(|(c, _, _)| c)
+    }
+
+    /// Rebuild after `changes`. On success the new snapshot replaces the old one and the
+    /// changes are returned with the warnings; on failure the old snapshot stays.
+    pub fn rebuild(
+        &mut self,
+        changes: &ChangeSet,
+    ) -> Result<(SiteChanges, Diagnostics), Diagnostics> {
+        let mut timer = StageTimer::new();
+        let config_path = self.root.join(CONFIG_FILE);
+        if changes.rescan || self.config.is_none() || changes.paths.contains(&config_path) {
+            self.reset();
+            let mut diags = Diagnostics::default();
+            let config = load_config(&self.root, &mut diags);
+            let hash = hash_of(&std::fs::read(&config_path).unwrap_or_default());
+            match config {
+                Some(c) => self.config = Some((c, diags, hash)),
+                None => return Err(diags),
+            }
+            self.rescan();
+        } else {
+            self.apply(changes);
+        }
+        let (config, config_diags, config_hash) = self.config.clone().expect("config loaded");
+
+        let mut diags = config_diags;
+        diags.extend(self.listing_diags.items.iter().cloned());
+        let mut front = DefaultHasher::new();
+        (config_hash, self.options.include_drafts).hash(&mut front);
+        let mut pages = Vec::with_capacity(self.sources.len());
+        // Indexed by page id; synthetic pages (appended by the build) have no file.
+        let mut text_hashes: Vec<u64> = Vec::with_capacity(self.sources.len());
+        for source in self.sources.values_mut() {
+            front.write_u64(source.front_hash);
+            if let Some(e) = &source.error {
+                diags.push(e.clone());
+            }
+            if let Some(page) = source.page.take() {
+                source.lent = true;
+                text_hashes.push(source.text_hash);
+                pages.push(page);
+            }
+        }
+        let front = front.finish();
+        check_unique_urls(&pages, &mut diags);
+        timer.lap("sources");
+
+        let body_key = |id: PageId, page: &Page| {
+            let text = text_hashes.get(id).copied().unwrap_or(0);
+            hash_of(&(front, text, &page.rel_path, &page.url))
+        };
+        let cached = &self.bodies;
+        let site = link_site(
+            config,
+            pages,
+            &mut diags,
+            &self.options,
+            &|ctx: &BodyContext<'_>| {
+                let page = &ctx.pages[ctx.page_id];
+                match cached.get(&body_key(ctx.page_id, page)) {
+                    Some(body) => body.clone(),
+                    None => Arc::new(render_body(ctx, page.body())),
+                }
+            },
+        );
+        timer.lap("link");
+        let keys: Vec<u64> = site
+            .pages
+            .iter()
+            .enumerate()
+            .map(|(id, p)| body_key(id, p))
+            .collect();
+        self.bodies = keys
+            .iter()
+            .zip(&site.bodies)
+            .map(|(k, b)| (*k, b.clone()))
+            .collect();
+
+        let result = if diags.has_errors() {
+            Err(diags)
+        } else {
+            self.render(&site, &keys).map(|changes| (changes, diags))
+        };
+        timer.lap("render");
+        // Give the pages back to their sources for the next build.
+        let mut pages = site.pages.into_iter();
+        for source in self.sources.values_mut().filter(|s| s.lent) {
+            source.lent = false;
+            source.page = pages.next();
+        }
+        timer.lap("return pages");
+        result
+    }
+
+    fn render(&mut self, site: &Site, keys: &[u64]) -> Result<SiteChanges, Diagnostics> {
+        let sink = SnapshotSink::default();
+        self.outputs.start(keys);
+        let mut timer = StageTimer::new();
+        let result = render_site_with(site, &sink, &self.options, &self.outputs);
+        timer.lap("  render_site");
+        let kept = self.outputs.finish(result.is_ok());
+        timer.lap("  memo commit");
+        result?;
+        let previous = &self.snapshot.files;
+        let written = sink.files.into_inner().unwrap_or_else(|e| e.into_inner());
+        let mut changes = SiteChanges {
+            rendered: written.keys().filter(|k| k.ends_with(".html")).count(),
+            ..SiteChanges::default()
+        };
+        let mut files: HashMap<String, Arc<[u8]>> = HashMap::with_capacity(previous.len());
+        for rel in kept {
+            if let Some(bytes) = previous.get(&rel) {
+                files.insert(rel, bytes.clone());
+            }
+        }
+        for (rel, bytes) in written {
+            if previous.get(&rel).is_none_or(|old| **old != *bytes) {
+                changes.changed.push(rel.clone());
+            }
+            files.insert(rel, bytes);
+        }
+        changes.changed.sort();
+        for rel in previous.keys().filter(|k| !files.contains_key(*k)) {
+            if let Some(folder) = rel.strip_suffix("index.html") {
+                changes
+                    .removed
+                    .insert(folder.to_string(), nearest_folder(&files, folder));
+            }
+        }
+        timer.lap("  snapshot");
+        self.snapshot = Arc::new(Snapshot {
+            files,
+            base_path: site.config.base_path(),
+        });
+        Ok(changes)
+    }
+
+    fn reset(&mut self) {
+        self.config = None;
+        self.sources.clear();
+        self.bodies.clear();
+        self.outputs = OutputMemo::default();
+    }
+
+    /// List the content dir again: parse new files, drop vanished ones.
+    fn rescan(&mut self) {
+        let Some((config, _, _)) = &self.config else {
+            return;
+        };
+        let mut diags = Diagnostics::default();
+        let listed = list_sources(config, &mut diags);
+        self.listing_diags = diags;
+        let listed_set: HashSet<&PathBuf> = listed.iter().collect();
+        self.sources.retain(|p, _| listed_set.contains(p));
+        let new: Vec<PathBuf> = listed
+            .iter()
+            .filter(|p| !self.sources.contains_key(*p))
+            .cloned()
+            .collect();
+        self.read_all(&new);
+    }
+
+    fn apply(&mut self, changes: &ChangeSet) {
+        let mut reread = Vec::new();
+        let mut relist = false;
+        for path in &changes.paths {
+            if self.sources.contains_key(path) {
+                reread.push(path.clone());
+            } else {
+                // A new file, a folder renamed or removed, or a non-Markdown file.
+                relist = true;
+            }
+        }
+        // Folder-level changes can add or remove many files at once.
+        if relist {
+            self.rescan();
+        }
+        reread.retain(|p| self.sources.contains_key(p));
+        self.read_all(&reread);
+    }
+
+    fn read_all(&mut self, paths: &[PathBuf]) {
+        use rayon::prelude::*;
+        let Some((config, _, _)) = &self.config else {
+            return;
+        };
+        let content_dir = config.content_dir();
+        let options = DiscoverOptions {
+            include_drafts: self.options.include_drafts,
+        };
+        let read: Vec<(PathBuf, Option<Source>)> = paths
+            .par_iter()
+            .map(|path| {
+                let Ok(bytes) = std::fs::read(path) else {
+                    // Gone since the event: a clean build would not list it either.
+                    return (path.clone(), None);
+                };
+                let text_hash = hash_of(&bytes);
+                let front_hash = hash_of(&(path, front_matter_hash(&bytes)));
+                let (page, error) = match load_page(config, &content_dir, path, options) {
+                    Ok(p) => (p, None),
+                    Err(e) => (None, Some(e)),
+                };
+                let source = Source {
+                    text_hash,
+                    front_hash,
+                    lent: false,
+                    page,
+                    error,
+                };
+                (path.clone(), Some(source))
+            })
+            .collect();
+        for (path, source) in read {
+            match source {
+                Some(s) => {
+                    self.sources.insert(path, s);
+                }
+                None => {
+                    self.sources.remove(&path);
+                }
+            }
+        }
+    }
+}
+
+/// With `HINDSIGHT_TIMINGS=1`, each rebuild prints how long its stages took.
+struct StageTimer {
+    last: Option<std::time::Instant>,
+}
+
+impl StageTimer {
+    fn new() -> StageTimer {
+        let on = std::env::var_os("HINDSIGHT_TIMINGS").is_some();
+        StageTimer {
+            last: on.then(std::time::Instant::now),
+        }
+    }
+
+    fn lap(&mut self, stage: &str) {
+        if let Some(last) = self.last {
+            eprintln!("  {stage}: {:.1} ms", last.elapsed().as_secs_f64() * 1000.0);
+            self.last = Some(std::time::Instant::now());
+        }
+    }
+}
+
+/// The nearest folder above `folder` that still has a page (the home page at worst).
+fn nearest_folder(files: &HashMap<String, Arc<[u8]>>, folder: &str) -> String {
+    let mut current = folder.trim_end_matches('/');
+    while let Some((parent, _)) = current.rsplit_once('/') {
+        let candidate = format!("{parent}/");
+        if files.contains_key(&format!("{candidate}index.html")) {
+            return candidate;
+        }
+        current = parent;
+    }
+    String::new()
+}
+
+/// Everything but the body: what other pages' bodies can depend on.
+fn front_matter_hash(bytes: &[u8]) -> u64 {
+    let text = String::from_utf8_lossy(bytes);
+    match crate::content::front_matter::split_front_matter(&text) {
+        Ok(split) => hash_of(&(split.yaml, split.body_line)),
+        Err(_) => hash_of(&bytes),
+    }
+}
+
+fn hash_of<T: Hash + ?Sized>(value: &T) -> u64 {
+    let mut h = DefaultHasher::new();
+    value.hash(&mut h);
+    h.finish()
+}
+
+#[derive(Default)]
+struct SnapshotSink {
+    files: Mutex<HashMap<String, Arc<[u8]>>>,
+}
+
+impl OutputSink for SnapshotSink {
+    fn write(&self, rel_path: &str, bytes: &[u8]) -> io::Result<()> {
+        self.files
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(rel_path.to_string(), Arc::from(bytes));
+        Ok(())
+    }
+}
+
+/// Template sources (name, origin, text) and site globals: inputs of every output.
+type TemplateInputs = (Vec<(String, PathBuf, Vec<u8>)>, Context);
+
+/// The inputs each output of the last successful build was rendered from.
+#[derive(Default)]
+struct OutputMemo {
+    /// Template sources and site globals of the last successful build.
+    theme: Option<TemplateInputs>,
+    previous: HashMap<String, Vec<u8>>,
+    /// Filled during a build; becomes `previous` if the build succeeds.
+    next_theme: Mutex<Option<TemplateInputs>>,
+    next: Mutex<HashMap<String, Vec<u8>>>,
+    kept: Mutex<Vec<String>>,
+    theme_changed: std::sync::atomic::AtomicBool,
+    tokens: Vec<u64>,
+}
+
+impl OutputMemo {
+    fn start(&mut self, tokens: &[u64]) {
+        self.tokens = tokens.to_vec();
+        self.next = Mutex::default();
+        self.kept = Mutex::default();
+    }
+
+    /// Outputs reused from the previous snapshot; commits the inputs when `success`.
+    fn finish(&mut self, success: bool) -> Vec<String> {
+        let next = std::mem::take(self.next.get_mut().unwrap_or_else(|e| e.into_inner()));
+        let theme = self
+            .next_theme
+            .get_mut()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
+        if success {
+            self.previous = next;
+            self.theme = theme;
+        }
+        std::mem::take(self.kept.get_mut().unwrap_or_else(|e| e.into_inner()))
+    }
+}
+
+impl RenderMemo for OutputMemo {
+    fn begin(&self, theme: &Theme, globals: &Context) {
+        let templates: Vec<(String, PathBuf, Vec<u8>)> = theme
+            .templates
+            .iter()
+            .map(|(n, f)| (n.clone(), f.origin.clone(), f.bytes.clone()))
+            .collect();
+        let changed = self
+            .theme
+            .as_ref()
+            .is_none_or(|(t, g)| *t != templates || g != globals);
+        self.theme_changed
+            .store(changed, std::sync::atomic::Ordering::Relaxed);
+        *self.next_theme.lock().unwrap_or_else(|e| e.into_inner()) =
+            Some((templates, globals.clone()));
+    }
+
+    fn body_token(&self, _site: &Site, id: PageId) -> Option<String> {
+        self.tokens
+            .get(id)
+            .map(|t| format!("hindsight-body:{t:016x}"))
+    }
+
+    fn unchanged(&self, rel: &str, inputs: &dyn Fn() -> Vec<u8>) -> bool {
+        let inputs = inputs();
+        let same = !self
+            .theme_changed
+            .load(std::sync::atomic::Ordering::Relaxed)
+            && self.previous.get(rel) == Some(&inputs);
+        self.next
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(rel.to_string(), inputs);
+        if same {
+            self.kept
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(rel.to_string());
+        }
+        same
+    }
+}
