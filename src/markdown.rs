@@ -475,7 +475,11 @@ pub fn render_body(ctx: &BodyContext<'_>, markdown: &str) -> RenderedBody {
     }
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut html, out.into_iter());
+    // Every body is kept until the templates run: growth slack (term tooltips make bodies
+    // outgrow the estimate) would be held for the whole build.
+    html.shrink_to_fit();
     result.html = html;
+    result.links.shrink_to_fit();
     result.word_count = result
         .sections
         .iter()
