@@ -1,0 +1,190 @@
+//! The index as files the browser loads with `<script>` tags (so search works from
+//! file://, where `fetch` is blocked). Layout under `search/`:
+//!
+//! - `index.js`: the manifest: first term of every shard, document count, filters.
+//! - `s/<n>.js`: a shard, a contiguous range of sorted terms with their postings, each
+//!   shard about `SHARD_BYTES`; a word loads the one shard its term falls in.
+//! - `d/<n>.js`: one document: title, URL, kind and excerpt text, loaded only when shown.
+//! - `f/<n>.js`: the documents of one filter value, loaded only when the filter is on.
+//!
+//! Postings are delta-encoded varints in a 64-letter alphabet (5 data bits a letter, the
+//! sixth says "more follows"), then one letter holding field (2 bits) and score (4 bits).
+
+use serde_json::json;
+
+use super::index::{Posting, SearchIndex};
+use super::tokenize::STOP_WORDS;
+
+/// Target size of one shard; a single very common term may exceed it on its own.
+pub const SHARD_BYTES: usize = 12 * 1024;
+/// The browser global every data file registers with.
+const GLOBAL: &str = "window.__hindsightSearch";
+
+pub const ALPHABET: &[u8; 64] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
+
+pub fn push_varint(out: &mut String, mut v: u32) {
+    while v >= 32 {
+        out.push(ALPHABET[32 + (v & 31) as usize] as char);
+        v >>= 5;
+    }
+    out.push(ALPHABET[v as usize] as char);
+}
+
+/// Document ids, ascending, as gaps minus one (consecutive documents cost one letter).
+pub fn encode_docs(
+    docs: impl Iterator<Item = u32>,
+    mut each: impl FnMut(&mut String, u32),
+) -> String {
+    let mut out = String::new();
+    let mut next = 0u32;
+    for d in docs {
+        push_varint(&mut out, d - next);
+        each(&mut out, d);
+        next = d + 1;
+    }
+    out
+}
+
+pub fn encode_postings(postings: &[Posting]) -> String {
+    let mut i = 0;
+    encode_docs(postings.iter().map(|p| p.doc), |out, _| {
+        let p = postings[i];
+        out.push(ALPHABET[((p.field as usize) << 4) | p.score as usize] as char);
+        i += 1;
+    })
+}
+
+/// Split sorted terms into consecutive ranges of about `target` bytes each.
+pub fn shard_ranges(sizes: &[usize], target: usize) -> Vec<std::ops::Range<usize>> {
+    let mut ranges = Vec::new();
+    let (mut start, mut bytes) = (0, 0);
+    for (i, &size) in sizes.iter().enumerate() {
+        if bytes > 0 && bytes + size > target {
+            ranges.push(start..i);
+            start = i;
+            bytes = 0;
+        }
+        bytes += size;
+    }
+    if start < sizes.len() {
+        ranges.push(start..sizes.len());
+    }
+    ranges
+}
+
+fn script(call: &str, id: usize, value: &serde_json::Value) -> Vec<u8> {
+    format!("{GLOBAL}.{call}({id},{value});\n").into_bytes()
+}
+
+/// Every file of the search index, as (path under the site root, contents).
+pub fn index_files(index: &SearchIndex) -> Vec<(String, Vec<u8>)> {
+    let encoded: Vec<(&str, String)> = index
+        .terms
+        .iter()
+        .map(|(t, p)| (t.as_str(), encode_postings(p)))
+        .collect();
+    let sizes: Vec<usize> = encoded.iter().map(|(t, p)| t.len() + p.len() + 6).collect();
+    let ranges = shard_ranges(&sizes, SHARD_BYTES);
+    let mut files = Vec::with_capacity(ranges.len() + index.docs.len() + index.facets.len() + 1);
+    let mut firsts = Vec::with_capacity(ranges.len());
+    for (n, r) in ranges.iter().enumerate() {
+        firsts.push(encoded[r.start].0);
+        let flat: Vec<&str> = encoded[r.clone()]
+            .iter()
+            .flat_map(|(t, p)| [*t, p.as_str()])
+            .collect();
+        files.push((format!("search/s/{n}.js"), script("shard", n, &json!(flat))));
+    }
+    for (n, d) in index.docs.iter().enumerate() {
+        let sections: Vec<[&str; 3]> = d
+            .sections
+            .iter()
+            .map(|s| [s.heading.as_str(), s.anchor.as_str(), s.text.as_str()])
+            .collect();
+        let value = json!({
+            "t": d.title, "u": d.url, "k": format!("{:?}", d.kind).to_lowercase(),
+            "kl": d.kind.label().0, "d": d.date, "sv": d.severity, "x": sections,
+        });
+        files.push((format!("search/d/{n}.js"), script("doc", n, &value)));
+    }
+    let mut facets = Vec::new();
+    for (n, f) in index.facets.iter().enumerate() {
+        let docs = encode_docs(f.docs.iter().copied(), |_, _| {});
+        files.push((format!("search/f/{n}.js"), script("facet", n, &json!(docs))));
+        facets.push(json!([f.name, f.value, f.label, f.docs.len()]));
+    }
+    let manifest = json!({
+        "version": 1,
+        "docs": index.docs.len(),
+        "shards": firsts,
+        "facets": facets,
+        "stop": STOP_WORDS,
+    });
+    files.push(("search/index.js".into(), script("manifest", 0, &manifest)));
+    files
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::search::index::Field;
+
+    fn decode_varints(s: &str) -> Vec<u32> {
+        let mut out = Vec::new();
+        let (mut v, mut shift) = (0u32, 0);
+        for b in s.bytes() {
+            let d = ALPHABET.iter().position(|&a| a == b).unwrap() as u32;
+            if d >= 32 {
+                v |= (d - 32) << shift;
+                shift += 5;
+            } else {
+                out.push(v | (d << shift));
+                v = 0;
+                shift = 0;
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn varints_round_trip() {
+        let mut s = String::new();
+        for v in [0, 1, 31, 32, 1000, 9999, 1 << 20] {
+            push_varint(&mut s, v);
+        }
+        assert_eq!(decode_varints(&s), [0, 1, 31, 32, 1000, 9999, 1 << 20]);
+    }
+
+    #[test]
+    fn consecutive_documents_cost_two_letters_each() {
+        let postings: Vec<Posting> = (5..105)
+            .map(|doc| Posting {
+                doc,
+                field: Field::Body,
+                score: 3,
+            })
+            .collect();
+        let enc = encode_postings(&postings);
+        assert_eq!(enc.len(), 200);
+        assert!(enc.starts_with('5'));
+        let title = encode_postings(&[Posting {
+            doc: 0,
+            field: Field::TermName,
+            score: 15,
+        }]);
+        assert_eq!(title.as_bytes()[1], ALPHABET[(3 << 4) | 15]);
+    }
+
+    #[test]
+    fn shards_are_contiguous_and_bounded() {
+        let sizes = [5, 5, 5, 20, 1, 1, 9];
+        let ranges = shard_ranges(&sizes, 10);
+        assert_eq!(ranges, [0..2, 2..3, 3..4, 4..6, 6..7]);
+        let covered: usize = ranges.iter().map(|r| r.len()).sum();
+        assert_eq!(covered, sizes.len());
+        for r in &ranges {
+            let total: usize = sizes[r.clone()].iter().sum();
+            assert!(total <= 10 || r.len() == 1, "{r:?} holds {total} bytes");
+        }
+    }
+}
