@@ -155,3 +155,56 @@ fn disabled_search_writes_nothing() {
     assert!(super::search_files(&site).is_empty());
     assert!(super::search_page(&site).is_none());
 }
+
+/// `search.js` must stem exactly as the index does, or queries miss. Runs its stemmer in
+/// node over every word of the bundled content plus the stemmer's tricky cases.
+#[test]
+fn browser_stemmer_matches_rust_stemmers() {
+    let Ok(probe) = std::process::Command::new("node").arg("--version").output() else {
+        println!("skipped: node is not installed, cannot run search.js outside a browser");
+        return;
+    };
+    assert!(probe.status.success());
+    let mut words: std::collections::BTreeSet<String> = [
+        "generously", "communication", "arsenal", "skies", "dying", "news", "inning", "succeeded",
+        "hopping", "hoped", "filing", "cries", "ties", "gaps", "kiwis", "gas", "cry", "by", "say",
+        "happy", "sky", "agreed", "feed", "luxuriating", "hopeful", "electrical", "formality",
+        "conditional", "rational", "valenci", "hesitanci", "digitizer", "operator", "feudalism",
+        "decisiveness", "hopefulness", "callousness", "formaliti", "sensitiviti", "sensibiliti",
+        "logically", "cheerfulli", "lessli", "analogi", "controll", "rolling", "yelling", "yay",
+        "youth", "eyes", "replication", "replicating", "replicated", "failover", "2017", "p99",
+    ]
+    .into_iter()
+    .map(String::from)
+    .collect();
+    let content = concat!(env!("CARGO_MANIFEST_DIR"), "/content");
+    for entry in walkdir::WalkDir::new(content).into_iter().flatten() {
+        if entry.path().extension().is_some_and(|e| e == "md") {
+            let text = std::fs::read_to_string(entry.path()).unwrap();
+            super::tokenize::for_each_word(&text, |w| {
+                words.insert(w.to_string());
+            });
+        }
+    }
+    let list = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(list.path(), words.iter().cloned().collect::<Vec<_>>().join("\n")).unwrap();
+    let script = format!(
+        "globalThis.window = globalThis; require({:?}); const fs = require('fs'); \
+         const ws = fs.readFileSync({:?}, 'utf8').split('\\n'); \
+         process.stdout.write(ws.map(w => __hindsightSearch.stem(w)).join('\\n'));",
+        concat!(env!("CARGO_MANIFEST_DIR"), "/themes/default/static/search.js"),
+        list.path()
+    );
+    let out = std::process::Command::new("node").arg("-e").arg(script).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let js = String::from_utf8(out.stdout).unwrap();
+    let stemmer = super::tokenize::WordStemmer::default();
+    let wrong: Vec<String> = words
+        .iter()
+        .zip(js.split('\n'))
+        .filter(|(w, s)| stemmer.stem(w) != *s)
+        .map(|(w, s)| format!("{w}: rust {} js {s}", stemmer.stem(w)))
+        .collect();
+    assert!(words.len() > 1000, "too few words to compare: {}", words.len());
+    assert!(wrong.is_empty(), "{} of {} differ:\n{}", wrong.len(), words.len(), wrong.join("\n"));
+}
