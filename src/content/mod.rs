@@ -427,6 +427,21 @@ mod tests {
     }
 
     #[test]
+    fn unreadable_file_is_an_error() {
+        let config = Config::default();
+        let missing = Path::new("content/glossary/vanished.md");
+        let e = load_page(
+            &config,
+            Path::new("content"),
+            missing,
+            DiscoverOptions::default(),
+        )
+        .unwrap_err();
+        assert!(e.message.starts_with("cannot read:"), "{e}");
+        assert_eq!(e.path, PathBuf::from("content/glossary/vanished.md"));
+    }
+
+    #[test]
     fn date_is_parsed() {
         let p = parse("a.md", "---\ntitle: A\ndate: 2021-06-08\n---\n")
             .unwrap()

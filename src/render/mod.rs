@@ -42,7 +42,7 @@ impl Renderer {
             return Err(errors);
         }
         if let Err(e) = tera.add_raw_templates(sources) {
-            return Err(vec![template_error(&e, &origins)]);
+            return Err(template_errors(&e, &origins));
         }
         tera.global_context().extend(site_globals.clone());
         Ok(Renderer { tera, origins })
@@ -56,6 +56,44 @@ impl Renderer {
         self.tera
             .render(template, context)
             .map_err(|e| template_error(&e, &self.origins))
+    }
+}
+
+/// Tera reports several template problems at once as one message of
+/// `error: …` / ` --> name:line:col` blocks; split it into one diagnostic each.
+fn template_errors(e: &tera::Error, origins: &HashMap<String, PathBuf>) -> Vec<Diagnostic> {
+    if !matches!(e.kind(), tera::ErrorKind::Msg(_)) {
+        return vec![template_error(e, origins)];
+    }
+    let text = e.to_string();
+    let mut found = Vec::new();
+    let mut message: Option<&str> = None;
+    for line in text.lines() {
+        if let Some(m) = line.strip_prefix("error: ") {
+            message = Some(m);
+        } else if let Some(place) = line.trim_start().strip_prefix("--> ") {
+            let mut parts = place.rsplitn(3, ':');
+            let (col, line_no, name) = (parts.next(), parts.next(), parts.next());
+            if let (Some(col), Some(line_no), Some(name), Some(m)) =
+                (col, line_no, name, message.take())
+            {
+                let origin = origins
+                    .get(name)
+                    .cloned()
+                    .unwrap_or_else(|| PathBuf::from(name));
+                found.push(Diagnostic::error(
+                    origin,
+                    line_no.parse().unwrap_or(0),
+                    col.parse().unwrap_or(0),
+                    format!("template error: {m}"),
+                ));
+            }
+        }
+    }
+    if found.is_empty() {
+        vec![template_error(e, origins)]
+    } else {
+        found
     }
 }
 
