@@ -3,6 +3,8 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -77,51 +79,108 @@ const FACET_VALUES: usize = 40;
 const K1: f32 = 1.2;
 const B: f32 = 0.75;
 
+/// FxHash: much faster than SipHash on the short words the indexer hashes millions of
+/// times, and HashDoS is no concern for a site's own content.
+#[derive(Default, Clone, Copy)]
+pub struct WordHasher(u64);
+
+impl Hasher for WordHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let v = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+            self.add(v);
+        }
+        for &b in chunks.remainder() {
+            self.add(u64::from(b));
+        }
+    }
+    fn write_u8(&mut self, b: u8) {
+        self.add(u64::from(b));
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+impl WordHasher {
+    fn add(&mut self, v: u64) {
+        self.0 = (self.0.rotate_left(5) ^ v).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+pub type WordMap<K, V> = HashMap<K, V, BuildHasherDefault<WordHasher>>;
+
 /// Per-document term statistics from one pass over its text.
 struct DocTerms {
     length: u32,
-    /// term → (best field, term frequency)
-    terms: HashMap<String, (Field, u32)>,
+    /// (term, best field, term frequency), one entry per distinct term.
+    terms: Vec<(Arc<str>, Field, u32)>,
+}
+
+/// Stems seen by one indexing thread. Words map to small ids so counting a document's
+/// words hashes integers, not strings; each distinct word is stemmed once per thread.
+#[derive(Default)]
+struct StemTable {
+    /// Folded word → stem id, or `STOP` for a stop word.
+    by_word: WordMap<Box<str>, u32>,
+    by_stem: WordMap<Arc<str>, u32>,
+    stems: Vec<Arc<str>>,
+}
+
+const STOP: u32 = u32::MAX;
+
+impl StemTable {
+    fn id(&mut self, stemmer: &WordStemmer, word: &str) -> u32 {
+        if let Some(&id) = self.by_word.get(word) {
+            return id;
+        }
+        let id = if is_stop_word(word) {
+            STOP
+        } else {
+            let stem: Arc<str> = stemmer.stem(word).into();
+            match self.by_stem.get(&stem) {
+                Some(&id) => id,
+                None => {
+                    let id = self.stems.len() as u32;
+                    self.stems.push(stem.clone());
+                    self.by_stem.insert(stem, id);
+                    id
+                }
+            }
+        };
+        self.by_word.insert(word.into(), id);
+        id
+    }
 }
 
 thread_local! {
-    /// Folded word → stem; stemming each distinct word once per thread keeps indexing cheap.
-    static STEMS: RefCell<HashMap<String, String>> = RefCell::new(HashMap::new());
+    static STEMS: RefCell<StemTable> = RefCell::new(StemTable::default());
 }
 
-fn with_stem<R>(stemmer: &WordStemmer, word: &str, f: impl FnOnce(&str) -> R) -> R {
-    STEMS.with(|cache| {
-        let mut cache = cache.borrow_mut();
-        if let Some(s) = cache.get(word) {
-            return f(s);
-        }
-        let s = stemmer.stem(word);
-        let r = f(&s);
-        cache.insert(word.to_string(), s);
-        r
-    })
+/// Counts of one document's terms, by stem id of the current thread's `StemTable`.
+#[derive(Default)]
+struct Counts {
+    length: u32,
+    by_id: WordMap<u32, (Field, u32)>,
 }
 
-fn add_text(stemmer: &WordStemmer, doc: &mut DocTerms, text: &str, field: Field, counts: bool) {
+fn add_text(
+    stemmer: &WordStemmer,
+    table: &mut StemTable,
+    doc: &mut Counts,
+    text: &str,
+    field: Field,
+) {
     for_each_word(text, |w| {
-        if is_stop_word(w) {
+        let id = table.id(stemmer, w);
+        if id == STOP {
             return;
         }
-        with_stem(stemmer, w, |stem| {
-            if counts {
-                doc.length += 1;
-            }
-            match doc.terms.get_mut(stem) {
-                Some((f, tf)) => {
-                    *f = (*f).max(field);
-                    *tf += u32::from(counts);
-                }
-                None => {
-                    doc.terms
-                        .insert(stem.to_string(), (field, u32::from(counts)));
-                }
-            }
-        })
+        doc.length += 1;
+        let e = doc.by_id.entry(id).or_insert((field, 0));
+        e.0 = e.0.max(field);
+        e.1 += 1;
     });
 }
 
@@ -154,34 +213,43 @@ fn postmortem_overview(page: &Page) -> String {
     parts.join(" ")
 }
 
-fn truncate_chars(text: &str, max: usize) -> String {
-    match text.char_indices().nth(max) {
-        Some((i, _)) => {
-            let cut = text[..i].rfind(' ').unwrap_or(i);
-            format!("{}…", &text[..cut])
+/// The first `max` characters of `text` with runs of white space collapsed, cut at a word.
+fn excerpt_text(text: &str, max: usize) -> String {
+    let mut out = String::with_capacity(max.min(text.len()) + 4);
+    let mut chars = 0;
+    for word in text.split_whitespace() {
+        let n = word.chars().count();
+        if chars + n + 1 > max && chars > 0 {
+            out.push('…');
+            return out;
         }
-        None => text.to_string(),
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+        chars += n + 1;
     }
+    out
 }
 
-fn search_doc(page: &Page, body: &RenderedBody) -> SearchDoc {
+fn search_doc(page: &Page, body: &RenderedBody, lead: &str) -> SearchDoc {
     let mut sections = Vec::new();
-    let lead = match page.kind {
-        PageKind::Postmortem => postmortem_overview(page),
-        _ => page.meta.summary.clone().unwrap_or_default(),
+    let mut left = DOC_EXCERPT_CHARS;
+    let mut push = |heading: &str, anchor: &str, text: &str| {
+        let text = excerpt_text(text, SECTION_EXCERPT_CHARS.min(left.max(200)));
+        left = left.saturating_sub(text.len());
+        sections.push(ExcerptSection {
+            heading: heading.to_string(),
+            anchor: anchor.to_string(),
+            text,
+        });
     };
     if !lead.trim().is_empty() {
-        sections.push(ExcerptSection {
-            heading: String::new(),
-            anchor: String::new(),
-            text: lead,
-        });
+        push("", "", lead);
     }
-    sections.extend(body.sections.iter().map(|s| ExcerptSection {
-        heading: s.heading.clone(),
-        anchor: s.anchor.clone(),
-        text: s.text.split_whitespace().collect::<Vec<_>>().join(" "),
-    }));
+    for s in &body.sections {
+        push(&s.heading, &s.anchor, &s.text);
+    }
     let (severity, services, aliases) = match &page.data {
         KindData::Postmortem(pm) => (pm.severity.clone(), pm.services.clone(), Vec::new()),
         KindData::Glossary(t) => (None, Vec::new(), t.aliases.clone()),
@@ -200,123 +268,151 @@ fn search_doc(page: &Page, body: &RenderedBody) -> SearchDoc {
     }
 }
 
-fn doc_terms(stemmer: &WordStemmer, doc: &SearchDoc) -> DocTerms {
-    let mut t = DocTerms {
-        length: 0,
-        terms: HashMap::new(),
-    };
-    let name_field = if doc.kind == PageKind::Glossary {
-        Field::TermName
-    } else {
-        Field::Title
-    };
-    add_text(stemmer, &mut t, &doc.title, name_field, true);
-    for a in &doc.aliases {
-        add_text(stemmer, &mut t, a, Field::TermName, true);
-    }
-    for s in &doc.sections {
-        add_text(stemmer, &mut t, &s.heading, Field::Heading, true);
-        add_text(stemmer, &mut t, &s.text, Field::Body, true);
-    }
-    for extra in doc.tags.iter().chain(&doc.services).chain(&doc.severity) {
-        add_text(stemmer, &mut t, extra, Field::Body, true);
-    }
-    t
+/// Index the full text of a page (the excerpt keeps only its start).
+fn doc_terms(stemmer: &WordStemmer, doc: &SearchDoc, body: &RenderedBody, lead: &str) -> DocTerms {
+    STEMS.with(|table| {
+        let table = &mut *table.borrow_mut();
+        let mut c = Counts::default();
+        let name_field = if doc.kind == PageKind::Glossary {
+            Field::TermName
+        } else {
+            Field::Title
+        };
+        add_text(stemmer, table, &mut c, &doc.title, name_field);
+        for a in &doc.aliases {
+            add_text(stemmer, table, &mut c, a, Field::TermName);
+        }
+        add_text(stemmer, table, &mut c, lead, Field::Body);
+        for s in &body.sections {
+            add_text(stemmer, table, &mut c, &s.heading, Field::Heading);
+            add_text(stemmer, table, &mut c, &s.text, Field::Body);
+        }
+        for extra in doc.tags.iter().chain(&doc.services).chain(&doc.severity) {
+            add_text(stemmer, table, &mut c, extra, Field::Body);
+        }
+        DocTerms {
+            length: c.length,
+            terms: c
+                .by_id
+                .into_iter()
+                .map(|(id, (f, tf))| (table.stems[id as usize].clone(), f, tf))
+                .collect(),
+        }
+    })
 }
 
 /// Build the index of every searchable page. Runs in parallel over pages, then merges.
 pub fn build_index(pages: &[Page], bodies: &[RenderedBody]) -> SearchIndex {
     let stemmer = WordStemmer::default();
-    let searchable: Vec<usize> = (0..pages.len())
+    let mut order: Vec<usize> = (0..pages.len())
         .filter(|&i| is_searchable(&pages[i]))
         .collect();
-    let mut order = searchable;
     // Stable ids by URL, so a rebuild of unchanged content writes identical files.
     order.sort_by(|&a, &b| pages[a].url.cmp(&pages[b].url));
-    let analysed: Vec<(SearchDoc, DocTerms)> = order
-        .par_iter()
-        .map(|&i| {
-            // Index the full text, then keep only the start of it for excerpts.
-            let doc = search_doc(&pages[i], &bodies[i]);
-            let terms = doc_terms(&stemmer, &doc);
-            (cap_excerpts(doc), terms)
-        })
-        .collect();
-    merge(analysed)
-}
-
-fn cap_excerpts(mut doc: SearchDoc) -> SearchDoc {
-    let mut left = DOC_EXCERPT_CHARS;
-    for s in &mut doc.sections {
-        let max = SECTION_EXCERPT_CHARS.min(left.max(200));
-        s.text = truncate_chars(&s.text, max);
-        left = left.saturating_sub(s.text.len());
+    // Chunks bound the memory held by per-document term lists before they are merged.
+    let mut merged = Merged::default();
+    for chunk in order.chunks(1024) {
+        let analysed: Vec<(SearchDoc, DocTerms)> = chunk
+            .par_iter()
+            .map(|&i| {
+                let (page, body) = (&pages[i], &bodies[i]);
+                let lead = match page.kind {
+                    PageKind::Postmortem => postmortem_overview(page),
+                    _ => page.meta.summary.clone().unwrap_or_default(),
+                };
+                let doc = search_doc(page, body, &lead);
+                let terms = doc_terms(&stemmer, &doc, body, &lead);
+                (doc, terms)
+            })
+            .collect();
+        merged.add(analysed);
     }
-    doc
+    merged.finish()
 }
 
-fn merge(analysed: Vec<(SearchDoc, DocTerms)>) -> SearchIndex {
-    let n = analysed.len() as u32;
-    let avg_len =
-        (analysed.iter().map(|(_, t)| t.length as f32).sum::<f32>() / n.max(1) as f32).max(1.0);
-    let mut ids: HashMap<String, usize> = HashMap::new();
-    let mut raw: Vec<Vec<(u32, Field, u32, u32)>> = Vec::new();
-    let mut docs = Vec::with_capacity(analysed.len());
-    for (d, (doc, terms)) in analysed.into_iter().enumerate() {
-        for (term, (field, tf)) in terms.terms {
-            let id = match ids.get(&term) {
-                Some(&id) => id,
-                None => {
-                    ids.insert(term, raw.len());
-                    raw.push(Vec::new());
-                    raw.len() - 1
-                }
-            };
-            raw[id].push((d as u32, field, tf, terms.length));
+/// Postings gathered so far, before scoring.
+#[derive(Default)]
+struct Merged {
+    docs: Vec<SearchDoc>,
+    lengths: Vec<u32>,
+    ids: WordMap<Arc<str>, usize>,
+    /// Per term: (document, field, term frequency).
+    raw: Vec<Vec<(u32, Field, u32)>>,
+}
+
+impl Merged {
+    fn add(&mut self, analysed: Vec<(SearchDoc, DocTerms)>) {
+        for (doc, terms) in analysed {
+            let d = self.docs.len() as u32;
+            for (term, field, tf) in terms.terms {
+                let id = match self.ids.get(&term) {
+                    Some(&id) => id,
+                    None => {
+                        self.ids.insert(term, self.raw.len());
+                        self.raw.push(Vec::new());
+                        self.raw.len() - 1
+                    }
+                };
+                self.raw[id].push((d, field, tf));
+            }
+            self.docs.push(doc);
+            self.lengths.push(terms.length);
         }
-        docs.push(doc);
     }
-    let mut names: Vec<(String, usize)> = ids.into_iter().collect();
-    names.sort_unstable();
-    let scored: Vec<(String, Vec<(u32, Field, f32)>)> = names
-        .into_par_iter()
-        .map(|(term, id)| {
-            let list = &raw[id];
-            let df = list.len() as u32;
-            let mut postings: Vec<(u32, Field, f32)> = list
-                .iter()
-                .map(|&(doc, field, tf, len)| {
-                    (doc, field, bm25(tf as f32, n, df, len as f32, avg_len))
-                })
-                .collect();
-            postings.sort_unstable_by_key(|p| p.0);
-            (term, postings)
-        })
-        .collect();
-    let top = scored
-        .iter()
-        .flat_map(|(_, p)| p.iter().map(|x| x.2))
-        .fold(0.0f32, f32::max)
-        .max(1e-3);
-    let terms = scored
-        .into_iter()
-        .map(|(term, list)| {
-            let postings = list
-                .into_iter()
-                .map(|(doc, field, s)| Posting {
-                    doc,
-                    field,
-                    score: quantize(s, top),
-                })
-                .collect();
-            (term, postings)
-        })
-        .collect();
-    let facets = facets(&docs);
-    SearchIndex {
-        docs,
-        terms,
-        facets,
+
+    fn finish(self) -> SearchIndex {
+        let Merged {
+            docs,
+            lengths,
+            ids,
+            raw,
+        } = self;
+        let n = docs.len() as u32;
+        let avg_len = (lengths.iter().map(|&l| l as f32).sum::<f32>() / n.max(1) as f32).max(1.0);
+        let mut names: Vec<(Arc<str>, usize)> = ids.into_iter().collect();
+        names.sort_unstable();
+        let scored: Vec<(String, Vec<(u32, Field, f32)>)> = names
+            .into_par_iter()
+            .map(|(term, id)| {
+                let list = &raw[id];
+                let df = list.len() as u32;
+                // Documents were merged in id order, so each list is already sorted.
+                let postings = list
+                    .iter()
+                    .map(|&(doc, field, tf)| {
+                        let len = lengths[doc as usize] as f32;
+                        (doc, field, bm25(tf as f32, n, df, len, avg_len))
+                    })
+                    .collect();
+                (term.to_string(), postings)
+            })
+            .collect();
+        drop(raw);
+        let top = scored
+            .iter()
+            .flat_map(|(_, p)| p.iter().map(|x| x.2))
+            .fold(0.0f32, f32::max)
+            .max(1e-3);
+        let terms = scored
+            .into_iter()
+            .map(|(term, list)| {
+                let postings = list
+                    .into_iter()
+                    .map(|(doc, field, s)| Posting {
+                        doc,
+                        field,
+                        score: quantize(s, top),
+                    })
+                    .collect();
+                (term, postings)
+            })
+            .collect();
+        let facets = facets(&docs);
+        SearchIndex {
+            docs,
+            terms,
+            facets,
+        }
     }
 }
 

@@ -85,30 +85,51 @@ impl<'a> Loader<'a> {
     }
 }
 
-fn decode_docs(s: &str, with_extra: bool) -> Vec<(u32, u8)> {
-    let mut out = Vec::new();
-    let (mut v, mut shift, mut next) = (0u32, 0, 0u32);
-    let mut bytes = s.bytes();
-    while let Some(b) = bytes.next() {
-        let d = ALPHABET.iter().position(|&a| a == b).unwrap_or(0) as u32;
-        if d >= 32 {
-            v |= (d - 32) << shift;
-            shift += 5;
-            continue;
+fn digit(b: u8) -> u32 {
+    ALPHABET.iter().position(|&a| a == b).unwrap_or(0) as u32
+}
+
+/// Reads varints from `bytes` starting at `*at`.
+fn varint(bytes: &[u8], at: &mut usize) -> u32 {
+    let (mut v, mut shift) = (0u32, 0);
+    while let Some(&b) = bytes.get(*at) {
+        *at += 1;
+        let d = digit(b);
+        if d < 32 {
+            return v | (d << shift);
         }
-        let doc = next + (v | (d << shift));
-        let extra = if with_extra {
-            bytes
-                .next()
-                .and_then(|e| ALPHABET.iter().position(|&a| a == e))
-                .unwrap_or(0) as u8
-        } else {
-            0
-        };
-        out.push((doc, extra));
+        v |= (d - 32) << shift;
+        shift += 5;
+    }
+    v
+}
+
+/// Ascending document ids stored as gaps minus one; `count` of them, or all.
+fn decode_docs(bytes: &[u8], at: &mut usize, count: Option<u32>) -> Vec<u32> {
+    let mut out = Vec::new();
+    let mut next = 0;
+    while *at < bytes.len() && count.is_none_or(|c| out.len() < c as usize) {
+        let doc = next + varint(bytes, at);
+        out.push(doc);
         next = doc + 1;
-        v = 0;
-        shift = 0;
+    }
+    out
+}
+
+/// (document, impact letter value) of every posting of a term.
+fn decode_postings(s: &str) -> Vec<(u32, u8)> {
+    let bytes = s.as_bytes();
+    let mut at = 0;
+    let mut out = Vec::new();
+    while at < bytes.len() {
+        let impact = digit(bytes[at]) as u8;
+        at += 1;
+        let n = varint(bytes, &mut at);
+        out.extend(
+            decode_docs(bytes, &mut at, Some(n))
+                .into_iter()
+                .map(|d| (d, impact)),
+        );
     }
     out
 }
@@ -164,7 +185,7 @@ pub fn run(files: &HashMap<String, Vec<u8>>, text: &str, filters: &[(&str, &str)
                 if !exact && !completes {
                     continue;
                 }
-                for (doc, extra) in decode_docs(postings, true) {
+                for (doc, extra) in decode_postings(postings) {
                     let field = (extra >> 4) as usize;
                     let mut s = FIELD_WEIGHT[field] + u32::from(extra & 15);
                     if !exact {
@@ -198,11 +219,8 @@ pub fn run(files: &HashMap<String, Vec<u8>>, text: &str, filters: &[(&str, &str)
         if let Some(n) = facets.iter().position(|f| f[0] == *name && f[1] == *value) {
             let docs = loader.load(&format!("search/f/{n}.js"));
             let set = by_name.entry(name).or_default();
-            set.extend(
-                decode_docs(docs.as_str().unwrap_or(""), false)
-                    .into_iter()
-                    .map(|d| d.0),
-            );
+            let text = docs.as_str().unwrap_or("").as_bytes();
+            set.extend(decode_docs(text, &mut 0, None));
         } else {
             by_name.entry(name).or_default();
         }
@@ -276,6 +294,8 @@ mod tests {
             },
         ];
         let enc = crate::search::shards::encode_postings(&postings);
-        assert_eq!(decode_docs(&enc, true), [(3, (2 << 4) | 7), (4000, 1)]);
+        let mut got = decode_postings(&enc);
+        got.sort_unstable();
+        assert_eq!(got, [(3, (2 << 4) | 7), (4000, 1)]);
     }
 }

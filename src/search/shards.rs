@@ -7,8 +7,10 @@
 //! - `d/<n>.js`: one document: title, URL, kind and excerpt text, loaded only when shown.
 //! - `f/<n>.js`: the documents of one filter value, loaded only when the filter is on.
 //!
-//! Postings are delta-encoded varints in a 64-letter alphabet (5 data bits a letter, the
-//! sixth says "more follows"), then one letter holding field (2 bits) and score (4 bits).
+//! A term's postings are grouped by impact (field and score): per group, one letter for
+//! field (2 bits) and score (4 bits), the group's size, then its document ids as gaps.
+//! Numbers are varints in a 64-letter alphabet (5 data bits a letter, the sixth says "more
+//! follows"), so a document in a dense group costs one letter.
 
 use serde_json::json;
 
@@ -46,12 +48,22 @@ pub fn encode_docs(
 }
 
 pub fn encode_postings(postings: &[Posting]) -> String {
-    let mut i = 0;
-    encode_docs(postings.iter().map(|p| p.doc), |out, _| {
-        let p = postings[i];
-        out.push(ALPHABET[((p.field as usize) << 4) | p.score as usize] as char);
-        i += 1;
-    })
+    let impact = |p: &Posting| ((p.field as u8) << 4) | p.score;
+    let mut groups: Vec<u8> = postings.iter().map(impact).collect();
+    groups.sort_unstable_by(|a, b| b.cmp(a));
+    groups.dedup();
+    let mut out = String::new();
+    for g in groups {
+        let docs: Vec<u32> = postings
+            .iter()
+            .filter(|p| impact(p) == g)
+            .map(|p| p.doc)
+            .collect();
+        out.push(ALPHABET[g as usize] as char);
+        push_varint(&mut out, docs.len() as u32);
+        out.push_str(&encode_docs(docs.into_iter(), |_, _| {}));
+    }
+    out
 }
 
 /// Split sorted terms into consecutive ranges of about `target` bytes each.
@@ -156,7 +168,7 @@ mod tests {
     }
 
     #[test]
-    fn consecutive_documents_cost_two_letters_each() {
+    fn dense_groups_cost_one_letter_a_document() {
         let postings: Vec<Posting> = (5..105)
             .map(|doc| Posting {
                 doc,
@@ -165,14 +177,27 @@ mod tests {
             })
             .collect();
         let enc = encode_postings(&postings);
-        assert_eq!(enc.len(), 200);
-        assert!(enc.starts_with('5'));
-        let title = encode_postings(&[Posting {
-            doc: 0,
-            field: Field::TermName,
-            score: 15,
-        }]);
-        assert_eq!(title.as_bytes()[1], ALPHABET[(3 << 4) | 15]);
+        // Impact letter, group size (100: two letters), first gap 5, then 99 gaps of 0.
+        assert_eq!(enc.len(), 1 + 2 + 100);
+        assert_eq!(enc.as_bytes()[0], ALPHABET[3]);
+        assert_eq!(
+            decode_varints(&enc[1..]),
+            [&[100, 5][..], &[0; 99][..]].concat()
+        );
+        let mixed = encode_postings(&[
+            Posting {
+                doc: 0,
+                field: Field::Body,
+                score: 1,
+            },
+            Posting {
+                doc: 7,
+                field: Field::TermName,
+                score: 15,
+            },
+        ]);
+        // The best group comes first.
+        assert_eq!(mixed.as_bytes()[0], ALPHABET[(3 << 4) | 15]);
     }
 
     #[test]

@@ -166,13 +166,62 @@ fn browser_stemmer_matches_rust_stemmers() {
     };
     assert!(probe.status.success());
     let mut words: std::collections::BTreeSet<String> = [
-        "generously", "communication", "arsenal", "skies", "dying", "news", "inning", "succeeded",
-        "hopping", "hoped", "filing", "cries", "ties", "gaps", "kiwis", "gas", "cry", "by", "say",
-        "happy", "sky", "agreed", "feed", "luxuriating", "hopeful", "electrical", "formality",
-        "conditional", "rational", "valenci", "hesitanci", "digitizer", "operator", "feudalism",
-        "decisiveness", "hopefulness", "callousness", "formaliti", "sensitiviti", "sensibiliti",
-        "logically", "cheerfulli", "lessli", "analogi", "controll", "rolling", "yelling", "yay",
-        "youth", "eyes", "replication", "replicating", "replicated", "failover", "2017", "p99",
+        "generously",
+        "communication",
+        "arsenal",
+        "skies",
+        "dying",
+        "news",
+        "inning",
+        "succeeded",
+        "hopping",
+        "hoped",
+        "filing",
+        "cries",
+        "ties",
+        "gaps",
+        "kiwis",
+        "gas",
+        "cry",
+        "by",
+        "say",
+        "happy",
+        "sky",
+        "agreed",
+        "feed",
+        "luxuriating",
+        "hopeful",
+        "electrical",
+        "formality",
+        "conditional",
+        "rational",
+        "valenci",
+        "hesitanci",
+        "digitizer",
+        "operator",
+        "feudalism",
+        "decisiveness",
+        "hopefulness",
+        "callousness",
+        "formaliti",
+        "sensitiviti",
+        "sensibiliti",
+        "logically",
+        "cheerfulli",
+        "lessli",
+        "analogi",
+        "controll",
+        "rolling",
+        "yelling",
+        "yay",
+        "youth",
+        "eyes",
+        "replication",
+        "replicating",
+        "replicated",
+        "failover",
+        "2017",
+        "p99",
     ]
     .into_iter()
     .map(String::from)
@@ -187,16 +236,31 @@ fn browser_stemmer_matches_rust_stemmers() {
         }
     }
     let list = tempfile::NamedTempFile::new().unwrap();
-    std::fs::write(list.path(), words.iter().cloned().collect::<Vec<_>>().join("\n")).unwrap();
+    std::fs::write(
+        list.path(),
+        words.iter().cloned().collect::<Vec<_>>().join("\n"),
+    )
+    .unwrap();
     let script = format!(
         "globalThis.window = globalThis; require({:?}); const fs = require('fs'); \
          const ws = fs.readFileSync({:?}, 'utf8').split('\\n'); \
          process.stdout.write(ws.map(w => __hindsightSearch.stem(w)).join('\\n'));",
-        concat!(env!("CARGO_MANIFEST_DIR"), "/themes/default/static/search.js"),
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/themes/default/static/search.js"
+        ),
         list.path()
     );
-    let out = std::process::Command::new("node").arg("-e").arg(script).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = std::process::Command::new("node")
+        .arg("-e")
+        .arg(script)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let js = String::from_utf8(out.stdout).unwrap();
     let stemmer = super::tokenize::WordStemmer::default();
     let wrong: Vec<String> = words
@@ -205,6 +269,16 @@ fn browser_stemmer_matches_rust_stemmers() {
         .filter(|(w, s)| stemmer.stem(w) != *s)
         .map(|(w, s)| format!("{w}: rust {} js {s}", stemmer.stem(w)))
         .collect();
-    assert!(words.len() > 1000, "too few words to compare: {}", words.len());
-    assert!(wrong.is_empty(), "{} of {} differ:\n{}", wrong.len(), words.len(), wrong.join("\n"));
+    assert!(
+        words.len() > 1000,
+        "too few words to compare: {}",
+        words.len()
+    );
+    assert!(
+        wrong.is_empty(),
+        "{} of {} differ:\n{}",
+        wrong.len(),
+        words.len(),
+        wrong.join("\n")
+    );
 }

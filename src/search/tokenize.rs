@@ -46,26 +46,41 @@ pub fn fold(text: &str) -> String {
 /// Calls `each` with every folded word of `text`, stop words included, in order.
 pub fn for_each_word(text: &str, mut each: impl FnMut(&str)) {
     let mut word = String::new();
-    let flush = |word: &mut String, each: &mut dyn FnMut(&str)| {
-        if !word.is_empty() && word.chars().count() <= MAX_WORD_CHARS {
+    let mut chars = 0;
+    let mut flush = |word: &mut String, chars: &mut usize| {
+        if !word.is_empty() && *chars <= MAX_WORD_CHARS {
             each(word);
         }
         word.clear();
+        *chars = 0;
     };
-    for c in text.chars() {
-        if c.is_alphanumeric() {
-            if c.is_ascii() {
-                word.push(c.to_ascii_lowercase());
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        // ASCII fast path: most text is ASCII, and this loop runs for every character.
+        if b.is_ascii() {
+            if b.is_ascii_alphanumeric() {
+                word.push(b.to_ascii_lowercase() as char);
+                chars += 1;
             } else {
-                for l in c.to_lowercase() {
-                    word.push(fold_char(l));
-                }
+                flush(&mut word, &mut chars);
+            }
+            i += 1;
+            continue;
+        }
+        let c = text[i..].chars().next().unwrap_or(' ');
+        i += c.len_utf8();
+        if c.is_alphanumeric() {
+            chars += 1;
+            for l in c.to_lowercase() {
+                word.push(fold_char(l));
             }
         } else {
-            flush(&mut word, &mut each);
+            flush(&mut word, &mut chars);
         }
     }
-    flush(&mut word, &mut each);
+    flush(&mut word, &mut chars);
 }
 
 pub fn is_stop_word(word: &str) -> bool {

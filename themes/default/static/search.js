@@ -164,14 +164,35 @@
     q.lastIsPrefix = /[\p{Alphabetic}\p{N}]$/u.test(text) && quotes % 2 === 0 && q.words.length > 0;
     return q;
   }
-  function decode(s, withExtra, each) {
-    var v = 0, shift = 0, next = 0;
-    for (var i = 0; i < s.length; i++) {
-      var d = DIGIT[s[i]];
-      if (d >= 32) { v += (d - 32) * Math.pow(2, shift); shift += 5; continue; }
-      var doc = next + v + d * Math.pow(2, shift);
-      each(doc, withExtra ? DIGIT[s[++i]] : 0);
-      next = doc + 1; v = 0; shift = 0;
+  /* Varints: 5 data bits a letter, a letter >= 32 means more follow (src/search/shards.rs). */
+  function reader(s) {
+    var at = 0;
+    return {
+      more: function () { return at < s.length; },
+      digit: function () { return DIGIT[s[at++]]; },
+      varint: function () {
+        var v = 0, shift = 0;
+        while (at < s.length) {
+          var d = DIGIT[s[at++]];
+          if (d < 32) return v + d * Math.pow(2, shift);
+          v += (d - 32) * Math.pow(2, shift);
+          shift += 5;
+        }
+        return v;
+      }
+    };
+  }
+  /* Document ids stored as gaps minus one. */
+  function decodeDocs(s, each) {
+    var r = reader(s), next = 0;
+    while (r.more()) { var doc = next + r.varint(); each(doc); next = doc + 1; }
+  }
+  /* Postings: groups of (impact letter, size, document gaps). */
+  function decodePostings(s, each) {
+    var r = reader(s);
+    while (r.more()) {
+      var impact = r.digit(), n = r.varint(), next = 0;
+      for (var k = 0; k < n; k++) { var doc = next + r.varint(); each(doc, impact); next = doc + 1; }
     }
   }
   function shardOf(firsts, term) {
@@ -215,7 +236,7 @@
             for (var k = 0; k < flat.length; k += 2) {
               var term = flat[k], exact = m.exact(term);
               if (!exact && !m.completes(term)) continue;
-              decode(flat[k + 1], true, function (doc, extra) {
+              decodePostings(flat[k + 1], function (doc, extra) {
                 var s = FIELD_WEIGHT[extra >> 4] + (extra & 15);
                 if (!exact) s = Math.floor(s * 3 / 4);
                 if (!(scores.get(doc) >= s)) scores.set(doc, s);
@@ -231,7 +252,7 @@
         var n = manifest.facets.findIndex(function (x) { return x[0] === f[0] && x[1] === f[1]; });
         byName[f[0]] = byName[f[0]] || new Set();
         if (n >= 0) facetLoads.push(load("f/" + n + ".js").then(function (s) {
-          if (s) decode(s, false, function (doc) { byName[f[0]].add(doc); });
+          if (s) decodeDocs(s, function (doc) { byName[f[0]].add(doc); });
         }));
       });
       return Promise.all([Promise.all(perWord), Promise.all(facetLoads)]).then(function (r) {
