@@ -77,7 +77,7 @@ pub fn load_site(root: &Path, options: &BuildOptions) -> Result<(Site, Diagnosti
                     pages: &pages,
                     index: &index,
                 },
-                &pages[id].body,
+                pages[id].body(),
             )
         })
         .collect();
@@ -143,7 +143,7 @@ fn add_missing_section_pages(config: &Config, pages: &mut Vec<Page>) {
             kind,
             meta: fm.common(),
             data: KindData::Plain(fm),
-            body: String::new(),
+            body_start: 0,
             body_line: 1,
             source: String::new(),
         }

@@ -99,14 +99,20 @@ pub struct Page {
     pub kind: PageKind,
     pub meta: CommonMeta,
     pub data: KindData,
-    pub body: String,
-    /// 1-based line in the source file where `body` starts.
+    /// Byte offset in `source` where the Markdown body starts (after the front matter).
+    pub body_start: usize,
+    /// 1-based line in the source file where the body starts.
     pub body_line: usize,
-    /// Full source text, kept for diagnostics that quote a line.
+    /// Full source text: the body is a slice of it, and diagnostics quote its lines.
     pub source: String,
 }
 
 impl Page {
+    /// The Markdown body, after the front matter.
+    pub fn body(&self) -> &str {
+        &self.source[self.body_start..]
+    }
+
     /// The `folder/slug` reference form used in learning paths and wikilinks.
     pub fn reference(&self) -> String {
         self.url.trim_end_matches('/').to_string()
@@ -282,7 +288,7 @@ pub fn parse_page(
     let SplitSource {
         body, body_line, ..
     } = split;
-    let body = body.to_string();
+    let body_start = text.len() - body.len();
     Ok(Some(Page {
         source_path,
         rel_path,
@@ -292,7 +298,7 @@ pub fn parse_page(
         kind,
         meta,
         data,
-        body,
+        body_start,
         body_line,
         source: text,
     }))

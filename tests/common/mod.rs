@@ -1,0 +1,239 @@
+//! Shared test support: fixture sites in temp dirs, the bundled site built once per test
+//! binary, and a tiny static file server for browser tests ([`browser`]).
+//!
+//! ```ignore
+//! mod common;
+//!
+//! let site = common::FixtureSite::new()
+//!     .file("content/glossary/slo.md", "---\ntitle: SLO\n---\nA target.\n");
+//! let out = site.build();                  // panics with every diagnostic on failure
+//! let html = common::read(&out, "glossary/slo/index.html");
+//! let server = common::serve(&out);        // http://127.0.0.1:PORT/, lives until exit
+//! let url = server.url("glossary/slo/");
+//! ```
+//!
+//! Each test binary uses only some of these helpers.
+#![allow(dead_code)]
+
+pub mod axe;
+pub mod browser;
+pub mod checks;
+pub mod contrast;
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use hindsight::diagnostics::Diagnostics;
+use hindsight::pipeline::{BuildOptions, build};
+
+/// A site in a temp dir (deleted on drop), with a minimal `book.toml` unless one is written.
+pub struct FixtureSite {
+    dir: tempfile::TempDir,
+}
+
+impl Default for FixtureSite {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl FixtureSite {
+    pub fn new() -> FixtureSite {
+        let dir = tempfile::tempdir().expect("cannot create a temp dir");
+        let site = FixtureSite { dir };
+        site.write(
+            "book.toml",
+            "[book]\ntitle = \"Fixture\"\ndescription = \"A test site.\"\nlanguage = \"en\"\n",
+        );
+        site
+    }
+
+    /// Writes `contents` at `rel` (folders are created) and returns the site, for chaining.
+    pub fn file(self, rel: &str, contents: &str) -> FixtureSite {
+        self.write(rel, contents);
+        self
+    }
+
+    /// Writes `contents` at `rel`, creating folders.
+    pub fn write(&self, rel: &str, contents: &str) {
+        let path = self.dir.path().join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).expect("cannot create fixture folder");
+        }
+        std::fs::write(&path, contents).expect("cannot write fixture file");
+    }
+
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Builds into `<root>/site` and returns that folder; panics with every diagnostic.
+    pub fn build(&self) -> PathBuf {
+        self.try_build()
+            .unwrap_or_else(|d| panic!("fixture site failed to build:\n{d}"))
+    }
+
+    /// Builds into `<root>/site`, returning the output folder or every error.
+    pub fn try_build(&self) -> Result<PathBuf, Diagnostics> {
+        let out = self.dir.path().join("site");
+        build(
+            self.dir.path(),
+            &BuildOptions {
+                out_dir: Some(out.clone()),
+                ..BuildOptions::default()
+            },
+        )?;
+        Ok(out)
+    }
+}
+
+/// The repository's bundled knowledge base (content/ and book.toml), built once per test
+/// binary into a temp dir that lives until the process exits.
+pub fn bundled_site() -> &'static Path {
+    static SITE: OnceLock<PathBuf> = OnceLock::new();
+    SITE.get_or_init(|| {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        // Kept (not deleted on drop): the path is handed out for the whole run.
+        let dir = tempfile::tempdir()
+            .expect("cannot create a temp dir")
+            .keep();
+        let out = dir.join("site");
+        build(
+            root,
+            &BuildOptions {
+                out_dir: Some(out.clone()),
+                ..BuildOptions::default()
+            },
+        )
+        .unwrap_or_else(|d| panic!("the bundled site failed to build:\n{d}"));
+        out
+    })
+}
+
+/// The bundled site, served once per test binary.
+pub fn bundled_server() -> &'static StaticServer {
+    static SERVER: OnceLock<StaticServer> = OnceLock::new();
+    SERVER.get_or_init(|| serve(bundled_site()))
+}
+
+/// Reads an output file as text; panics with its path if it is missing.
+pub fn read(out: &Path, rel: &str) -> String {
+    std::fs::read_to_string(out.join(rel))
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", out.join(rel).display()))
+}
+
+/// A static file server on a free loopback port, serving one folder until the test
+/// process exits. Folders serve their `index.html`; missing files get `404.html` with
+/// status 404, as on a real static host.
+pub struct StaticServer {
+    port: u16,
+}
+
+impl StaticServer {
+    /// The absolute URL of `path` (relative to the site root, no leading `/`).
+    pub fn url(&self, path: &str) -> String {
+        format!(
+            "http://127.0.0.1:{}/{}",
+            self.port,
+            path.trim_start_matches('/')
+        )
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+}
+
+/// Serves `dir` on `127.0.0.1` at a free port, one thread per connection.
+pub fn serve(dir: &Path) -> StaticServer {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("cannot bind a loopback port");
+    let port = listener.local_addr().expect("no local address").port();
+    let dir = dir.to_path_buf();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let dir = dir.clone();
+            std::thread::spawn(move || {
+                let _ = serve_one(&dir, stream);
+            });
+        }
+    });
+    StaticServer { port }
+}
+
+/// Answers one request and closes the connection (`Connection: close` keeps this simple).
+fn serve_one(dir: &Path, mut stream: TcpStream) -> std::io::Result<()> {
+    let mut reader = BufReader::new(stream.try_clone()?);
+    let mut request_line = String::new();
+    reader.read_line(&mut request_line)?;
+    // Drain the headers; GET and HEAD requests have no body.
+    let mut line = String::new();
+    while reader.read_line(&mut line)? > 2 {
+        line.clear();
+    }
+    let mut parts = request_line.split_whitespace();
+    let method = parts.next().unwrap_or("");
+    let target = parts.next().unwrap_or("/");
+    let path = percent_decode(target.split(['?', '#']).next().unwrap_or("/"));
+    let safe = !path.split('/').any(|seg| seg == "..");
+    let mut file = dir.join(path.trim_start_matches('/'));
+    if file.is_dir() {
+        if !path.ends_with('/') {
+            let location = format!("{path}/");
+            return write!(
+                stream,
+                "HTTP/1.1 301 Moved Permanently\r\nLocation: {location}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+            );
+        }
+        file = file.join("index.html");
+    }
+    let (status, file) = if safe && file.is_file() {
+        ("200 OK", file)
+    } else {
+        ("404 Not Found", dir.join("404.html"))
+    };
+    let body = std::fs::read(&file).unwrap_or_else(|_| b"not found".to_vec());
+    let kind = match file.extension().and_then(|e| e.to_str()).unwrap_or("") {
+        "html" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "json" => "application/json",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "xml" => "application/xml",
+        "txt" => "text/plain; charset=utf-8",
+        "woff2" => "font/woff2",
+        _ => "application/octet-stream",
+    };
+    write!(
+        stream,
+        "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n",
+        body.len()
+    )?;
+    if method != "HEAD" {
+        stream.write_all(&body)?;
+    }
+    stream.flush()
+}
+
+/// `%2e` → `.`: request paths and hrefs compare decoded.
+pub fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && let Some(hex) = bytes.get(i + 1..i + 3)
+            && let Ok(b) = u8::from_str_radix(&String::from_utf8_lossy(hex), 16)
+        {
+            out.push(b);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
