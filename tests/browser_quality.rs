@@ -46,6 +46,20 @@ const PAGES: &[CheckedPage] = &[
     page("guideline", "guidelines/facts-not-blame/"),
     page("path", "paths/architect-onboarding/"),
     page("404", "no-such-page/"),
+    CheckedPage {
+        name: "search results",
+        path: "search/?q=failover",
+        prepare: "",
+        ready: ".search-page-results li",
+        needs_js: true,
+    },
+    CheckedPage {
+        name: "search box",
+        path: "glossary/",
+        prepare: "(() => { const i = document.querySelector('#search-input'); i.focus(); i.value = 'replication'; i.dispatchEvent(new Event('input')); })()",
+        ready: "#search-results [role=option]",
+        needs_js: true,
+    },
     // As features land, e.g.:
     // CheckedPage { name: "search results", path: "search/?q=failover", prepare: "",
     //               ready: "#search-results li", needs_js: true },

@@ -424,7 +424,7 @@
         b.className = "search-chip";
         b.setAttribute("aria-pressed", "false");
         b.dataset.value = f[1];
-        b.textContent = f[2];
+        b.textContent = f[2].charAt(0).toUpperCase() + f[2].slice(1);
         b.addEventListener("click", function () {
           kinds[f[1]] = !kinds[f[1]];
           b.setAttribute("aria-pressed", kinds[f[1]] ? "true" : "false");
