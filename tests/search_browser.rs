@@ -134,7 +134,7 @@ fn search_works_from_disk() {
     let tab = browser.open(&format!("file://{}", index.display()));
     search(&tab, "replication");
     assert_eq!(result_titles(&tab), ["Database replication failure"]);
-    let href = tab.eval("document.querySelector('#search-results a').getAttribute('href')");
+    let href = tab.eval("document.querySelector('#search-results [role=option]').dataset.href");
     let href = href.as_str().unwrap_or_default();
     assert!(
         href.starts_with("postmortems/db/index.html?h=replication"),

@@ -330,6 +330,9 @@ pub fn build_index(pages: &[Page], bodies: &[RenderedBody]) -> SearchIndex {
     merged.finish()
 }
 
+/// (document, field, BM25 score) before quantizing.
+type ScoredPosting = (u32, Field, f32);
+
 /// Postings gathered so far, before scoring.
 #[derive(Default)]
 struct Merged {
@@ -371,7 +374,7 @@ impl Merged {
         let avg_len = (lengths.iter().map(|&l| l as f32).sum::<f32>() / n.max(1) as f32).max(1.0);
         let mut names: Vec<(Arc<str>, usize)> = ids.into_iter().collect();
         names.sort_unstable();
-        let scored: Vec<(String, Vec<(u32, Field, f32)>)> = names
+        let scored: Vec<(String, Vec<ScoredPosting>)> = names
             .into_par_iter()
             .map(|(term, id)| {
                 let list = &raw[id];

@@ -13,6 +13,9 @@ pub const SHOWN: usize = 8;
 pub const PREFIX_SHARDS: usize = 2;
 /// Documents checked for a quoted phrase before giving up on filling the list.
 pub const PHRASE_CHECKS: usize = 24;
+/// A word being typed matches as a prefix only from this many letters; shorter, it is
+/// ignored when other words are there (results stay put while the next word starts).
+pub const MIN_PREFIX: usize = 3;
 /// Rank weight of the field a word matched in (body, heading, title, term name).
 pub const FIELD_WEIGHT: [u32; 4] = [0, 16, 32, 64];
 
@@ -38,7 +41,18 @@ pub fn parse(text: &str) -> Query {
             .extend(words.into_iter().filter(|w| !is_stop_word(w)));
     }
     let ends_in_word = text.chars().last().is_some_and(char::is_alphanumeric);
-    q.last_is_prefix = ends_in_word && text.matches('"').count() % 2 == 0 && !q.words.is_empty();
+    q.last_is_prefix =
+        ends_in_word && text.matches('"').count().is_multiple_of(2) && !q.words.is_empty();
+    let short = q
+        .words
+        .last()
+        .is_some_and(|w| w.chars().count() < MIN_PREFIX);
+    if q.last_is_prefix && short {
+        q.last_is_prefix = false;
+        if q.words.len() > 1 {
+            q.words.pop();
+        }
+    }
     q
 }
 
@@ -276,6 +290,11 @@ mod tests {
         assert!(q.last_is_prefix);
         assert!(!parse("blast ").last_is_prefix);
         assert!(!parse("\"blast radius\"").last_is_prefix);
+        // A short word being typed waits for more letters.
+        assert_eq!(parse("blast ra").words, ["blast"]);
+        assert!(!parse("blast ra").last_is_prefix);
+        assert_eq!(parse("io").words, ["io"]);
+        assert!(!parse("io").last_is_prefix);
     }
 
     #[test]

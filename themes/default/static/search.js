@@ -148,7 +148,7 @@
   }
 
   /* ---- The query: see src/search/query.rs ---- */
-  var SHOWN = 8, PREFIX_SHARDS = 2, PHRASE_CHECKS = 24, FIELD_WEIGHT = [0, 16, 32, 64];
+  var SHOWN = 8, MIN_PREFIX = 3, PREFIX_SHARDS = 2, PHRASE_CHECKS = 24, FIELD_WEIGHT = [0, 16, 32, 64];
   var ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
   var DIGIT = {};
   for (var ai = 0; ai < 64; ai++) DIGIT[ALPHABET[ai]] = ai;
@@ -162,6 +162,10 @@
     });
     var quotes = (text.match(/"/g) || []).length;
     q.lastIsPrefix = /[\p{Alphabetic}\p{N}]$/u.test(text) && quotes % 2 === 0 && q.words.length > 0;
+    if (q.lastIsPrefix && Array.from(q.words[q.words.length - 1]).length < MIN_PREFIX) {
+      q.lastIsPrefix = false;
+      if (q.words.length > 1) q.words.pop();
+    }
     return q;
   }
   /* Varints: 5 data bits a letter, a letter >= 32 means more follow (src/search/shards.rs). */
@@ -380,8 +384,10 @@
       (meta.length ? '<span class="search-meta">' + meta.join("") + "</span>" : "");
     var href = escapeHtml(pageHref(d, result.query, ex.anchor));
     if (asOption) {
-      return '<li role="option" id="search-option-' + index + '" class="search-result" aria-selected="false">' +
-        '<a href="' + href + '" tabindex="-1">' + inner + "</a></li>";
+      /* No link inside an option (interactive controls must not nest): Enter or a click
+         follows data-href. */
+      return '<li role="option" id="search-option-' + index + '" class="search-result" aria-selected="false" data-href="' + href + '">' +
+        '<div class="search-link">' + inner + "</div></li>";
     }
     return '<li class="search-result"><a href="' + href + '">' + inner + "</a></li>";
   }
@@ -487,7 +493,7 @@
         var opt = options()[active];
         if (opt && !popup.hidden) {
           e.preventDefault();
-          location.href = opt.querySelector("a").href;
+          location.href = opt.getAttribute("data-href");
         }
         /* otherwise the form submits to the search page */
       } else if (e.key === "Escape") {
@@ -495,6 +501,10 @@
         else if (input.value) { input.value = ""; list.innerHTML = ""; }
         else input.blur();
       }
+    });
+    list.addEventListener("click", function (e) {
+      var li = e.target.closest('[role="option"]');
+      if (li) location.href = li.getAttribute("data-href");
     });
     list.addEventListener("mousemove", function (e) {
       var li = e.target.closest('[role="option"]');
