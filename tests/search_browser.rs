@@ -184,5 +184,12 @@ fn screenshots_of_results_in_light_and_dark() {
         let path = dir.join(format!("search-{scheme}.png"));
         tab.screenshot(&path);
         assert!(path.metadata().map(|m| m.len() > 10_000).unwrap_or(false));
+        tab.goto(&server.url("search/?q=database&kind=postmortem"));
+        tab.wait_for(".search-page-results .search-result");
+        tab.screenshot(&dir.join(format!("search-page-{scheme}.png")));
+        tab.set_viewport(390, 844);
+        tab.goto(&server.url("glossary/"));
+        search(&tab, "blast");
+        tab.screenshot(&dir.join(format!("search-phone-{scheme}.png")));
     }
 }

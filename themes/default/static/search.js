@@ -567,7 +567,8 @@
             search();
           });
           label.appendChild(cb);
-          label.appendChild(document.createTextNode(" " + f[2] + " "));
+          var text = name === "kind" ? f[2].charAt(0).toUpperCase() + f[2].slice(1) : f[2];
+          label.appendChild(document.createTextNode(" " + text + " "));
           var count = document.createElement("span");
           count.className = "search-facet-count";
           count.textContent = f[3];
