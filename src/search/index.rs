@@ -23,7 +23,7 @@ pub enum Field {
     TermName = 3,
 }
 
-/// Text shown as an excerpt under a result; capped so a result costs a few KB to show.
+/// Text shown as an excerpt under a result; capped (in bytes) so a result costs a few KB.
 #[derive(Debug, Clone)]
 pub struct ExcerptSection {
     pub heading: String,
@@ -213,13 +213,11 @@ fn postmortem_overview(page: &Page) -> String {
     parts.join(" ")
 }
 
-/// The first `max` characters of `text` with runs of white space collapsed, cut at a word.
+/// About the first `max` bytes of `text` with runs of white space collapsed, cut at a word.
 fn excerpt_text(text: &str, max: usize) -> String {
     let mut out = String::with_capacity(max.min(text.len()) + 4);
-    let mut chars = 0;
     for word in text.split_whitespace() {
-        let n = word.chars().count();
-        if chars + n + 1 > max && chars > 0 {
+        if out.len() + word.len() + 1 > max && !out.is_empty() {
             out.push('…');
             return out;
         }
@@ -227,7 +225,6 @@ fn excerpt_text(text: &str, max: usize) -> String {
             out.push(' ');
         }
         out.push_str(word);
-        chars += n + 1;
     }
     out
 }

@@ -45,42 +45,60 @@ pub fn fold(text: &str) -> String {
 
 /// Calls `each` with every folded word of `text`, stop words included, in order.
 pub fn for_each_word(text: &str, mut each: impl FnMut(&str)) {
+    // A word that is already lowercase ASCII is passed as a slice of `text`; only other
+    // words are copied into `word` while folding. This loop runs for every character.
+    let bytes = text.as_bytes();
     let mut word = String::new();
-    let mut chars = 0;
-    let mut flush = |word: &mut String, chars: &mut usize| {
-        if !word.is_empty() && *chars <= MAX_WORD_CHARS {
-            each(word);
+    let (mut start, mut chars, mut copied) = (0, 0, false);
+    let mut i = 0;
+    let mut emit = |slice: &str, word: &mut String, chars: usize, copied: bool| {
+        if chars > 0 && chars <= MAX_WORD_CHARS {
+            each(if copied { word.as_str() } else { slice });
         }
         word.clear();
-        *chars = 0;
     };
-    let bytes = text.as_bytes();
-    let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
-        // ASCII fast path: most text is ASCII, and this loop runs for every character.
         if b.is_ascii() {
             if b.is_ascii_alphanumeric() {
-                word.push(b.to_ascii_lowercase() as char);
+                if chars == 0 {
+                    start = i;
+                }
+                if b.is_ascii_uppercase() && !copied {
+                    word.push_str(&text[start..i]);
+                    copied = true;
+                }
+                if copied {
+                    word.push(b.to_ascii_lowercase() as char);
+                }
                 chars += 1;
             } else {
-                flush(&mut word, &mut chars);
+                emit(&text[start..i], &mut word, chars, copied);
+                (chars, copied) = (0, false);
             }
             i += 1;
             continue;
         }
         let c = text[i..].chars().next().unwrap_or(' ');
-        i += c.len_utf8();
         if c.is_alphanumeric() {
-            chars += 1;
+            if chars == 0 {
+                start = i;
+            }
+            if !copied {
+                word.push_str(&text[start..i]);
+                copied = true;
+            }
             for l in c.to_lowercase() {
                 word.push(fold_char(l));
             }
+            chars += 1;
         } else {
-            flush(&mut word, &mut chars);
+            emit(&text[start..i], &mut word, chars, copied);
+            (chars, copied) = (0, false);
         }
+        i += c.len_utf8();
     }
-    flush(&mut word, &mut chars);
+    emit(&text[start..], &mut word, chars, copied);
 }
 
 pub fn is_stop_word(word: &str) -> bool {
