@@ -12,6 +12,8 @@ pub mod links;
 pub mod markdown;
 pub mod output;
 pub mod pipeline;
+pub mod postmortems;
 pub mod render;
 pub mod scaffold;
 pub mod search;
+pub mod training;

@@ -80,6 +80,7 @@ fn main() -> ExitCode {
         warn_links: s.warn_links,
         out_dir: out,
         live_reload: false,
+        build_date: None,
     };
     match cli.command {
         Command::Build { site, out } => match build(&site.root, &options(&site, out)) {

@@ -43,6 +43,7 @@ const PAGES: &[CheckedPage] = &[
     page("postmortem", "postmortems/gitlab-2017-01-31/"),
     page("script", "scripts/database-replication-failure/"),
     page("postmortems", "postmortems/"),
+    page("postmortem insights", "postmortems/insights/"),
     page("guideline", "guidelines/facts-not-blame/"),
     page("path", "paths/architect-onboarding/"),
     page("404", "no-such-page/"),
@@ -60,6 +61,41 @@ const PAGES: &[CheckedPage] = &[
         ready: "#search-results [role=option]",
         // The page works without JavaScript; only the box is hidden then.
         needs_js: false,
+    },
+    CheckedPage {
+        name: "script practice",
+        path: "scripts/database-replication-failure/",
+        prepare: "document.querySelector('.practice-toggle').click()",
+        ready: ".dialogue.practising",
+        needs_js: true,
+    },
+    CheckedPage {
+        name: "path step",
+        path: "glossary/blast-radius/?path=architect-onboarding",
+        prepare: "",
+        ready: ".path-nav:not([hidden])",
+        needs_js: false,
+    },
+    CheckedPage {
+        name: "practice hub",
+        path: "train/",
+        prepare: "",
+        ready: "",
+        needs_js: false,
+    },
+    CheckedPage {
+        name: "flashcards",
+        path: "train/flashcards/",
+        prepare: "",
+        ready: ".trainer-app:not([hidden])",
+        needs_js: true,
+    },
+    CheckedPage {
+        name: "quiz",
+        path: "train/quiz/",
+        prepare: "",
+        ready: ".trainer-app:not([hidden])",
+        needs_js: true,
     },
     // As features land, e.g.:
     // CheckedPage { name: "search results", path: "search/?q=failover", prepare: "",
@@ -80,6 +116,10 @@ const SHOTS: &[(&str, &str, &str)] = &[
     ),
     ("postmortem", "postmortems/gitlab-2017-01-31/", ""),
     ("script", "scripts/database-replication-failure/", ""),
+    ("guideline", "guidelines/facts-not-blame/", ""),
+    ("path", "paths/architect-onboarding/", ""),
+    ("flashcards", "train/flashcards/", ""),
+    ("quiz", "train/quiz/", ""),
 ];
 
 const WIDTHS: &[(&str, u32, u32)] = &[("phone", 390, 844), ("desktop", 1280, 800)];

@@ -208,7 +208,7 @@ fn postmortems_newest_first_and_drafts_with_flag() {
     let site = small_site();
     assert!(site.run(&["build", "--drafts"]).status.success());
     let pm = site.html("postmortems/index.html");
-    let titles: Vec<String> = select(&pm, ".card-list > li > a")
+    let titles: Vec<String> = select(&pm, "#pm-catalog .pm-row-title")
         .iter()
         .map(|a| a.text().collect())
         .collect();

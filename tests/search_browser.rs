@@ -38,10 +38,11 @@ fn search(tab: &Tab, text: &str) {
     tab.click("#search-input");
     tab.eval("document.querySelector('#search-input').value = ''");
     tab.type_text(text);
-    tab.wait_until(
-        "document.querySelector('.search-input').getAttribute('aria-expanded') === 'true' \
-         && !document.querySelector('.search').classList.contains('is-loading')",
-    );
+    let shown = serde_json::to_string(text).unwrap_or_default();
+    tab.wait_until(&format!(
+        "document.querySelector('.search').dataset.shown === {shown} \
+         && document.querySelector('.search-input').getAttribute('aria-expanded') === 'true'"
+    ));
 }
 
 fn result_titles(tab: &Tab) -> Vec<String> {

@@ -469,6 +469,7 @@
           status.textContent = count ? plural(count, "result", "results") + (count > shown.docs.length ? ", " + shown.docs.length + " shown" : "") : "No results";
           more.textContent = n > shown.docs.length ? "See all " + plural(n, "result", "results") : "Open the search page";
           open(true);
+          box.dataset.shown = text; /* what the list shows now (tests wait on it) */
         });
       });
     }

@@ -1,0 +1,258 @@
+//! What the post-mortem templates see: a post-mortem's computed view (metrics, timeline
+//! to scale, action-item table, similar incidents) and the catalog's rows and filters.
+
+use jiff::Zoned;
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use super::metrics::human_seconds;
+use super::timeline::Timeline;
+use super::{Catalog, Incident, postmortem};
+use crate::content::kinds::PostMortem;
+use crate::pipeline::Site;
+
+/// Height of a whole timeline, in rem, if every gap were drawn to scale.
+const TIMELINE_REM: f64 = 34.0;
+const GAP_MIN_REM: f64 = 1.1;
+/// Gaps longer than this are drawn shortened, with a visible break and their length.
+const GAP_MAX_REM: f64 = 6.0;
+
+#[derive(Debug, Serialize)]
+struct TimelineEntryView {
+    datetime: String,
+    /// The day, on the first entry and whenever the day changes.
+    day: Option<String>,
+    time: String,
+    zone: String,
+    event: String,
+    milestone: Option<Value>,
+    /// Elapsed since impact started (`T+1 h 2 min`), when impact-start is marked.
+    elapsed: Option<String>,
+    gap: Option<String>,
+    gap_rem: f64,
+    gap_broken: bool,
+}
+
+fn day_label(z: &Zoned) -> String {
+    z.strftime("%a %-d %b %Y").to_string()
+}
+
+pub fn timeline_view(t: &Timeline) -> Value {
+    let start = t.milestone(super::timeline::Milestone::ImpactStart);
+    let (first, last) = match (t.points.first(), t.points.last()) {
+        (Some(f), Some(l)) => (f.at.timestamp(), l.at.timestamp()),
+        _ => return json!({ "entries": [], "zone": t.zone_name }),
+    };
+    let span = last.duration_since(first).as_secs().max(60) as f64;
+    let rem_per_sec = TIMELINE_REM / span;
+    let mut entries = Vec::with_capacity(t.points.len());
+    let mut prev: Option<&Zoned> = None;
+    for p in &t.points {
+        let day = day_label(&p.at);
+        let (gap, gap_rem, gap_broken) = match prev {
+            None => (None, 0.0, false),
+            Some(q) => {
+                let secs = p.at.timestamp().duration_since(q.timestamp()).as_secs();
+                let rem = secs as f64 * rem_per_sec;
+                (
+                    Some(format!("+{}", human_seconds(secs))),
+                    (rem.clamp(GAP_MIN_REM, GAP_MAX_REM) * 100.0).round() / 100.0,
+                    rem > GAP_MAX_REM,
+                )
+            }
+        };
+        let show_day = prev.is_none_or(|q| day_label(q) != day);
+        entries.push(TimelineEntryView {
+            datetime: p.at.timestamp().to_string(),
+            day: show_day.then_some(day),
+            time: p.at.strftime("%H:%M").to_string(),
+            zone: p.at.strftime("%Z").to_string(),
+            event: p.event.clone(),
+            milestone: p
+                .marks
+                .map(|m| json!({ "id": m.id(), "label": m.label(), "outage": m.is_outage() })),
+            elapsed: start.map(|s| {
+                let secs = p.at.timestamp().duration_since(s).as_secs();
+                if secs == 0 {
+                    "T+0".to_string()
+                } else if secs > 0 {
+                    format!("T+{}", human_seconds(secs))
+                } else {
+                    format!("T−{}", human_seconds(-secs))
+                }
+            }),
+            gap,
+            gap_rem,
+            gap_broken,
+        });
+        prev = Some(&p.at);
+    }
+    json!({
+        "entries": entries,
+        "zone": t.zone_name.clone().unwrap_or_else(|| "UTC".into()),
+        "span": human_seconds(last.duration_since(first).as_secs()),
+    })
+}
+
+pub fn status_label(status: &str) -> &'static str {
+    match status {
+        "open" => "Open",
+        "in-progress" => "In progress",
+        "done" => "Done",
+        "wont-do" => "Won't do",
+        _ => "Unknown",
+    }
+}
+
+/// Open means not finished: `open` or `in-progress`.
+pub fn is_open(status: &str) -> bool {
+    matches!(status, "open" | "in-progress")
+}
+
+/// The action-item table of one post-mortem, with due dates checked against the build date.
+pub fn action_items_view(catalog: &Catalog, pm: &PostMortem, incident: &Incident) -> Value {
+    let mut overdue = 0;
+    let items: Vec<Value> = pm
+        .action_items
+        .iter()
+        .zip(&incident.due)
+        .map(|(a, due)| {
+            let late = is_open(&a.status) && due.zip(catalog.today).is_some_and(|(d, t)| d < t);
+            overdue += usize::from(late);
+            json!({
+                "title": a.title, "type": a.kind, "owner": a.owner, "priority": a.priority,
+                "status": a.status, "status_label": status_label(&a.status),
+                "due": due.map(|d| d.to_string()), "overdue": late,
+                "ticket": a.ticket,
+                "ticket_is_link": a.ticket.as_deref().is_some_and(|t| t.starts_with("http://") || t.starts_with("https://")),
+            })
+        })
+        .collect();
+    let (done, total) = done_ratio(pm);
+    json!({
+        "items": items, "done": done, "total": total, "overdue": overdue,
+        "percent": percent(done, total),
+    })
+}
+
+pub fn done_ratio(pm: &PostMortem) -> (usize, usize) {
+    let done = pm
+        .action_items
+        .iter()
+        .filter(|a| a.status == "done")
+        .count();
+    (done, pm.action_items.len())
+}
+
+pub fn percent(part: usize, total: usize) -> usize {
+    (part * 100 + total / 2).checked_div(total).unwrap_or(0)
+}
+
+fn severity_view(site: &Site, pm: &PostMortem) -> Value {
+    let Some(id) = &pm.severity else {
+        return Value::Null;
+    };
+    let levels = &site.config.postmortems.severities;
+    match levels.iter().position(|s| &s.id == id) {
+        Some(rank) => json!({ "id": id, "description": levels[rank].description, "rank": rank }),
+        None => json!({ "id": id, "description": "", "rank": levels.len() }),
+    }
+}
+
+/// `page.extra` of one post-mortem.
+pub fn postmortem_view(catalog: &Catalog, site: &Site, incident: &Incident) -> Value {
+    let page = &site.pages[incident.page];
+    let pm = postmortem(page).expect("incidents are post-mortems");
+    let similar: Vec<Value> = incident
+        .similar
+        .iter()
+        .map(|&i| {
+            let other = &catalog.incidents[i];
+            let other_page = &site.pages[other.page];
+            json!({
+                "title": other_page.meta.title,
+                "url": other_page.url,
+                "date": other_page.meta.date.map(|d| d.to_string()),
+                "services": other.services.intersection(&incident.services).collect::<Vec<_>>(),
+                "categories": other.categories.intersection(&incident.categories).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    json!({
+        "severity": severity_view(site, pm),
+        "metrics": incident.metrics,
+        "timeline": timeline_view(&incident.timeline),
+        "action_items": action_items_view(catalog, pm, incident),
+        "similar": similar,
+        "catalog_url": "postmortems/",
+        "insights_url": super::INSIGHTS_URL,
+        "has_lessons": pm.lessons.as_ref().is_some_and(|l| !(l.went_well.is_empty() && l.went_wrong.is_empty() && l.got_lucky.is_empty())),
+        "today": catalog.today.map(|d| d.to_string()),
+    })
+}
+
+/// `page.extra` of the post-mortems section: one row per post-mortem and the filters.
+pub fn catalog_view(catalog: &Catalog, site: &Site, _url: &str) -> Value {
+    let mut all_services = std::collections::BTreeSet::new();
+    let mut all_categories = std::collections::BTreeSet::new();
+    let mut years = std::collections::BTreeSet::new();
+    let mut used_severities = std::collections::BTreeSet::new();
+    let rows: Vec<Value> = catalog
+        .incidents
+        .iter()
+        .map(|inc| {
+            let page = &site.pages[inc.page];
+            let pm = postmortem(page).expect("incidents are post-mortems");
+            let svcs = &inc.services;
+            let cats = &inc.categories;
+            all_services.extend(svcs.iter().cloned());
+            all_categories.extend(cats.iter().cloned());
+            let year = page.meta.date.map(|d| d.year());
+            if let Some(y) = year {
+                years.insert(y);
+            }
+            if let Some(s) = &pm.severity {
+                used_severities.insert(s.clone());
+            }
+            let (done, total) = done_ratio(pm);
+            let metric = |id: &str| inc.metric(id);
+            json!({
+                "title": page.meta.title, "url": page.url, "summary": page.meta.summary,
+                "date": page.meta.date.map(|d| d.to_string()), "year": year,
+                "severity": severity_view(site, pm), "status": pm.status,
+                "services": svcs, "categories": cats,
+                "impact_seconds": metric("impact_duration").map(|m| m.seconds),
+                "impact": metric("impact_duration").map(|m| m.text.clone()),
+                "ttd": metric("time_to_detect").map(|m| m.text.clone()),
+                "ttr": metric("time_to_resolve").map(|m| m.text.clone()),
+                "actions_done": done, "actions_total": total,
+                "actions_ratio": (total > 0).then(|| done as f64 / total as f64),
+            })
+        })
+        .collect();
+    let categories: Vec<&String> = site
+        .config
+        .postmortems
+        .factor_categories
+        .iter()
+        .filter(|c| all_categories.contains(*c))
+        .collect();
+    let severities: Vec<Value> = site
+        .config
+        .postmortems
+        .severities
+        .iter()
+        .filter(|s| used_severities.contains(&s.id))
+        .map(|s| json!({ "id": s.id, "description": s.description }))
+        .collect();
+    json!({
+        "rows": rows,
+        "severities": severities,
+        "services": all_services,
+        "categories": categories,
+        "years": years.into_iter().rev().collect::<Vec<_>>(),
+        "insights_url": super::INSIGHTS_URL,
+        "atom_url": super::ATOM_PATH,
+        "json_url": super::JSON_PATH,
+    })
+}
