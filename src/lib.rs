@@ -15,5 +15,6 @@ pub mod pipeline;
 pub mod postmortems;
 pub mod render;
 pub mod scaffold;
+pub mod search;
 pub mod serve;
 pub mod training;
