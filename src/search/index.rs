@@ -299,7 +299,7 @@ fn doc_terms(stemmer: &WordStemmer, doc: &SearchDoc, body: &RenderedBody, lead: 
 }
 
 /// Build the index of every searchable page. Runs in parallel over pages, then merges.
-pub fn build_index(pages: &[Page], bodies: &[RenderedBody]) -> SearchIndex {
+pub fn build_index(pages: &[Page], bodies: &[std::sync::Arc<RenderedBody>]) -> SearchIndex {
     let stemmer = WordStemmer::default();
     let mut order: Vec<usize> = (0..pages.len())
         .filter(|&i| is_searchable(&pages[i]))
