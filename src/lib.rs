@@ -15,6 +15,7 @@ pub mod pipeline;
 pub mod postmortems;
 pub mod render;
 pub mod scaffold;
+pub mod search;
 pub mod serve;
 pub mod terms;
 pub mod training;

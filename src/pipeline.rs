@@ -474,6 +474,7 @@ pub struct GeneratedPage {
 fn generated_pages(site: &Site) -> Vec<GeneratedPage> {
     let mut pages = site.postmortems.generated_pages(site);
     pages.extend(crate::training::generated_pages(site));
+    pages.extend(crate::search::search_page(site));
     pages
 }
 
@@ -481,6 +482,7 @@ fn generated_pages(site: &Site) -> Vec<GeneratedPage> {
 fn extra_files(site: &Site) -> Vec<(String, Vec<u8>)> {
     let mut files = site.postmortems.extra_files(site);
     files.extend(crate::training::extra_files(site));
+    files.extend(crate::search::search_files(site));
     files
 }
 

@@ -48,6 +48,21 @@ const PAGES: &[CheckedPage] = &[
     page("path", "paths/architect-onboarding/"),
     page("404", "no-such-page/"),
     CheckedPage {
+        name: "search results",
+        path: "search/?q=failover",
+        prepare: "",
+        ready: ".search-page-results li",
+        needs_js: true,
+    },
+    CheckedPage {
+        name: "search box",
+        path: "glossary/",
+        prepare: "(() => { const i = document.querySelector('#search-input'); i.value = 'replication'; i.dispatchEvent(new Event('input')); })()",
+        ready: "#search-results [role=option]",
+        // The page works without JavaScript; only the box is hidden then.
+        needs_js: false,
+    },
+    CheckedPage {
         name: "script practice",
         path: "scripts/database-replication-failure/",
         prepare: "document.querySelector('.practice-toggle').click()",

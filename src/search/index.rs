@@ -1,0 +1,506 @@
+//! Building the in-memory index: one `SearchDoc` per page worth finding, and for every
+//! term the documents containing it with the best field it appears in and a BM25 score.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use super::tokenize::{WordStemmer, for_each_word, is_stop_word};
+use crate::content::{KindData, Page, PageKind};
+use crate::markdown::RenderedBody;
+
+/// Where in a document a term occurs, best first. Ranking compares these before BM25.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[repr(u8)]
+pub enum Field {
+    Body = 0,
+    Heading = 1,
+    Title = 2,
+    /// The title or an alias of a glossary term: what someone typing a term wants first.
+    TermName = 3,
+}
+
+/// Text shown as an excerpt under a result; capped (in bytes) so a result costs a few KB.
+#[derive(Debug, Clone)]
+pub struct ExcerptSection {
+    pub heading: String,
+    pub anchor: String,
+    pub text: String,
+}
+
+/// One searchable page: what a result shows and what the filters test.
+#[derive(Debug, Clone)]
+pub struct SearchDoc {
+    pub title: String,
+    pub url: String,
+    pub kind: PageKind,
+    pub date: Option<String>,
+    pub severity: Option<String>,
+    pub services: Vec<String>,
+    pub tags: Vec<String>,
+    pub aliases: Vec<String>,
+    pub sections: Vec<ExcerptSection>,
+}
+
+/// A document containing a term: its best field and its body score quantized to 0–15.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Posting {
+    pub doc: u32,
+    pub field: Field,
+    pub score: u8,
+}
+
+/// A filter value and the documents it keeps.
+#[derive(Debug, Clone)]
+pub struct Facet {
+    /// `kind`, `tag`, `severity` or `service`.
+    pub name: &'static str,
+    pub value: String,
+    pub label: String,
+    pub docs: Vec<u32>,
+}
+
+pub struct SearchIndex {
+    pub docs: Vec<SearchDoc>,
+    /// Sorted by term, so shards are contiguous term ranges.
+    pub terms: Vec<(String, Vec<Posting>)>,
+    pub facets: Vec<Facet>,
+}
+
+/// Most characters of one section kept for excerpts, and of one document in all.
+const SECTION_EXCERPT_CHARS: usize = 1500;
+const DOC_EXCERPT_CHARS: usize = 6000;
+/// Most values listed for the tag and service filters.
+const FACET_VALUES: usize = 40;
+/// BM25 parameters (the usual defaults).
+const K1: f32 = 1.2;
+const B: f32 = 0.75;
+
+/// FxHash: much faster than SipHash on the short words the indexer hashes millions of
+/// times, and HashDoS is no concern for a site's own content.
+#[derive(Default, Clone, Copy)]
+pub struct WordHasher(u64);
+
+impl Hasher for WordHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let v = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+            self.add(v);
+        }
+        for &b in chunks.remainder() {
+            self.add(u64::from(b));
+        }
+    }
+    fn write_u8(&mut self, b: u8) {
+        self.add(u64::from(b));
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+impl WordHasher {
+    fn add(&mut self, v: u64) {
+        self.0 = (self.0.rotate_left(5) ^ v).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+pub type WordMap<K, V> = HashMap<K, V, BuildHasherDefault<WordHasher>>;
+
+/// Per-document term statistics from one pass over its text.
+struct DocTerms {
+    length: u32,
+    /// (term, best field, term frequency), one entry per distinct term.
+    terms: Vec<(Arc<str>, Field, u32)>,
+}
+
+/// Stems seen by one indexing thread. Words map to small ids so counting a document's
+/// words hashes integers, not strings; each distinct word is stemmed once per thread.
+#[derive(Default)]
+struct StemTable {
+    /// Folded word → stem id, or `STOP` for a stop word.
+    by_word: WordMap<Box<str>, u32>,
+    by_stem: WordMap<Arc<str>, u32>,
+    stems: Vec<Arc<str>>,
+}
+
+const STOP: u32 = u32::MAX;
+
+impl StemTable {
+    fn id(&mut self, stemmer: &WordStemmer, word: &str) -> u32 {
+        if let Some(&id) = self.by_word.get(word) {
+            return id;
+        }
+        let id = if is_stop_word(word) {
+            STOP
+        } else {
+            let stem: Arc<str> = stemmer.stem(word).into();
+            match self.by_stem.get(&stem) {
+                Some(&id) => id,
+                None => {
+                    let id = self.stems.len() as u32;
+                    self.stems.push(stem.clone());
+                    self.by_stem.insert(stem, id);
+                    id
+                }
+            }
+        };
+        self.by_word.insert(word.into(), id);
+        id
+    }
+}
+
+thread_local! {
+    static STEMS: RefCell<StemTable> = RefCell::new(StemTable::default());
+}
+
+/// Counts of one document's terms, by stem id of the current thread's `StemTable`.
+#[derive(Default)]
+struct Counts {
+    length: u32,
+    by_id: WordMap<u32, (Field, u32)>,
+}
+
+fn add_text(
+    stemmer: &WordStemmer,
+    table: &mut StemTable,
+    doc: &mut Counts,
+    text: &str,
+    field: Field,
+) {
+    for_each_word(text, |w| {
+        let id = table.id(stemmer, w);
+        if id == STOP {
+            return;
+        }
+        doc.length += 1;
+        let e = doc.by_id.entry(id).or_insert((field, 0));
+        e.0 = e.0.max(field);
+        e.1 += 1;
+    });
+}
+
+/// Whether a page is worth a search result (section listings and the home page are not).
+pub fn is_searchable(page: &Page) -> bool {
+    !matches!(page.kind, PageKind::Home | PageKind::Section)
+}
+
+/// Front-matter prose of a post-mortem, indexed and excerpted as its "Overview".
+fn postmortem_overview(page: &Page) -> String {
+    let KindData::Postmortem(pm) = &page.data else {
+        return String::new();
+    };
+    let mut parts: Vec<&str> = Vec::new();
+    parts.extend(page.meta.summary.as_deref());
+    if let Some(i) = &pm.impact {
+        parts.extend(i.description.as_deref());
+    }
+    parts.extend(pm.trigger.as_deref());
+    parts.extend(pm.root_causes.iter().map(String::as_str));
+    parts.extend(
+        pm.contributing_factors
+            .iter()
+            .map(|f| f.description.as_str()),
+    );
+    parts.extend(pm.blast_radius.as_deref());
+    parts.extend(pm.detection.as_deref());
+    parts.extend(pm.resolution.as_deref());
+    parts.extend(pm.timeline.iter().map(|t| t.event.as_str()));
+    parts.join(" ")
+}
+
+/// About the first `max` bytes of `text` with runs of white space collapsed, cut at a word.
+fn excerpt_text(text: &str, max: usize) -> String {
+    let mut out = String::with_capacity(max.min(text.len()) + 4);
+    for word in text.split_whitespace() {
+        if out.len() + word.len() + 1 > max && !out.is_empty() {
+            out.push('…');
+            return out;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+fn search_doc(page: &Page, body: &RenderedBody, lead: &str) -> SearchDoc {
+    let mut sections = Vec::new();
+    let mut left = DOC_EXCERPT_CHARS;
+    let mut push = |heading: &str, anchor: &str, text: &str| {
+        let text = excerpt_text(text, SECTION_EXCERPT_CHARS.min(left.max(200)));
+        left = left.saturating_sub(text.len());
+        sections.push(ExcerptSection {
+            heading: heading.to_string(),
+            anchor: anchor.to_string(),
+            text,
+        });
+    };
+    if !lead.trim().is_empty() {
+        push("", "", lead);
+    }
+    for s in &body.sections {
+        push(&s.heading, &s.anchor, &s.text);
+    }
+    let (severity, services, aliases) = match &page.data {
+        KindData::Postmortem(pm) => (pm.severity.clone(), pm.services.clone(), Vec::new()),
+        KindData::Glossary(t) => (None, Vec::new(), t.aliases.clone()),
+        _ => (None, Vec::new(), Vec::new()),
+    };
+    SearchDoc {
+        title: page.meta.title.clone(),
+        url: page.url.clone(),
+        kind: page.kind,
+        date: page.meta.date.map(|d| d.to_string()),
+        severity,
+        services,
+        tags: page.meta.tags.clone(),
+        aliases,
+        sections,
+    }
+}
+
+/// Index the full text of a page (the excerpt keeps only its start).
+fn doc_terms(stemmer: &WordStemmer, doc: &SearchDoc, body: &RenderedBody, lead: &str) -> DocTerms {
+    STEMS.with(|table| {
+        let table = &mut *table.borrow_mut();
+        let mut c = Counts::default();
+        let name_field = if doc.kind == PageKind::Glossary {
+            Field::TermName
+        } else {
+            Field::Title
+        };
+        add_text(stemmer, table, &mut c, &doc.title, name_field);
+        for a in &doc.aliases {
+            add_text(stemmer, table, &mut c, a, Field::TermName);
+        }
+        add_text(stemmer, table, &mut c, lead, Field::Body);
+        for s in &body.sections {
+            add_text(stemmer, table, &mut c, &s.heading, Field::Heading);
+            add_text(stemmer, table, &mut c, &s.text, Field::Body);
+        }
+        for extra in doc.tags.iter().chain(&doc.services).chain(&doc.severity) {
+            add_text(stemmer, table, &mut c, extra, Field::Body);
+        }
+        DocTerms {
+            length: c.length,
+            terms: c
+                .by_id
+                .into_iter()
+                .map(|(id, (f, tf))| (table.stems[id as usize].clone(), f, tf))
+                .collect(),
+        }
+    })
+}
+
+/// Build the index of every searchable page. Runs in parallel over pages, then merges.
+pub fn build_index(pages: &[Page], bodies: &[std::sync::Arc<RenderedBody>]) -> SearchIndex {
+    let stemmer = WordStemmer::default();
+    let mut order: Vec<usize> = (0..pages.len())
+        .filter(|&i| is_searchable(&pages[i]))
+        .collect();
+    // Stable ids by URL, so a rebuild of unchanged content writes identical files.
+    order.sort_by(|&a, &b| pages[a].url.cmp(&pages[b].url));
+    // Chunks bound the memory held by per-document term lists before they are merged.
+    let mut merged = Merged::default();
+    for chunk in order.chunks(1024) {
+        let analysed: Vec<(SearchDoc, DocTerms)> = chunk
+            .par_iter()
+            .map(|&i| {
+                let (page, body) = (&pages[i], &bodies[i]);
+                let lead = match page.kind {
+                    PageKind::Postmortem => postmortem_overview(page),
+                    _ => page.meta.summary.clone().unwrap_or_default(),
+                };
+                let doc = search_doc(page, body, &lead);
+                let terms = doc_terms(&stemmer, &doc, body, &lead);
+                (doc, terms)
+            })
+            .collect();
+        merged.add(analysed);
+    }
+    merged.finish()
+}
+
+/// (document, field, BM25 score) before quantizing.
+type ScoredPosting = (u32, Field, f32);
+
+/// Postings gathered so far, before scoring.
+#[derive(Default)]
+struct Merged {
+    docs: Vec<SearchDoc>,
+    lengths: Vec<u32>,
+    ids: WordMap<Arc<str>, usize>,
+    /// Per term: (document, field, term frequency).
+    raw: Vec<Vec<(u32, Field, u32)>>,
+}
+
+impl Merged {
+    fn add(&mut self, analysed: Vec<(SearchDoc, DocTerms)>) {
+        for (doc, terms) in analysed {
+            let d = self.docs.len() as u32;
+            for (term, field, tf) in terms.terms {
+                let id = match self.ids.get(&term) {
+                    Some(&id) => id,
+                    None => {
+                        self.ids.insert(term, self.raw.len());
+                        self.raw.push(Vec::new());
+                        self.raw.len() - 1
+                    }
+                };
+                self.raw[id].push((d, field, tf));
+            }
+            self.docs.push(doc);
+            self.lengths.push(terms.length);
+        }
+    }
+
+    fn finish(self) -> SearchIndex {
+        let Merged {
+            docs,
+            lengths,
+            ids,
+            raw,
+        } = self;
+        let n = docs.len() as u32;
+        let avg_len = (lengths.iter().map(|&l| l as f32).sum::<f32>() / n.max(1) as f32).max(1.0);
+        let mut names: Vec<(Arc<str>, usize)> = ids.into_iter().collect();
+        names.sort_unstable();
+        let scored: Vec<(String, Vec<ScoredPosting>)> = names
+            .into_par_iter()
+            .map(|(term, id)| {
+                let list = &raw[id];
+                let df = list.len() as u32;
+                // Documents were merged in id order, so each list is already sorted.
+                let postings = list
+                    .iter()
+                    .map(|&(doc, field, tf)| {
+                        let len = lengths[doc as usize] as f32;
+                        (doc, field, bm25(tf as f32, n, df, len, avg_len))
+                    })
+                    .collect();
+                (term.to_string(), postings)
+            })
+            .collect();
+        drop(raw);
+        let top = scored
+            .iter()
+            .flat_map(|(_, p)| p.iter().map(|x| x.2))
+            .fold(0.0f32, f32::max)
+            .max(1e-3);
+        let terms = scored
+            .into_iter()
+            .map(|(term, list)| {
+                let postings = list
+                    .into_iter()
+                    .map(|(doc, field, s)| Posting {
+                        doc,
+                        field,
+                        score: quantize(s, top),
+                    })
+                    .collect();
+                (term, postings)
+            })
+            .collect();
+        let facets = facets(&docs);
+        SearchIndex {
+            docs,
+            terms,
+            facets,
+        }
+    }
+}
+
+fn bm25(tf: f32, n: u32, df: u32, len: f32, avg_len: f32) -> f32 {
+    let idf = (1.0 + (n as f32 - df as f32 + 0.5) / (df as f32 + 0.5)).ln();
+    idf * tf * (K1 + 1.0) / (tf + K1 * (1.0 - B + B * len / avg_len))
+}
+
+/// 0–15 on a log scale: small differences between weak matches still order results.
+pub fn quantize(score: f32, top: f32) -> u8 {
+    if score <= 0.0 {
+        return 0;
+    }
+    let q = (15.0 * (1.0 + score).ln() / (1.0 + top).ln()).round();
+    q.clamp(1.0, 15.0) as u8
+}
+
+fn facets(docs: &[SearchDoc]) -> Vec<Facet> {
+    let mut out = Vec::new();
+    let mut push_group =
+        |name: &'static str, key: &dyn Fn(&SearchDoc) -> Vec<(String, String)>, cap: usize| {
+            let mut groups: std::collections::BTreeMap<String, (String, Vec<u32>)> =
+                std::collections::BTreeMap::new();
+            for (i, d) in docs.iter().enumerate() {
+                for (value, label) in key(d) {
+                    groups
+                        .entry(value)
+                        .or_insert_with(|| (label, Vec::new()))
+                        .1
+                        .push(i as u32);
+                }
+            }
+            let mut list: Vec<Facet> = groups
+                .into_iter()
+                .map(|(value, (label, docs))| Facet {
+                    name,
+                    value,
+                    label,
+                    docs,
+                })
+                .collect();
+            // Most used first, then alphabetical; kinds keep their natural order.
+            if name != "kind" {
+                list.sort_by(|a, b| b.docs.len().cmp(&a.docs.len()).then(a.value.cmp(&b.value)));
+                list.truncate(cap);
+                list.sort_by(|a, b| a.value.cmp(&b.value));
+            }
+            out.extend(list);
+        };
+    push_group(
+        "kind",
+        &|d| {
+            vec![(
+                format!("{:?}", d.kind).to_lowercase(),
+                d.kind.label().1.to_string(),
+            )]
+        },
+        usize::MAX,
+    );
+    push_group(
+        "tag",
+        &|d| {
+            d.tags
+                .iter()
+                .map(|t| (t.to_lowercase(), t.clone()))
+                .collect()
+        },
+        FACET_VALUES,
+    );
+    push_group(
+        "severity",
+        &|d| {
+            d.severity
+                .iter()
+                .map(|s| (s.to_lowercase(), s.clone()))
+                .collect()
+        },
+        FACET_VALUES,
+    );
+    push_group(
+        "service",
+        &|d| {
+            d.services
+                .iter()
+                .map(|s| (s.to_lowercase(), s.clone()))
+                .collect()
+        },
+        FACET_VALUES,
+    );
+    out
+}

@@ -1,0 +1,33 @@
+//! Stage 4: the static search index. Built from the text the Markdown stage already
+//! extracted (no HTML re-parsing), written as script files the browser loads on demand,
+//! plus the `/search/` page. `[search] enabled = false` turns all of it off.
+
+pub mod index;
+pub mod query;
+pub mod shards;
+pub mod tokenize;
+
+use crate::pipeline::{GeneratedPage, Site};
+
+/// Every file of the search index, for `pipeline::extra_files`.
+pub fn search_files(site: &Site) -> Vec<(String, Vec<u8>)> {
+    if !site.config.search.enabled {
+        return Vec::new();
+    }
+    let index = index::build_index(&site.pages, &site.bodies);
+    shards::index_files(&index)
+}
+
+/// The shareable results page, `search/?q=…`.
+pub fn search_page(site: &Site) -> Option<GeneratedPage> {
+    site.config.search.enabled.then(|| GeneratedPage {
+        url: "search/".into(),
+        template: "search.html",
+        title: "Search".into(),
+        summary: Some(format!("Search {}", site.config.book.title)),
+        context: serde_json::json!({}),
+    })
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,238 @@
+//! The index as files the browser loads with `<script>` tags (so search works from
+//! file://, where `fetch` is blocked). Layout under `search/`:
+//!
+//! - `index.js`: the manifest: first term of every shard, document count, filters.
+//! - `s/<n>.js`: a shard, a contiguous range of sorted terms with their postings, each
+//!   shard about `SHARD_BYTES`; a word loads the one shard its term falls in.
+//! - `d/<n>.js`: one document: title, URL, kind and excerpt text, loaded only when shown.
+//! - `f/<n>.js`: the documents of one filter value, loaded only when the filter is on.
+//!
+//! A term's postings are grouped by impact (field and score): per group, one letter for
+//! field (2 bits) and score (4 bits), the group's size, then its document ids as gaps.
+//! Numbers are varints in a 64-letter alphabet (5 data bits a letter, the sixth says "more
+//! follows"), so a document in a dense group costs one letter.
+
+use serde_json::json;
+
+use super::index::{Posting, SearchIndex};
+use super::tokenize::STOP_WORDS;
+
+/// Target size of one shard; a single very common term may exceed it on its own.
+pub const SHARD_BYTES: usize = 12 * 1024;
+/// The browser global every data file registers with.
+const GLOBAL: &str = "window.__hindsightSearch";
+
+pub const ALPHABET: &[u8; 64] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
+
+pub fn push_varint(out: &mut String, mut v: u32) {
+    while v >= 32 {
+        out.push(ALPHABET[32 + (v & 31) as usize] as char);
+        v >>= 5;
+    }
+    out.push(ALPHABET[v as usize] as char);
+}
+
+/// Document ids, ascending, as gaps minus one (consecutive documents cost one letter).
+pub fn encode_docs(
+    docs: impl Iterator<Item = u32>,
+    mut each: impl FnMut(&mut String, u32),
+) -> String {
+    let mut out = String::new();
+    let mut next = 0u32;
+    for d in docs {
+        push_varint(&mut out, d - next);
+        each(&mut out, d);
+        next = d + 1;
+    }
+    out
+}
+
+pub fn encode_postings(postings: &[Posting]) -> String {
+    let impact = |p: &Posting| ((p.field as u8) << 4) | p.score;
+    let mut groups: Vec<u8> = postings.iter().map(impact).collect();
+    groups.sort_unstable_by(|a, b| b.cmp(a));
+    groups.dedup();
+    let mut out = String::new();
+    for g in groups {
+        let docs: Vec<u32> = postings
+            .iter()
+            .filter(|p| impact(p) == g)
+            .map(|p| p.doc)
+            .collect();
+        out.push(ALPHABET[g as usize] as char);
+        push_varint(&mut out, docs.len() as u32);
+        out.push_str(&encode_docs(docs.into_iter(), |_, _| {}));
+    }
+    out
+}
+
+/// Split sorted terms into consecutive ranges of about `target` bytes each.
+pub fn shard_ranges(sizes: &[usize], target: usize) -> Vec<std::ops::Range<usize>> {
+    let mut ranges = Vec::new();
+    let (mut start, mut bytes) = (0, 0);
+    for (i, &size) in sizes.iter().enumerate() {
+        if bytes > 0 && bytes + size > target {
+            ranges.push(start..i);
+            start = i;
+            bytes = 0;
+        }
+        bytes += size;
+    }
+    if start < sizes.len() {
+        ranges.push(start..sizes.len());
+    }
+    ranges
+}
+
+/// What a result shows: `search/d/N.js`, short keys as there is one file per page.
+#[derive(serde::Serialize)]
+struct DocFile<'a> {
+    t: &'a str,
+    u: &'a str,
+    k: crate::content::PageKind,
+    kl: &'a str,
+    d: Option<&'a str>,
+    sv: Option<&'a str>,
+    /// Sections: heading, anchor, excerpt text.
+    x: Vec<[&'a str; 3]>,
+}
+
+fn script(call: &str, id: usize, value: &serde_json::Value) -> Vec<u8> {
+    format!("{GLOBAL}.{call}({id},{value});\n").into_bytes()
+}
+
+/// Every file of the search index, as (path under the site root, contents).
+pub fn index_files(index: &SearchIndex) -> Vec<(String, Vec<u8>)> {
+    let encoded: Vec<(&str, String)> = index
+        .terms
+        .iter()
+        .map(|(t, p)| (t.as_str(), encode_postings(p)))
+        .collect();
+    let sizes: Vec<usize> = encoded.iter().map(|(t, p)| t.len() + p.len() + 6).collect();
+    let ranges = shard_ranges(&sizes, SHARD_BYTES);
+    let mut files = Vec::with_capacity(ranges.len() + index.docs.len() + index.facets.len() + 1);
+    let mut firsts = Vec::with_capacity(ranges.len());
+    for (n, r) in ranges.iter().enumerate() {
+        firsts.push(encoded[r.start].0);
+        let flat: Vec<&str> = encoded[r.clone()]
+            .iter()
+            .flat_map(|(t, p)| [*t, p.as_str()])
+            .collect();
+        files.push((format!("search/s/{n}.js"), script("shard", n, &json!(flat))));
+    }
+    for (n, d) in index.docs.iter().enumerate() {
+        let sections: Vec<[&str; 3]> = d
+            .sections
+            .iter()
+            .map(|s| [s.heading.as_str(), s.anchor.as_str(), s.text.as_str()])
+            .collect();
+        let file = DocFile {
+            t: &d.title,
+            u: &d.url,
+            k: d.kind,
+            kl: d.kind.label().0,
+            d: d.date.as_deref(),
+            sv: d.severity.as_deref(),
+            x: sections,
+        };
+        // Serialized straight from borrowed fields: 10,000 of these add up.
+        let json = serde_json::to_string(&file).unwrap_or_default();
+        files.push((
+            format!("search/d/{n}.js"),
+            format!("{GLOBAL}.doc({n},{json});\n").into_bytes(),
+        ));
+    }
+    let mut facets = Vec::new();
+    for (n, f) in index.facets.iter().enumerate() {
+        let docs = encode_docs(f.docs.iter().copied(), |_, _| {});
+        files.push((format!("search/f/{n}.js"), script("facet", n, &json!(docs))));
+        facets.push(json!([f.name, f.value, f.label, f.docs.len()]));
+    }
+    let manifest = json!({
+        "version": 1,
+        "docs": index.docs.len(),
+        "shards": firsts,
+        "facets": facets,
+        "stop": STOP_WORDS,
+    });
+    files.push(("search/index.js".into(), script("manifest", 0, &manifest)));
+    files
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::search::index::Field;
+
+    fn decode_varints(s: &str) -> Vec<u32> {
+        let mut out = Vec::new();
+        let (mut v, mut shift) = (0u32, 0);
+        for b in s.bytes() {
+            let d = ALPHABET.iter().position(|&a| a == b).unwrap() as u32;
+            if d >= 32 {
+                v |= (d - 32) << shift;
+                shift += 5;
+            } else {
+                out.push(v | (d << shift));
+                v = 0;
+                shift = 0;
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn varints_round_trip() {
+        let mut s = String::new();
+        for v in [0, 1, 31, 32, 1000, 9999, 1 << 20] {
+            push_varint(&mut s, v);
+        }
+        assert_eq!(decode_varints(&s), [0, 1, 31, 32, 1000, 9999, 1 << 20]);
+    }
+
+    #[test]
+    fn dense_groups_cost_one_letter_a_document() {
+        let postings: Vec<Posting> = (5..105)
+            .map(|doc| Posting {
+                doc,
+                field: Field::Body,
+                score: 3,
+            })
+            .collect();
+        let enc = encode_postings(&postings);
+        // Impact letter, group size (100: two letters), first gap 5, then 99 gaps of 0.
+        assert_eq!(enc.len(), 1 + 2 + 100);
+        assert_eq!(enc.as_bytes()[0], ALPHABET[3]);
+        assert_eq!(
+            decode_varints(&enc[1..]),
+            [&[100, 5][..], &[0; 99][..]].concat()
+        );
+        let mixed = encode_postings(&[
+            Posting {
+                doc: 0,
+                field: Field::Body,
+                score: 1,
+            },
+            Posting {
+                doc: 7,
+                field: Field::TermName,
+                score: 15,
+            },
+        ]);
+        // The best group comes first.
+        assert_eq!(mixed.as_bytes()[0], ALPHABET[(3 << 4) | 15]);
+    }
+
+    #[test]
+    fn shards_are_contiguous_and_bounded() {
+        let sizes = [5, 5, 5, 20, 1, 1, 9];
+        let ranges = shard_ranges(&sizes, 10);
+        assert_eq!(ranges, [0..2, 2..3, 3..4, 4..6, 6..7]);
+        let covered: usize = ranges.iter().map(|r| r.len()).sum();
+        assert_eq!(covered, sizes.len());
+        for r in &ranges {
+            let total: usize = sizes[r.clone()].iter().sum();
+            assert!(total <= 10 || r.len() == 1, "{r:?} holds {total} bytes");
+        }
+    }
+}
