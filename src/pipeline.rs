@@ -452,24 +452,27 @@ pub fn render_site_with(
     }
 }
 
+/// Writes one output file, reporting failure as a diagnostic.
+type WriteOutput<'a> = dyn Fn(&str, &[u8]) -> Result<(), Diagnostic> + Sync + 'a;
+
 /// Every content page, in parallel; `serve`'s memo skips pages whose inputs did not change.
 fn render_pages(
     site: &Site,
     renderer: &Renderer,
     memo: &dyn RenderMemo,
-    write: &(dyn Fn(&str, &[u8]) -> Result<(), Diagnostic> + Sync),
+    write: &WriteOutput<'_>,
 ) -> Vec<Result<(), Diagnostic>> {
     (0..site.pages.len())
         .into_par_iter()
         .map(|id| {
             let rel = format!("{}index.html", site.pages[id].url);
             if let Some(token) = memo.body_token(site, id) {
-                let (template, ctx) = page_context(site, &renderer, id, &token);
+                let (template, ctx) = page_context(site, renderer, id, &token);
                 if memo.unchanged(&rel, &|| render_inputs(&template, &ctx)) {
                     return Ok(());
                 }
             }
-            let html = render_page(site, &renderer, id)?;
+            let html = render_page(site, renderer, id)?;
             write(&rel, html.as_bytes())
         })
         .collect()
