@@ -1,5 +1,4 @@
 use std::path::PathBuf;
-
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
