@@ -284,6 +284,41 @@ fn tick_step(max: i64) -> i64 {
     STEPS.into_iter().find(|s| max / s <= 4).unwrap_or(31536000)
 }
 
+/// The opening `<svg>` of a distribution chart, named and described for screen readers.
+fn chart_frame(id: &str, height: f64, title: &str, desc: &str) -> String {
+    format!(
+        r#"<svg class="pm-chart pm-distribution" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" role="img" aria-labelledby="chart-{id}-title chart-{id}-desc" xmlns="http://www.w3.org/2000/svg"><title id="chart-{id}-title">{}</title><desc id="chart-{id}-desc">{}</desc>"#,
+        escape_html(title),
+        escape_html(desc)
+    )
+}
+
+/// Vertical grid lines with duration labels every `step` seconds up to `axis_max`.
+fn write_time_axis(
+    s: &mut String,
+    axis_max: i64,
+    step: i64,
+    x: &dyn Fn(i64) -> f64,
+    top: f64,
+    bottom: f64,
+) {
+    let mut t = 0;
+    while t <= axis_max {
+        let label = if t == 0 {
+            "0".to_string()
+        } else {
+            human_seconds(t)
+        };
+        let _ = write!(
+            s,
+            r#"<line class="grid" x1="{0:.1}" x2="{0:.1}" y1="{top}" y2="{bottom}"/><text class="chart-tick" x="{0:.1}" y="{1:.1}" text-anchor="middle">{label}</text>"#,
+            x(t),
+            bottom + 18.0,
+        );
+        t += step;
+    }
+}
+
 /// Up to this many incidents get a bar each; more are drawn as a histogram (every
 /// incident is still listed in the data table beside the chart).
 const BARS_MAX: usize = 40;
@@ -314,28 +349,8 @@ pub fn distribution_svg(id: &str, title: &str, samples: &[Sample], d: &Distribut
             .collect::<Vec<_>>()
             .join("; ")
     );
-    let mut s = String::new();
-    let _ = write!(
-        s,
-        r#"<svg class="pm-chart pm-distribution" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" role="img" aria-labelledby="chart-{id}-title chart-{id}-desc" xmlns="http://www.w3.org/2000/svg"><title id="chart-{id}-title">{}</title><desc id="chart-{id}-desc">{}</desc>"#,
-        escape_html(title),
-        escape_html(&desc)
-    );
-    let mut t = 0;
-    while t <= axis_max {
-        let _ = write!(
-            s,
-            r#"<line class="grid" x1="{0:.1}" x2="{0:.1}" y1="{top}" y2="{bottom}"/><text class="chart-tick" x="{0:.1}" y="{1:.1}" text-anchor="middle">{2}</text>"#,
-            x(t),
-            bottom + 18.0,
-            if t == 0 {
-                "0".to_string()
-            } else {
-                human_seconds(t)
-            }
-        );
-        t += step;
-    }
+    let mut s = chart_frame(id, height, title, &desc);
+    write_time_axis(&mut s, axis_max, step, &x, top, bottom);
     // Bars, then the median and p90 lines over them, then the value labels over the
     // lines (with a halo, see postmortems.css) so a line never hides a figure.
     let mut values = String::new();
@@ -401,28 +416,8 @@ fn histogram_svg(id: &str, title: &str, samples: &[Sample], d: &Distribution) ->
         human_seconds(d.max)
     );
     let h = bottom + 26.0;
-    let mut s = String::new();
-    let _ = write!(
-        s,
-        r#"<svg class="pm-chart pm-distribution" viewBox="0 0 {WIDTH} {h}" width="{WIDTH}" height="{h}" role="img" aria-labelledby="chart-{id}-title chart-{id}-desc" xmlns="http://www.w3.org/2000/svg"><title id="chart-{id}-title">{}</title><desc id="chart-{id}-desc">{}</desc>"#,
-        escape_html(title),
-        escape_html(&desc)
-    );
-    let mut t = 0;
-    while t <= axis_max {
-        let _ = write!(
-            s,
-            r#"<line class="grid" x1="{0:.1}" x2="{0:.1}" y1="{top}" y2="{bottom}"/><text class="chart-tick" x="{0:.1}" y="{1:.1}" text-anchor="middle">{2}</text>"#,
-            x(t),
-            bottom + 18.0,
-            if t == 0 {
-                "0".to_string()
-            } else {
-                human_seconds(t)
-            }
-        );
-        t += step;
-    }
+    let mut s = chart_frame(id, h, title, &desc);
+    write_time_axis(&mut s, axis_max, step, &x, top, bottom);
     for (i, &c) in counts.iter().enumerate().filter(|(_, c)| **c > 0) {
         let from = i as i64 * bin_w;
         let h = c as f64 / most * plot_h;
