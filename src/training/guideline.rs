@@ -75,7 +75,8 @@ struct TechniqueView<'a> {
 
 /// `page.extra.training.guideline`: the body cut into its sections, and the techniques.
 pub fn guideline_view(site: &Site, training: &Training, id: PageId) -> serde_json::Value {
-    let (intro, sections) = split_sections(&site.bodies[id].html);
+    let html = site.bodies[id].html();
+    let (intro, sections) = split_sections(&html);
     let techniques: Vec<TechniqueView> = match &site.pages[id].data {
         KindData::Guideline(g) => g
             .techniques
