@@ -319,6 +319,20 @@ fn write_time_axis(
     }
 }
 
+/// The p90 and median as vertical lines with labels; p90 first so that, when the two
+/// coincide, the median label stays readable.
+fn write_markers(s: &mut String, d: &Distribution, x: &dyn Fn(i64) -> f64, top: f64, bottom: f64) {
+    for (class, value, dy) in [("p90", d.p90, 12.0), ("median", d.median, 24.0)] {
+        let _ = write!(
+            s,
+            r#"<line class="{class}" x1="{0:.1}" x2="{0:.1}" y1="{1:.1}" y2="{bottom}"/><text class="chart-marker {class}-label" x="{0:.1}" y="{dy}" text-anchor="middle">{class} {2}</text>"#,
+            x(value),
+            top - 4.0,
+            escape_html(&human_seconds(value))
+        );
+    }
+}
+
 /// Up to this many incidents get a bar each; more are drawn as a histogram (every
 /// incident is still listed in the data table beside the chart).
 const BARS_MAX: usize = 40;
@@ -374,19 +388,7 @@ pub fn distribution_svg(id: &str, title: &str, samples: &[Sample], d: &Distribut
             escape_html(&sample.text)
         );
     }
-    // p90 first so that, when the two coincide, the median label stays readable.
-    for (class, label, value, dy) in [
-        ("p90", "p90", d.p90, 12.0),
-        ("median", "median", d.median, 24.0),
-    ] {
-        let _ = write!(
-            s,
-            r#"<line class="{class}" x1="{0:.1}" x2="{0:.1}" y1="{1:.1}" y2="{bottom}"/><text class="chart-marker {class}-label" x="{0:.1}" y="{dy}" text-anchor="middle">{label} {2}</text>"#,
-            x(value),
-            top - 4.0,
-            escape_html(&human_seconds(value))
-        );
-    }
+    write_markers(&mut s, d, &x, top, bottom);
     s.push_str(&values);
     s.push_str("</svg>");
     s
@@ -438,18 +440,7 @@ fn histogram_svg(id: &str, title: &str, samples: &[Sample], d: &Distribution) ->
         top + 10.0,
         most as usize
     );
-    for (class, label, value, dy) in [
-        ("p90", "p90", d.p90, 12.0),
-        ("median", "median", d.median, 24.0),
-    ] {
-        let _ = write!(
-            s,
-            r#"<line class="{class}" x1="{0:.1}" x2="{0:.1}" y1="{1:.1}" y2="{bottom}"/><text class="chart-marker {class}-label" x="{0:.1}" y="{dy}" text-anchor="middle">{label} {2}</text>"#,
-            x(value),
-            top - 4.0,
-            escape_html(&human_seconds(value))
-        );
-    }
+    write_markers(&mut s, d, &x, top, bottom);
     s.push_str("</svg>");
     s
 }

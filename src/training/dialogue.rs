@@ -44,6 +44,24 @@ struct BlockView {
     technique: Option<TechniqueLink>,
 }
 
+impl BlockView {
+    /// A block nobody speaks: a stage direction or prose between lines.
+    fn narration(kind: &'static str, html: String) -> BlockView {
+        BlockView {
+            kind,
+            html,
+            speaker: None,
+            role: None,
+            initials: None,
+            hue: 0,
+            learner: false,
+            first: false,
+            anchor: None,
+            technique: None,
+        }
+    }
+}
+
 #[derive(Debug, Serialize)]
 struct PhaseView {
     title: String,
@@ -150,30 +168,8 @@ pub fn script_view(
             anchor: Some(l.anchor.clone()),
             technique: l.technique.as_deref().and_then(technique_link),
         },
-        Block::Direction(md) => BlockView {
-            kind: "direction",
-            html: links.render_inline(md),
-            speaker: None,
-            role: None,
-            initials: None,
-            hue: 0,
-            learner: false,
-            first: false,
-            anchor: None,
-            technique: None,
-        },
-        Block::Prose(md) => BlockView {
-            kind: "prose",
-            html: links.render(md),
-            speaker: None,
-            role: None,
-            initials: None,
-            hue: 0,
-            learner: false,
-            first: false,
-            anchor: None,
-            technique: None,
-        },
+        Block::Direction(md) => BlockView::narration("direction", links.render_inline(md)),
+        Block::Prose(md) => BlockView::narration("prose", links.render(md)),
     };
     let intro = parsed.intro.iter().map(&mut block_view).collect();
     let phase_minutes = parsed.phase_minutes();
