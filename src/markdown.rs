@@ -473,6 +473,14 @@ pub fn render_body(ctx: &BodyContext<'_>, markdown: &str) -> RenderedBody {
             Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell) => {
                 // Inline HTML cannot span blocks: an unclosed `<code>` stops here.
                 html_depth = 0;
+                // A script line's trailing `{technique=id}` is markup for the dialogue, not
+                // words to search or quote in an excerpt.
+                if page.kind == crate::content::PageKind::Script {
+                    let kept = crate::training::script::split_technique_tag(&section.text)
+                        .0
+                        .len();
+                    section.text.truncate(kept);
+                }
                 section.text.push(' ');
                 out.push(event);
             }
@@ -706,6 +714,34 @@ mod tests {
             },
             md,
         )
+    }
+
+    #[test]
+    fn technique_tags_of_script_lines_are_not_search_text() {
+        let mut pages = pages();
+        pages.push(
+            parse_page(
+                "content/scripts/s.md".into(),
+                "scripts/s.md".into(),
+                "---\ntitle: S\n---\n## A {minutes=1}\n\nYou: Hold the who. {technique=redirect-blame}\n\nCTO: Fine.\n".into(),
+                DiscoverOptions::default(),
+            )
+            .unwrap()
+            .unwrap(),
+        );
+        let index = SiteIndex::new(&pages);
+        let (terms, _) = TermLinker::new(&pages, AutolinkMode::First);
+        let ctx = BodyContext {
+            page_id: 2,
+            pages: &pages,
+            index: &index,
+            terms: &terms,
+        };
+        let r = render_body(&ctx, pages[2].body());
+        let text: String = r.sections.iter().map(|s| s.text.as_str()).collect();
+        assert!(text.contains("You: Hold the who."), "{text}");
+        assert!(!text.contains("technique"), "{text}");
+        assert!(text.contains("CTO: Fine."), "{text}");
     }
 
     #[test]

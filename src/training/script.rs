@@ -415,7 +415,7 @@ fn classify_paragraph(src: &str, all_emphasis: bool, rules: &ScriptRules<'_>) ->
 }
 
 /// Split a trailing `{technique=id}` off a paragraph: (the rest, Some((id, offset of id))).
-fn split_technique_tag(src: &str) -> (&str, Option<(String, usize)>) {
+pub(crate) fn split_technique_tag(src: &str) -> (&str, Option<(String, usize)>) {
     let trimmed = src.trim_end();
     const TAG: &str = "{technique=";
     if trimmed.ends_with('}')
