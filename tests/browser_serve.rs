@@ -66,7 +66,7 @@ fn open_page_follows_saves_without_any_action() {
     assert!(before > 0.0, "the page is long enough to scroll");
     site.write(
         "content/glossary/runbook.md",
-        &format!(
+        format!(
             "---\ntitle: Runbook\nsummary: A written procedure.\n---\n\n{}",
             long_body("SECOND WORDS")
         ),

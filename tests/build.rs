@@ -1,61 +1,14 @@
 //! Integration tests of `hindsight build`: fixture sites built through the binary, with
 //! assertions on the produced HTML, on error messages and on exit codes.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use common::{FixtureSite, stderr};
 
 use scraper::{Html, Selector};
-
-/// A fixture site in a fresh temporary folder.
-struct Fixture {
-    dir: tempfile::TempDir,
-}
-
-impl Fixture {
-    fn new(files: &[(&str, &str)]) -> Fixture {
-        let dir = tempfile::tempdir().unwrap();
-        for (rel, text) in files {
-            let path = dir.path().join(rel);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, text).unwrap();
-        }
-        Fixture { dir }
-    }
-
-    fn root(&self) -> &Path {
-        self.dir.path()
-    }
-
-    fn write(&self, rel: &str, bytes: &[u8]) {
-        let path = self.root().join(rel);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, bytes).unwrap();
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_hindsight"))
-            .args(args)
-            .arg("--root")
-            .arg(self.root())
-            .output()
-            .unwrap()
-    }
-
-    fn build(&self) -> Output {
-        self.run(&["build"])
-    }
-
-    fn html(&self, rel: &str) -> Html {
-        let path = self.root().join("site").join(rel);
-        Html::parse_document(
-            &std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display())),
-        )
-    }
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
 
 fn select<'a>(doc: &'a Html, css: &str) -> Vec<scraper::ElementRef<'a>> {
     doc.select(&Selector::parse(css).unwrap()).collect()
@@ -71,8 +24,8 @@ fn text(doc: &Html, css: &str) -> String {
 const TERM: &str = "---\ntitle: Blast Radius\nsummary: How far an incident's impact reaches.\naliases: [impact radius]\nrelated: [runbook]\n---\n\n## What it is\n\nThe reach of a failure.\n\n## Example\n\n```yaml\nregions: [eu-west-1]\n```\n";
 const RUNBOOK: &str = "---\ntitle: Runbook\nsummary: A written procedure for a kind of incident.\n---\n\n## Steps\n\nSee [the radius](blast-radius.md#example) and [[Blast Radius]].\n";
 
-fn small_site() -> Fixture {
-    Fixture::new(&[
+fn small_site() -> FixtureSite {
+    FixtureSite::with_files(&[
         (
             "book.toml",
             "[book]\ntitle = \"Test KB\"\ndescription = \"A test site.\"\n",
@@ -109,7 +62,7 @@ fn small_site() -> Fixture {
 #[test]
 fn builds_pretty_urls_sections_and_extra_files() {
     let site = small_site();
-    let out = site.build();
+    let out = site.run(&["build"]);
     assert!(out.status.success(), "{}", stderr(&out));
     for rel in [
         "index.html",
@@ -185,7 +138,7 @@ fn builds_pretty_urls_sections_and_extra_files() {
 #[test]
 fn glossary_index_is_alphabetical_with_letter_jumps() {
     let site = small_site();
-    assert!(site.build().status.success());
+    assert!(site.run(&["build"]).status.success());
     let g = site.html("glossary/index.html");
     let letters: Vec<String> = select(&g, ".letter-jumps a")
         .iter()
@@ -227,7 +180,7 @@ fn postmortems_newest_first_and_drafts_with_flag() {
 #[test]
 fn home_page_leads_to_each_section() {
     let site = small_site();
-    assert!(site.build().status.success());
+    assert!(site.run(&["build"]).status.success());
     let home = site.html("index.html");
     let links: Vec<&str> = select(&home, ".section-cards a")
         .iter()
@@ -244,7 +197,7 @@ fn base_url_and_edit_link() {
         "book.toml",
         b"[build]\nbase-url = \"https://kb.example.org/docs/\"\n[output.html]\nedit-url-template = \"https://git.example.org/kb/edit/{path}\"\n",
     );
-    assert!(site.build().status.success());
+    assert!(site.run(&["build"]).status.success());
     let sitemap = std::fs::read_to_string(site.root().join("site/sitemap.xml")).unwrap();
     assert!(
         sitemap.contains("<loc>https://kb.example.org/docs/glossary/blast-radius/</loc>"),
@@ -271,7 +224,7 @@ fn base_url_and_edit_link() {
 fn unknown_config_key_warns_with_nearest() {
     let site = small_site();
     site.write("book.toml", b"[book]\ntitel = \"x\"\n");
-    let out = site.build();
+    let out = site.run(&["build"]);
     assert!(out.status.success());
     let err = stderr(&out);
     assert!(
@@ -286,12 +239,12 @@ fn unknown_config_key_warns_with_nearest() {
 /// previous output untouched.
 fn assert_fails(files: &[(&str, &[u8])], expected: &[&str]) {
     let site = small_site();
-    assert!(site.build().status.success());
+    assert!(site.run(&["build"]).status.success());
     let before = std::fs::read(site.root().join("site/index.html")).unwrap();
     for (rel, bytes) in files {
         site.write(rel, bytes);
     }
-    let out = site.build();
+    let out = site.run(&["build"]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let err = stderr(&out);
     for e in expected {
@@ -395,7 +348,7 @@ fn unreadable_file() {
         eprintln!("skipped: running as root, so a mode-000 file is still readable");
         return;
     }
-    let out = site.build();
+    let out = site.run(&["build"]);
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
     assert!(
@@ -458,7 +411,7 @@ fn override_templates_and_static_files() {
         "templates/404.html",
         b"{% extends \"base.html\" %}{% block main %}<h1>Custom missing page</h1>{% endblock main %}",
     );
-    assert!(site.build().status.success());
+    assert!(site.run(&["build"]).status.success());
     assert_eq!(
         std::fs::read_to_string(site.root().join("site/extra.txt")).unwrap(),
         "hello"
@@ -550,7 +503,7 @@ fn new_page_of_each_kind_builds() {
     let again = site.run(&["new", "glossary", "Fresh glossary entry"]);
     assert_eq!(again.status.code(), Some(1));
     assert!(stderr(&again).contains("already exists"));
-    let out = site.build();
+    let out = site.run(&["build"]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(
         site.root()

@@ -2,60 +2,11 @@
 //! automatic term links (where they go and where they never go), wikilinks, tooltips,
 //! backlinks, related terms, and each link error with its position.
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod common;
+
+use common::{FixtureSite, stderr};
 
 use scraper::{ElementRef, Html, Selector};
-
-struct Fixture {
-    dir: tempfile::TempDir,
-}
-
-impl Fixture {
-    fn new(files: &[(&str, &str)]) -> Fixture {
-        let dir = tempfile::tempdir().unwrap();
-        let f = Fixture { dir };
-        for (rel, text) in files {
-            f.write(rel, text);
-        }
-        f
-    }
-
-    fn root(&self) -> &Path {
-        self.dir.path()
-    }
-
-    fn write(&self, rel: &str, text: &str) {
-        let path = self.root().join(rel);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_hindsight"))
-            .args(args)
-            .arg("--root")
-            .arg(self.root())
-            .output()
-            .unwrap()
-    }
-
-    fn build_ok(&self) {
-        let out = self.run(&["build"]);
-        assert!(out.status.success(), "build failed:\n{}", stderr(&out));
-    }
-
-    fn html(&self, rel: &str) -> Html {
-        let path = self.root().join("site").join(rel);
-        Html::parse_document(
-            &std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display())),
-        )
-    }
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
 
 fn select<'a>(doc: &'a Html, css: &str) -> Vec<ElementRef<'a>> {
     doc.select(&Selector::parse(css).unwrap()).collect()
@@ -108,12 +59,12 @@ const OPT_OUT: &str =
 
 const WIKILINKS: &str = "---\ntitle: Wikilinks\n---\n\n## Local\n\nBy title [[Blast Radius]], by slug with text [[blast-radius|the blast radius]], by alias [[impact radius]], with an anchor [[runbook#when-to-write-one]], to any kind [[postmortems/matching]], to a heading here [[#local]], and relative [the procedure](../glossary/runbook.md#when-to-write-one).\n";
 
-fn site(autolink: Option<&str>) -> Fixture {
+fn site(autolink: Option<&str>) -> FixtureSite {
     let config = match autolink {
         Some(mode) => format!("[book]\ntitle = \"KB\"\n\n[glossary]\nautolink = \"{mode}\"\n"),
         None => "[book]\ntitle = \"KB\"\n".to_string(),
     };
-    let f = Fixture::new(&[
+    let f = FixtureSite::with_files(&[
         ("content/glossary/blast-radius.md", BLAST),
         ("content/glossary/runbook.md", RUNBOOK),
         ("content/glossary/mttr.md", MTTR),
@@ -134,7 +85,7 @@ fn site(autolink: Option<&str>) -> Fixture {
 #[test]
 fn terms_linked_by_case_plural_possessive_unicode_and_longest_match() {
     let f = site(None);
-    f.build_ok();
+    f.build();
     let doc = f.html("postmortems/matching/index.html");
     let links = term_links(&doc);
     let expect = [
@@ -158,13 +109,13 @@ fn autolink_modes_first_all_off() {
     // The Blast Radius term is mentioned three times on the page (twice by title, once by alias).
     for (mode, blast, total) in [(None, 1, 7), (Some("first"), 1, 7), (Some("all"), 3, 9)] {
         let f = site(mode);
-        f.build_ok();
+        f.build();
         let doc = f.html("postmortems/matching/index.html");
         assert_eq!(links_to(&doc, "blast-radius"), blast, "mode {mode:?}");
         assert_eq!(term_links(&doc).len(), total, "mode {mode:?}");
     }
     let f = site(Some("off"));
-    f.build_ok();
+    f.build();
     assert!(term_links(&f.html("postmortems/matching/index.html")).is_empty());
     // Written links to terms still work and keep their tooltip when autolinking is off.
     let wiki = f.html("guidelines/wikilinks/index.html");
@@ -174,7 +125,7 @@ fn autolink_modes_first_all_off() {
 #[test]
 fn never_linked_in_code_links_headings_alt_raw_html_or_own_page() {
     let f = site(Some("all"));
-    f.build_ok();
+    f.build();
     let doc = f.html("postmortems/positions/index.html");
     assert_eq!(
         term_links(&doc),
@@ -196,7 +147,7 @@ fn never_linked_in_code_links_headings_alt_raw_html_or_own_page() {
 #[test]
 fn text_split_by_smart_quotes_entities_and_line_breaks_is_merged() {
     let f = site(None);
-    f.build_ok();
+    f.build();
     let doc = f.html("postmortems/merged/index.html");
     let slugs: Vec<String> = term_links(&doc).into_iter().map(|(_, h)| h).collect();
     assert_eq!(
@@ -215,7 +166,7 @@ fn text_split_by_smart_quotes_entities_and_line_breaks_is_merged() {
 #[test]
 fn wikilinks_of_each_form_and_relative_links() {
     let f = site(None);
-    f.build_ok();
+    f.build();
     let doc = f.html("guidelines/wikilinks/index.html");
     let hrefs: Vec<(String, String)> = select(&doc, ".prose p a")
         .iter()
@@ -243,7 +194,7 @@ fn wikilinks_of_each_form_and_relative_links() {
 #[test]
 fn every_term_link_has_its_summary_as_tooltip_and_description() {
     let f = site(None);
-    f.build_ok();
+    f.build();
     let sources = [
         ("blast-radius", BLAST),
         ("runbook", RUNBOOK),
@@ -295,7 +246,7 @@ fn every_term_link_has_its_summary_as_tooltip_and_description() {
 #[test]
 fn backlinks_count_automatic_and_written_links_by_kind() {
     let f = site(None);
-    f.build_ok();
+    f.build();
     let doc = f.html("glossary/blast-radius/index.html");
     // Linking here: matching, merged (automatic, post-mortems), wikilinks (guideline).
     assert_eq!(
@@ -320,7 +271,7 @@ fn backlinks_count_automatic_and_written_links_by_kind() {
 #[test]
 fn related_terms_show_on_both_ends_and_terms_used_is_listed() {
     let f = site(None);
-    f.build_ok();
+    f.build();
     let related = |slug: &str| {
         let doc = f.html(&format!("glossary/{slug}/index.html"));
         select(&doc, ".related li > a")
@@ -335,7 +286,7 @@ fn related_terms_show_on_both_ends_and_terms_used_is_listed() {
         "templates/page_footer.html",
         "<ul class=\"used\">{% for t in page.terms_used %}<li><a href=\"{{ root }}{{ t.url }}\" title=\"{{ t.summary }}\">{{ t.title }}</a></li>{% endfor %}</ul>",
     );
-    f.build_ok();
+    f.build();
     let doc = f.html("postmortems/matching/index.html");
     let used: Vec<String> = select(&doc, ".used li a").iter().map(text_of).collect();
     assert_eq!(
@@ -363,7 +314,7 @@ const TOIL: &str =
     "---\ntitle: Toil\nsummary: Manual, repetitive work.\nrelated: [runbok]\n---\n\nText.\n";
 
 /// Adds one page with each kind of link error, and a term with an unknown related slug.
-fn break_links(f: &Fixture) {
+fn break_links(f: &FixtureSite) {
     f.write("content/postmortems/errors.md", ERRORS);
     f.write(
         "content/postmortems/db.md",
@@ -376,7 +327,7 @@ fn break_links(f: &Fixture) {
 #[test]
 fn each_link_error_with_line_column_and_suggestion_all_at_once() {
     let f = site(None);
-    f.build_ok();
+    f.build();
     let old_page = std::fs::read(f.root().join("site/postmortems/matching/index.html")).unwrap();
     break_links(&f);
     let out = f.run(&["build"]);

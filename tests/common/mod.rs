@@ -56,8 +56,17 @@ impl FixtureSite {
         self
     }
 
+    /// A site with these files; a `book.toml` among them replaces the default one.
+    pub fn with_files(files: &[(&str, &str)]) -> FixtureSite {
+        let site = FixtureSite::new();
+        for (rel, contents) in files {
+            site.write(rel, contents);
+        }
+        site
+    }
+
     /// Writes `contents` at `rel`, creating folders.
-    pub fn write(&self, rel: &str, contents: &str) {
+    pub fn write(&self, rel: &str, contents: impl AsRef<[u8]>) {
         let path = self.dir.path().join(rel);
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).expect("cannot create fixture folder");
@@ -67,6 +76,24 @@ impl FixtureSite {
 
     pub fn root(&self) -> &Path {
         self.dir.path()
+    }
+
+    /// Runs the `hindsight` binary on this site: `hindsight ARGS --root ROOT`.
+    pub fn run(&self, args: &[&str]) -> std::process::Output {
+        std::process::Command::new(env!("CARGO_BIN_EXE_hindsight"))
+            .args(args)
+            .arg("--root")
+            .arg(self.root())
+            .output()
+            .expect("cannot run the hindsight binary")
+    }
+
+    /// `site/REL` of the last build, parsed.
+    pub fn html(&self, rel: &str) -> scraper::Html {
+        let path = self.root().join("site").join(rel);
+        let text =
+            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        scraper::Html::parse_document(&text)
     }
 
     /// Builds into `<root>/site` and returns that folder; panics with every diagnostic.
@@ -87,6 +114,11 @@ impl FixtureSite {
         )?;
         Ok(out)
     }
+}
+
+/// What a run of the binary printed on stderr.
+pub fn stderr(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
 /// The repository's bundled knowledge base (content/ and book.toml), built once per test
