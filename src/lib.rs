@@ -18,4 +18,5 @@ pub mod scaffold;
 pub mod search;
 pub mod serve;
 pub mod terms;
+pub mod timings;
 pub mod training;

@@ -96,21 +96,26 @@ pub fn link_site(
     options: &BuildOptions,
     body: &BodyRenderer<'_>,
 ) -> Site {
+    let mut timer = crate::timings::StageTimer::new();
     add_missing_section_pages(&config, &mut pages);
 
     let index = SiteIndex::new(&pages);
     // Unknown `related` slugs are link problems: `--warn-links` downgrades them too.
     let mut related_diags = Diagnostics::default();
     let related = resolve_related(&pages, &mut related_diags);
+    timer.lap("    index+related");
     let (terms, term_diags) = TermLinker::new(&pages, config.glossary.autolink);
     diags.extend(term_diags);
+    timer.lap("    terms");
     let postmortems = crate::postmortems::Catalog::build(
         &config,
         &pages,
         crate::postmortems::build_date(options.build_date),
         diags,
     );
+    timer.lap("    catalog");
     let training = crate::training::Training::build(&pages, &index, diags);
+    timer.lap("    training");
     let bodies: Vec<Arc<RenderedBody>> = (0..pages.len())
         .into_par_iter()
         .map(|id| {
@@ -122,6 +127,7 @@ pub fn link_site(
             })
         })
         .collect();
+    timer.lap("    bodies");
     let mut link_diags: Vec<Diagnostic> = bodies
         .iter()
         .flat_map(|b| b.diagnostics.iter().cloned())
@@ -140,6 +146,7 @@ pub fn link_site(
     }
     diags.extend(link_diags);
     diags.sort();
+    timer.lap("    check links");
     Site {
         config,
         pages,
@@ -338,6 +345,7 @@ pub fn render_site_with(
     memo: &dyn RenderMemo,
 ) -> Result<usize, Diagnostics> {
     let mut diags = Diagnostics::default();
+    let mut timer = crate::timings::StageTimer::new();
     let theme = match Theme::load(&site.config) {
         Ok(t) => t,
         Err(e) => {
@@ -362,11 +370,15 @@ pub fn render_site_with(
 
     // Feature outputs (search index, feeds) are built after the pages, not beside them:
     // building them concurrently was no faster on 2 cores and raised peak memory by ~70 MB.
+    timer.lap("    theme+globals");
     let results = render_pages(site, &renderer, memo, &write);
     diags.extend(results.into_iter().filter_map(Result::err));
     let mut files = site.pages.len();
+    timer.lap("    pages");
 
-    for generated in generated_pages(site) {
+    let generated_list = generated_pages(site);
+    timer.lap("    generated pages (data)");
+    for generated in generated_list {
         files += 1;
         let rel = format!("{}index.html", generated.url);
         let inputs = (
@@ -418,7 +430,9 @@ pub fn render_site_with(
             Err(d) => diags.push(d),
         }
     }
+    timer.lap("    generated pages (render)");
     let mut extra: Vec<(String, Vec<u8>)> = extra_files(site);
+    timer.lap("    extra files");
     extra.extend([
         ("sitemap.xml".into(), sitemap(site).into_bytes()),
         ("robots.txt".into(), robots(&site.config).into_bytes()),
@@ -444,6 +458,7 @@ pub fn render_site_with(
         .collect();
     diags.extend(written.into_iter().filter_map(Result::err));
     files += 1;
+    timer.lap("    write extra");
     diags.sort();
     if diags.has_errors() {
         Err(diags)

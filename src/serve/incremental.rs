@@ -26,6 +26,7 @@ use crate::markdown::{BodyContext, RenderedBody, render_body};
 use crate::output::OutputSink;
 use crate::pipeline::{BuildOptions, RenderMemo, Site, link_site, render_site_with};
 use crate::render::theme::Theme;
+use crate::timings::StageTimer;
 
 /// A complete built site in memory; requests are served from one snapshot at a time.
 #[derive(Debug, Default)]
@@ -324,27 +325,6 @@ impl IncrementalBuild {
                     self.sources.remove(&path);
                 }
             }
-        }
-    }
-}
-
-/// With `HINDSIGHT_TIMINGS=1`, each rebuild prints how long its stages took.
-struct StageTimer {
-    last: Option<std::time::Instant>,
-}
-
-impl StageTimer {
-    fn new() -> StageTimer {
-        let on = std::env::var_os("HINDSIGHT_TIMINGS").is_some();
-        StageTimer {
-            last: on.then(std::time::Instant::now),
-        }
-    }
-
-    fn lap(&mut self, stage: &str) {
-        if let Some(last) = self.last {
-            eprintln!("  {stage}: {:.1} ms", last.elapsed().as_secs_f64() * 1000.0);
-            self.last = Some(std::time::Instant::now());
         }
     }
 }
