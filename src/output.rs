@@ -5,12 +5,17 @@
 use std::collections::BTreeMap;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::Mutex;
 
 /// Where rendered files go. Implementations must accept writes from many threads.
 pub trait OutputSink: Sync {
     /// `rel_path` uses `/` and is relative to the output root (`glossary/slo/index.html`).
     fn write(&self, rel_path: &str, bytes: &[u8]) -> io::Result<()>;
+    /// Bytes that may be shared with an earlier build (`serve` keeps them without a copy).
+    fn write_shared(&self, rel_path: &str, bytes: &Arc<[u8]>) -> io::Result<()> {
+        self.write(rel_path, bytes)
+    }
 }
 
 /// Discards everything: `hindsight check` renders to it.

@@ -44,9 +44,57 @@ pub struct Site {
     /// Pages linking to each page (written or automatic links), each once.
     pub backlinks: Vec<Vec<PageId>>,
     /// Related glossary terms of each page, symmetric.
-    pub related: Vec<Vec<PageId>>,
-    pub postmortems: crate::postmortems::Catalog,
+    pub related: Arc<Vec<Vec<PageId>>>,
+    pub postmortems: Arc<crate::postmortems::Catalog>,
     pub training: crate::training::Training,
+    /// What the link stage derived from front matter alone; `serve` passes it to the next
+    /// build while no front matter changes.
+    pub front: Arc<FrontData>,
+}
+
+/// Everything the link stage derives from the config and the pages' front matter, never
+/// from a body: the name index, related terms, the term matcher and the post-mortem
+/// catalog. A build whose config, page list and front matter equal an earlier build's can
+/// reuse that build's `FrontData` (`serve` does, keyed by a hash of exactly those inputs).
+pub struct FrontData {
+    index: SiteIndex,
+    related: Arc<Vec<Vec<PageId>>>,
+    terms: TermLinker,
+    postmortems: Arc<crate::postmortems::Catalog>,
+    /// Problems found deriving it, given again to every build that reuses it.
+    diags: Diagnostics,
+    /// Unknown `related` slugs: link problems, which `--warn-links` downgrades.
+    link_diags: Diagnostics,
+}
+
+impl FrontData {
+    /// Derive the front data of `pages` (section pages already added).
+    pub fn derive(config: &Config, pages: &[Page], options: &BuildOptions) -> FrontData {
+        let mut timer = crate::timings::StageTimer::new();
+        let index = SiteIndex::new(pages);
+        let mut link_diags = Diagnostics::default();
+        let related = resolve_related(pages, &mut link_diags);
+        timer.lap("    index+related");
+        let (terms, term_diags) = TermLinker::new(pages, config.glossary.autolink);
+        let mut diags = Diagnostics::default();
+        diags.extend(term_diags);
+        timer.lap("    terms");
+        let postmortems = crate::postmortems::Catalog::build(
+            config,
+            pages,
+            crate::postmortems::build_date(options.build_date),
+            &mut diags,
+        );
+        timer.lap("    catalog");
+        FrontData {
+            index,
+            related: Arc::new(related),
+            terms,
+            postmortems: Arc::new(postmortems),
+            diags,
+            link_diags,
+        }
+    }
 }
 
 /// What a successful build reports.
@@ -72,11 +120,14 @@ pub fn load_site(root: &Path, options: &BuildOptions) -> Result<(Site, Diagnosti
         },
         &mut diags,
     );
-    let site = link_site(config, pages, &mut diags, options, &|ctx: &BodyContext<
-        '_,
-    >| {
-        Arc::new(render_body(ctx, ctx.pages[ctx.page_id].body()))
-    });
+    let site = link_site(
+        config,
+        pages,
+        &mut diags,
+        options,
+        None,
+        &|ctx: &BodyContext<'_>| Arc::new(render_body(ctx, ctx.pages[ctx.page_id].body())),
+    );
     if diags.has_errors() {
         return Err(diags);
     }
@@ -89,32 +140,22 @@ pub type BodyRenderer<'a> = dyn Fn(&BodyContext<'_>) -> Arc<RenderedBody> + Sync
 /// Stage 3 on discovered pages: section pages, related terms, bodies, links and backlinks.
 /// Always returns the site (so `serve` can keep its pages); errors go into `diags`.
 /// `pages` keep their order, followed by any synthetic section and home pages.
+/// `front`, when given, must have been derived from the same config, options and front
+/// matter of the same pages (see [`FrontData`]); otherwise it is derived here.
 pub fn link_site(
     config: Config,
     mut pages: Vec<Page>,
     diags: &mut Diagnostics,
     options: &BuildOptions,
+    front: Option<Arc<FrontData>>,
     body: &BodyRenderer<'_>,
 ) -> Site {
     let mut timer = crate::timings::StageTimer::new();
     add_missing_section_pages(&config, &mut pages);
-
-    let index = SiteIndex::new(&pages);
-    // Unknown `related` slugs are link problems: `--warn-links` downgrades them too.
-    let mut related_diags = Diagnostics::default();
-    let related = resolve_related(&pages, &mut related_diags);
-    timer.lap("    index+related");
-    let (terms, term_diags) = TermLinker::new(&pages, config.glossary.autolink);
-    diags.extend(term_diags);
-    timer.lap("    terms");
-    let postmortems = crate::postmortems::Catalog::build(
-        &config,
-        &pages,
-        crate::postmortems::build_date(options.build_date),
-        diags,
-    );
-    timer.lap("    catalog");
-    let training = crate::training::Training::build(&pages, &index, diags);
+    let front = front.unwrap_or_else(|| Arc::new(FrontData::derive(&config, &pages, options)));
+    diags.extend(front.diags.items.iter().cloned());
+    let (index, terms) = (&front.index, &front.terms);
+    let training = crate::training::Training::build(&pages, index, diags);
     timer.lap("    training");
     let bodies: Vec<Arc<RenderedBody>> = (0..pages.len())
         .into_par_iter()
@@ -122,8 +163,8 @@ pub fn link_site(
             body(&BodyContext {
                 page_id: id,
                 pages: &pages,
-                index: &index,
-                terms: &terms,
+                index,
+                terms,
             })
         })
         .collect();
@@ -138,7 +179,7 @@ pub fn link_site(
     let anchors: Vec<_> = anchors.iter().map(Vec::as_slice).collect();
     let (anchor_diags, backlinks) = check_links(&pages, &links, &anchors);
     link_diags.extend(anchor_diags);
-    link_diags.extend(related_diags.items);
+    link_diags.extend(front.link_diags.items.iter().cloned());
     if options.warn_links {
         for d in &mut link_diags {
             d.severity = crate::diagnostics::Severity::Warning;
@@ -152,9 +193,10 @@ pub fn link_site(
         pages,
         bodies,
         backlinks,
-        related,
-        postmortems,
+        related: front.related.clone(),
+        postmortems: front.postmortems.clone(),
         training,
+        front,
     }
 }
 
@@ -295,7 +337,15 @@ pub fn locate_in_front_matter(page: &Page, needle: &str) -> (usize, usize) {
 /// exact: equal inputs render equal bytes.
 pub trait RenderMemo: Sync {
     /// Called once per build with everything every output depends on besides its context.
-    fn begin(&self, theme: &Theme, globals: &Context);
+    fn begin(&self, site: &Site, theme: &Theme, globals: &Context);
+    /// True when page `id`'s output (at `rel`) is known to equal the last build's without
+    /// looking at its inputs: nothing it reads has changed.
+    fn page_unchanged(&self, site: &Site, id: PageId, rel: &str) -> bool;
+    /// True when the outputs of `feature`, which reads front matter only, are known to equal
+    /// the last build's (same front data, templates and globals).
+    fn feature_unchanged(&self, feature: &'static str) -> bool;
+    /// The outputs `feature` produced in this build.
+    fn feature_outputs(&self, feature: &'static str, rels: Vec<String>);
     /// A short stand-in for page `id`'s body HTML that changes whenever the HTML does, so
     /// contexts compare without copying bodies; `None` renders the page unconditionally.
     fn body_token(&self, site: &Site, id: PageId) -> Option<String>;
@@ -319,7 +369,14 @@ pub fn render_inputs(template: &str, context: &impl serde::Serialize) -> Vec<u8>
 struct RenderAll;
 
 impl RenderMemo for RenderAll {
-    fn begin(&self, _: &Theme, _: &Context) {}
+    fn begin(&self, _: &Site, _: &Theme, _: &Context) {}
+    fn page_unchanged(&self, _: &Site, _: PageId, _: &str) -> bool {
+        false
+    }
+    fn feature_unchanged(&self, _: &'static str) -> bool {
+        false
+    }
+    fn feature_outputs(&self, _: &'static str, _: Vec<String>) {}
     fn body_token(&self, _: &Site, _: PageId) -> Option<String> {
         None
     }
@@ -355,7 +412,7 @@ pub fn render_site_with(
     };
     let nav = navigation(site);
     let globals = site_globals(&site.config, &nav, options.live_reload);
-    memo.begin(&theme, &globals);
+    memo.begin(site, &theme, &globals);
     let renderer = match Renderer::new(&theme, &globals) {
         Ok(r) => r,
         Err(e) => {
@@ -363,10 +420,12 @@ pub fn render_site_with(
             return Err(diags);
         }
     };
-    let write = |rel: &str, bytes: &[u8]| -> Result<(), Diagnostic> {
-        sink.write(rel, bytes)
-            .map_err(|e| Diagnostic::error(rel, 0, 0, format!("cannot write output file: {e}")))
+    let failed = |rel: &str, e: std::io::Error| {
+        Diagnostic::error(rel, 0, 0, format!("cannot write output file: {e}"))
     };
+    let write = |rel: &str, bytes: &[u8]| sink.write(rel, bytes).map_err(|e| failed(rel, e));
+    let write_shared =
+        |rel: &str, bytes: &Arc<[u8]>| sink.write_shared(rel, bytes).map_err(|e| failed(rel, e));
 
     // Feature outputs (search index, feeds) are built after the pages, not beside them:
     // building them concurrently was no faster on 2 cores and raised peak memory by ~70 MB.
@@ -376,42 +435,30 @@ pub fn render_site_with(
     let mut files = site.pages.len();
     timer.lap("    pages");
 
-    let generated_list = generated_pages(site);
-    timer.lap("    generated pages (data)");
-    for generated in generated_list {
-        files += 1;
-        let rel = format!("{}index.html", generated.url);
-        let inputs = (
-            &generated.url,
-            &generated.title,
-            &generated.summary,
-            &generated.context,
-        );
-        if memo.unchanged(&rel, &|| render_inputs(generated.template, &inputs)) {
+    for feature in FEATURES {
+        if feature.reads == Reads::FrontMatter && memo.feature_unchanged(feature.name) {
             continue;
         }
-        let mut ctx = Context::new();
-        ctx.insert("root", &root_prefix(&generated.url));
-        ctx.insert(
-            "page",
-            &serde_json::json!({
-                "title": generated.title, "summary": generated.summary, "url": generated.url,
-                "kind": "generated", "kind_label": "", "toc": [], "tags": [],
-            }),
-        );
-        if let serde_json::Value::Object(map) = generated.context {
-            for (k, v) in map {
-                ctx.insert(k, &v);
+        let mut rels = Vec::new();
+        for generated in (feature.pages)(site) {
+            let rel = format!("{}index.html", generated.url);
+            rels.push(rel.clone());
+            files += 1;
+            if let Err(d) = render_generated(&renderer, memo, generated, &rel, &write) {
+                diags.push(d);
             }
         }
-        match renderer.render(generated.template, &ctx) {
-            Ok(html) => {
-                if let Err(d) = write(&rel, html.as_bytes()) {
-                    diags.push(d);
-                }
-            }
-            Err(d) => diags.push(d),
-        }
+        timer.lap(&format!("    {} pages", feature.name));
+        let outputs = (feature.files)(site);
+        files += outputs.len();
+        let written: Vec<Result<(), Diagnostic>> = outputs
+            .par_iter()
+            .map(|(rel, bytes)| write_shared(rel, bytes))
+            .collect();
+        diags.extend(written.into_iter().filter_map(Result::err));
+        rels.extend(outputs.into_iter().map(|(rel, _)| rel));
+        memo.feature_outputs(feature.name, rels);
+        timer.lap(&format!("    {} files", feature.name));
     }
 
     let mut not_found = Context::new();
@@ -430,17 +477,14 @@ pub fn render_site_with(
             Err(d) => diags.push(d),
         }
     }
-    timer.lap("    generated pages (render)");
-    let mut extra: Vec<(String, Vec<u8>)> = extra_files(site);
-    timer.lap("    extra files");
-    extra.extend([
+    let extra: [(String, Vec<u8>); 3] = [
         ("sitemap.xml".into(), sitemap(site).into_bytes()),
         ("robots.txt".into(), robots(&site.config).into_bytes()),
         (
             "highlight.css".into(),
             crate::highlight::highlight_css().into_bytes(),
         ),
-    ]);
+    ];
     let outputs: Vec<(&str, &[u8])> = extra
         .iter()
         .map(|(r, b)| (r.as_str(), b.as_slice()))
@@ -481,6 +525,9 @@ fn render_pages(
         .into_par_iter()
         .map(|id| {
             let rel = format!("{}index.html", site.pages[id].url);
+            if memo.page_unchanged(site, id, &rel) {
+                return Ok(());
+            }
             if let Some(token) = memo.body_token(site, id) {
                 let (template, ctx) = page_context(site, renderer, id, &token);
                 if memo.unchanged(&rel, &|| render_inputs(&template, &ctx)) {
@@ -505,20 +552,86 @@ pub struct GeneratedPage {
     pub context: serde_json::Value,
 }
 
-/// Extension point: pages generated by features (one line per feature).
-fn generated_pages(site: &Site) -> Vec<GeneratedPage> {
-    let mut pages = site.postmortems.generated_pages(site);
-    pages.extend(crate::training::generated_pages(site));
-    pages.extend(crate::search::search_page(site));
-    pages
+/// What a feature's outputs are computed from. `serve` skips the outputs of a feature that
+/// reads front matter only while no front matter, template or setting changes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Reads {
+    FrontMatter,
+    Bodies,
 }
 
-/// Extension point: non-HTML outputs of features (feeds, JSON, search shards).
-fn extra_files(site: &Site) -> Vec<(String, Vec<u8>)> {
-    let mut files = site.postmortems.extra_files(site);
-    files.extend(crate::training::extra_files(site));
-    files.extend(crate::search::search_files(site));
-    files
+/// A feature that adds pages made from site data (insights, flashcards, the search page)
+/// and other files (feeds, JSON, search shards).
+struct Feature {
+    name: &'static str,
+    reads: Reads,
+    pages: fn(&Site) -> Vec<GeneratedPage>,
+    files: fn(&Site) -> Vec<OutputFile>,
+}
+
+/// A file's path under the site root and its bytes (shared, so `serve` can keep them).
+pub type OutputFile = (String, Arc<[u8]>);
+
+fn shared(files: Vec<(String, Vec<u8>)>) -> Vec<OutputFile> {
+    files.into_iter().map(|(r, b)| (r, b.into())).collect()
+}
+
+/// Extension point: the features that add pages and files, one entry each.
+const FEATURES: &[Feature] = &[
+    Feature {
+        name: "postmortems",
+        reads: Reads::FrontMatter,
+        pages: |site| site.postmortems.generated_pages(site),
+        files: |site| shared(site.postmortems.extra_files(site)),
+    },
+    Feature {
+        name: "training",
+        // Scripts' bodies become practice data.
+        reads: Reads::Bodies,
+        pages: crate::training::generated_pages,
+        files: |site| shared(crate::training::extra_files(site)),
+    },
+    Feature {
+        name: "search",
+        reads: Reads::Bodies,
+        pages: |site| crate::search::search_page(site).into_iter().collect(),
+        files: |site| shared(crate::search::search_files(site)),
+    },
+];
+
+/// Render one generated page unless `memo` knows its inputs are unchanged.
+fn render_generated(
+    renderer: &Renderer,
+    memo: &dyn RenderMemo,
+    generated: GeneratedPage,
+    rel: &str,
+    write: &WriteOutput<'_>,
+) -> Result<(), Diagnostic> {
+    let inputs = (
+        &generated.url,
+        &generated.title,
+        &generated.summary,
+        &generated.context,
+    );
+    if memo.unchanged(rel, &|| render_inputs(generated.template, &inputs)) {
+        return Ok(());
+    }
+    let mut ctx = Context::new();
+    ctx.insert("root", &root_prefix(&generated.url));
+    ctx.insert(
+        "page",
+        &serde_json::json!({
+            "title": generated.title, "summary": generated.summary, "url": generated.url,
+            "kind": "generated", "kind_label": "", "toc": [], "tags": [],
+        }),
+    );
+    if let serde_json::Value::Object(map) = generated.context {
+        for (k, v) in map {
+            ctx.insert(k, &v);
+        }
+    }
+    let html = renderer.render(generated.template, &ctx)?;
+    write(rel, html.as_bytes())
 }
 
 /// Extension point: kind-specific values computed for one page, as `page.extra`.

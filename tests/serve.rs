@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use hindsight::output::MemorySink;
 use hindsight::pipeline::{BuildOptions, load_site, render_site};
-use hindsight::serve::incremental::{ChangeSet, IncrementalBuild};
+use hindsight::serve::incremental::{ChangeSet, IncrementalBuild, SiteChanges};
 use hindsight::serve::{ServeError, ServeHandle, ServeOptions, start};
 use serde_json::Value;
 
@@ -635,18 +635,25 @@ fn copy_dir(from: &Path, to: &Path) {
 }
 
 /// Edit `rel` by replacing `from` with `to`, rebuild incrementally, compare with a clean build.
-fn edit_and_compare(engine: &mut IncrementalBuild, root: &Path, rel: &str, from: &str, to: &str) {
+fn edit_and_compare(
+    engine: &mut IncrementalBuild,
+    root: &Path,
+    rel: &str,
+    from: &str,
+    to: &str,
+) -> SiteChanges {
     let path = root.join(rel);
     let text = std::fs::read_to_string(&path).unwrap();
     assert!(text.contains(from), "{rel} has no `{from}`");
     std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
-    engine
+    let (changes, _) = engine
         .rebuild(&ChangeSet {
             paths: [path].into_iter().collect(),
             rescan: false,
         })
         .unwrap_or_else(|d| panic!("{rel}: {d}"));
     assert_same_as_clean_build(engine, root, &format!("editing {rel}"));
+    changes
 }
 
 #[test]
@@ -700,5 +707,72 @@ fn rebuilds_of_the_bundled_site_equal_a_clean_build() {
         "content/glossary/runbook.md",
         "\n## ",
         "\nA new sentence about the runbook.\n\n## ",
+    );
+    // Body-only edits take the fast path (no front matter changed): a new link adds a
+    // backlink to another page, removing it takes the backlink away again.
+    let mttr_end = "rather than fixing them.";
+    let changes = edit_and_compare(
+        &mut engine,
+        &root,
+        "content/glossary/mttr.md",
+        mttr_end,
+        "rather than fixing them.\n\nKeep the [[runbook#example]] at hand.",
+    );
+    // The edited page and the page it now links to; nothing else is rendered again.
+    assert_eq!(changes.rendered, 2, "{:?}", changes.changed);
+    assert!(
+        changes
+            .changed
+            .contains(&"glossary/runbook/index.html".to_string())
+    );
+    edit_and_compare(
+        &mut engine,
+        &root,
+        "content/glossary/mttr.md",
+        "\n\nKeep the [[runbook#example]] at hand.",
+        "",
+    );
+    edit_and_compare(
+        &mut engine,
+        &root,
+        "content/postmortems/cloudflare-2019-07-02.md",
+        "- **Guard the guards.**",
+        "- **Watch the error budget.** Spend it knowingly.\n- **Guard the guards.**",
+    );
+    // A body edit that removes an anchor another page links to fails the build; putting
+    // the heading back builds the same site as a clean build.
+    edit_and_compare(
+        &mut engine,
+        &root,
+        "content/glossary/mttr.md",
+        mttr_end,
+        "rather than fixing them.\n\nKeep the [[runbook#example]] at hand.",
+    );
+    let runbook = root.join("content/glossary/runbook.md");
+    let text = std::fs::read_to_string(&runbook).unwrap();
+    std::fs::write(&runbook, text.replace("## Example", "## Examples")).unwrap();
+    let failed = engine.rebuild(&ChangeSet {
+        paths: [runbook.clone()].into_iter().collect(),
+        rescan: false,
+    });
+    let errors = failed.expect_err("a link to a removed heading fails the rebuild");
+    assert!(
+        errors.to_string().contains("missing anchor `#example`"),
+        "{errors}"
+    );
+    std::fs::write(&runbook, text).unwrap();
+    engine
+        .rebuild(&ChangeSet {
+            paths: [runbook].into_iter().collect(),
+            rescan: false,
+        })
+        .expect("the fix builds");
+    assert_same_as_clean_build(&engine, &root, "fixing the heading");
+    edit_and_compare(
+        &mut engine,
+        &root,
+        "content/guidelines/facts-not-blame.md",
+        "\n## ",
+        "\nOne more thought on blame.\n\n## ",
     );
 }

@@ -15,6 +15,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use tera::Context;
@@ -24,7 +25,7 @@ use crate::content::{DiscoverOptions, Page, PageId, check_unique_urls, list_sour
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::markdown::{BodyContext, RenderedBody, render_body};
 use crate::output::OutputSink;
-use crate::pipeline::{BuildOptions, RenderMemo, Site, link_site, render_site_with};
+use crate::pipeline::{BuildOptions, FrontData, RenderMemo, Site, link_site, render_site_with};
 use crate::render::theme::Theme;
 use crate::timings::StageTimer;
 
@@ -69,6 +70,8 @@ pub struct IncrementalBuild {
     sources: BTreeMap<PathBuf, Source>,
     listing_diags: Diagnostics,
     bodies: HashMap<u64, Arc<RenderedBody>>,
+    /// The last build's front data and the hash of the inputs it was derived from.
+    front: Option<(u64, Arc<FrontData>)>,
     outputs: OutputMemo,
     snapshot: Arc<Snapshot>,
 }
@@ -91,6 +94,7 @@ impl IncrementalBuild {
             sources: BTreeMap::new(),
             listing_diags: Diagnostics::default(),
             bodies: HashMap::new(),
+            front: None,
             outputs: OutputMemo::default(),
             snapshot: Arc::new(Snapshot::default()),
         }
@@ -146,6 +150,8 @@ impl IncrementalBuild {
                 pages.push(page);
             }
         }
+        // Past midnight, action items may become overdue: the date is an input too.
+        crate::postmortems::build_date(self.options.build_date).hash(&mut front);
         let front = front.finish();
         check_unique_urls(&pages, &mut diags);
         timer.lap("sources");
@@ -155,11 +161,17 @@ impl IncrementalBuild {
             hash_of(&(front, text, &page.rel_path, &page.url))
         };
         let cached = &self.bodies;
+        let reused_front = self
+            .front
+            .as_ref()
+            .filter(|(key, _)| *key == front)
+            .map(|(_, data)| data.clone());
         let site = link_site(
             config,
             pages,
             &mut diags,
             &self.options,
+            reused_front,
             &|ctx: &BodyContext<'_>| {
                 let page = &ctx.pages[ctx.page_id];
                 match cached.get(&body_key(ctx.page_id, page)) {
@@ -169,6 +181,7 @@ impl IncrementalBuild {
             },
         );
         timer.lap("link");
+        self.front = Some((front, site.front.clone()));
         let keys: Vec<u64> = site
             .pages
             .iter()
@@ -203,7 +216,7 @@ impl IncrementalBuild {
         let mut timer = StageTimer::new();
         let result = render_site_with(site, &sink, &self.options, &self.outputs);
         timer.lap("  render_site");
-        let kept = self.outputs.finish(result.is_ok());
+        let kept = self.outputs.finish(result.as_ref().ok().map(|_| site));
         timer.lap("  memo commit");
         result?;
         let previous = &self.snapshot.files;
@@ -219,7 +232,10 @@ impl IncrementalBuild {
             }
         }
         for (rel, bytes) in written {
-            if previous.get(&rel).is_none_or(|old| **old != *bytes) {
+            if previous
+                .get(&rel)
+                .is_none_or(|old| !Arc::ptr_eq(old, &bytes) && **old != *bytes)
+            {
                 changes.changed.push(rel.clone());
             }
             files.insert(rel, bytes);
@@ -244,6 +260,7 @@ impl IncrementalBuild {
         self.config = None;
         self.sources.clear();
         self.bodies.clear();
+        self.front = None;
         self.outputs = OutputMemo::default();
     }
 
@@ -364,10 +381,14 @@ struct SnapshotSink {
 
 impl OutputSink for SnapshotSink {
     fn write(&self, rel_path: &str, bytes: &[u8]) -> io::Result<()> {
+        self.write_shared(rel_path, &Arc::from(bytes))
+    }
+
+    fn write_shared(&self, rel_path: &str, bytes: &Arc<[u8]>) -> io::Result<()> {
         self.files
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .insert(rel_path.to_string(), Arc::from(bytes));
+            .insert(rel_path.to_string(), bytes.clone());
         Ok(())
     }
 }
@@ -375,45 +396,89 @@ impl OutputSink for SnapshotSink {
 /// Template sources (name, origin, text) and site globals: inputs of every output.
 type TemplateInputs = (Vec<(String, PathBuf, Vec<u8>)>, Context);
 
+/// What the last successful build's pages read beyond their own page: enough to tell that
+/// a page's output cannot have changed without rebuilding its template context.
+struct LastBuild {
+    front: Arc<FrontData>,
+    bodies: Vec<Arc<RenderedBody>>,
+    backlinks: Vec<Vec<PageId>>,
+}
+
 /// The inputs each output of the last successful build was rendered from.
 #[derive(Default)]
 struct OutputMemo {
     /// Template sources and site globals of the last successful build.
     theme: Option<TemplateInputs>,
-    previous: HashMap<String, Vec<u8>>,
-    /// Filled during a build; becomes `previous` if the build succeeds.
+    /// Output path → serialized inputs (template name and context), of every output
+    /// rendered through the memo by the last successful build.
+    inputs: HashMap<String, Vec<u8>>,
+    last: Option<LastBuild>,
+    /// Outputs of each feature in the last successful build.
+    features: HashMap<&'static str, Vec<String>>,
+    /// Filled during a build; committed if the build succeeds.
     next_theme: Mutex<Option<TemplateInputs>>,
-    next: Mutex<HashMap<String, Vec<u8>>>,
+    next_inputs: Mutex<Vec<(String, Vec<u8>)>>,
+    next_features: Mutex<HashMap<&'static str, Vec<String>>>,
     kept: Mutex<Vec<String>>,
-    theme_changed: std::sync::atomic::AtomicBool,
+    theme_changed: AtomicBool,
+    /// Templates, globals and front data are those of the last build: only bodies and
+    /// what is computed from them can differ.
+    same_base: AtomicBool,
     tokens: Vec<u64>,
 }
 
 impl OutputMemo {
     fn start(&mut self, tokens: &[u64]) {
         self.tokens = tokens.to_vec();
-        self.next = Mutex::default();
+        self.next_inputs = Mutex::default();
+        self.next_features = Mutex::default();
         self.kept = Mutex::default();
     }
 
-    /// Outputs reused from the previous snapshot; commits the inputs when `success`.
-    fn finish(&mut self, success: bool) -> Vec<String> {
-        let next = std::mem::take(self.next.get_mut().unwrap_or_else(|e| e.into_inner()));
-        let theme = self
-            .next_theme
-            .get_mut()
-            .unwrap_or_else(|e| e.into_inner())
-            .take();
-        if success {
-            self.previous = next;
+    /// Outputs reused from the previous snapshot; commits this build's inputs when
+    /// `built` (the site it built) is given.
+    fn finish(&mut self, built: Option<&Site>) -> Vec<String> {
+        let next = std::mem::take(lock(&mut self.next_inputs));
+        let theme = lock(&mut self.next_theme).take();
+        let features = std::mem::take(lock(&mut self.next_features));
+        let kept = std::mem::take(lock(&mut self.kept));
+        if let Some(site) = built {
+            // Forget outputs this build did not produce, so none is ever "kept" from a
+            // snapshot that no longer has it.
+            let produced: HashSet<&str> = kept
+                .iter()
+                .map(String::as_str)
+                .chain(next.iter().map(|(r, _)| r.as_str()))
+                .collect();
+            self.inputs.retain(|rel, _| produced.contains(rel.as_str()));
+            self.inputs.extend(next);
             self.theme = theme;
+            for (name, rels) in features {
+                self.features.insert(name, rels);
+            }
+            self.last = Some(LastBuild {
+                front: site.front.clone(),
+                bodies: site.bodies.clone(),
+                backlinks: site.backlinks.clone(),
+            });
         }
-        std::mem::take(self.kept.get_mut().unwrap_or_else(|e| e.into_inner()))
+        kept
+    }
+
+    fn keep(&self, rel: String) {
+        self.kept
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(rel);
     }
 }
 
+fn lock<T>(m: &mut Mutex<T>) -> &mut T {
+    m.get_mut().unwrap_or_else(|e| e.into_inner())
+}
+
 impl RenderMemo for OutputMemo {
-    fn begin(&self, theme: &Theme, globals: &Context) {
+    fn begin(&self, site: &Site, theme: &Theme, globals: &Context) {
         let templates: Vec<(String, PathBuf, Vec<u8>)> = theme
             .templates
             .iter()
@@ -423,10 +488,51 @@ impl RenderMemo for OutputMemo {
             .theme
             .as_ref()
             .is_none_or(|(t, g)| *t != templates || g != globals);
-        self.theme_changed
-            .store(changed, std::sync::atomic::Ordering::Relaxed);
+        self.theme_changed.store(changed, Ordering::Relaxed);
+        let same_front = self.last.as_ref().is_some_and(|last| {
+            Arc::ptr_eq(&last.front, &site.front) && last.bodies.len() == site.pages.len()
+        });
+        self.same_base
+            .store(!changed && same_front, Ordering::Relaxed);
         *self.next_theme.lock().unwrap_or_else(|e| e.into_inner()) =
             Some((templates, globals.clone()));
+    }
+
+    fn page_unchanged(&self, site: &Site, id: PageId, rel: &str) -> bool {
+        // A page's context reads its own page and body, its backlinks, and front data
+        // (lists, related terms, post-mortem metrics); training pages also read scripts.
+        let same = self.same_base.load(Ordering::Relaxed)
+            && !crate::training::reads_other_bodies(site.pages[id].kind)
+            && self.last.as_ref().is_some_and(|last| {
+                Arc::ptr_eq(&last.bodies[id], &site.bodies[id])
+                    && last.backlinks[id] == site.backlinks[id]
+            })
+            && self.inputs.contains_key(rel);
+        if same {
+            self.keep(rel.to_string());
+        }
+        same
+    }
+
+    fn feature_unchanged(&self, feature: &'static str) -> bool {
+        if !self.same_base.load(Ordering::Relaxed) {
+            return false;
+        }
+        let Some(rels) = self.features.get(feature) else {
+            return false;
+        };
+        for rel in rels {
+            self.keep(rel.clone());
+        }
+        self.feature_outputs(feature, rels.clone());
+        true
+    }
+
+    fn feature_outputs(&self, feature: &'static str, rels: Vec<String>) {
+        self.next_features
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(feature, rels);
     }
 
     fn body_token(&self, _site: &Site, id: PageId) -> Option<String> {
@@ -437,19 +543,14 @@ impl RenderMemo for OutputMemo {
 
     fn unchanged(&self, rel: &str, inputs: &dyn Fn() -> Vec<u8>) -> bool {
         let inputs = inputs();
-        let same = !self
-            .theme_changed
-            .load(std::sync::atomic::Ordering::Relaxed)
-            && self.previous.get(rel) == Some(&inputs);
-        self.next
+        let same =
+            !self.theme_changed.load(Ordering::Relaxed) && self.inputs.get(rel) == Some(&inputs);
+        self.next_inputs
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .insert(rel.to_string(), inputs);
+            .push((rel.to_string(), inputs));
         if same {
-            self.kept
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .push(rel.to_string());
+            self.keep(rel.to_string());
         }
         same
     }

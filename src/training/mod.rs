@@ -164,6 +164,12 @@ impl Training {
     }
 }
 
+/// Whether pages of `kind` show data made from other pages' bodies: a script shows its
+/// parsed lines, a guideline quotes the script lines that demonstrate its techniques.
+pub fn reads_other_bodies(kind: PageKind) -> bool {
+    matches!(kind, PageKind::Script | PageKind::Guideline)
+}
+
 /// Check one script against its roles, the techniques and the post-mortems, and build its view.
 fn check_script(ctx: &ScriptContext<'_>, id: PageId) -> Option<CheckedScript> {
     let pages = ctx.pages;
