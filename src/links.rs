@@ -4,6 +4,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::content::{Page, PageId, PageKind, slugify};
@@ -227,47 +228,106 @@ pub fn check_links(
     links: &[&[OutgoingLink]],
     anchors: &[&[String]],
 ) -> (Vec<Diagnostic>, Vec<Vec<PageId>>) {
+    let diags = check_anchors(pages, links, anchors, &|_| true);
+    (diags, find_backlinks(links, &title_ranks(pages)))
+}
+
+/// Every link to `page#anchor` where the target has no such anchor, with a suggestion.
+/// `may_have_anchors(page)` false skips a page's links.
+pub fn check_anchors(
+    pages: &[Page],
+    links: &[&[OutgoingLink]],
+    anchors: &[&[String]],
+    may_have_anchors: &dyn Fn(PageId) -> bool,
+) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
-    let mut incoming: Vec<Vec<PageId>> = vec![Vec::new(); pages.len()];
     for (from, page_links) in links.iter().enumerate() {
+        if !may_have_anchors(from) {
+            continue;
+        }
         for link in page_links.iter() {
-            if let Some(anchor) = &link.anchor
-                && !anchors[link.target].iter().any(|a| a == anchor)
-            {
-                {
-                    let hint = crate::config::nearest(
-                        anchor,
-                        anchors[link.target].iter().map(String::as_str),
-                    )
+            let Some(anchor) = &link.anchor else { continue };
+            if anchors[link.target].iter().any(|a| a == anchor) {
+                continue;
+            }
+            let hint =
+                crate::config::nearest(anchor, anchors[link.target].iter().map(String::as_str))
                     .map(|a| format!("; did you mean `#{a}`?"))
                     .unwrap_or_default();
-                    diags.push(pages[from].error(
-                        link.line,
-                        link.column,
-                        format!(
-                            "missing anchor `#{anchor}` on {}{hint}",
-                            pages[link.target].source_path.display()
-                        ),
-                    ));
-                }
-            }
-            // Links are in page order, so a repeat from the same page is the last entry.
-            if link.target != from && incoming[link.target].last() != Some(&from) {
-                incoming[link.target].push(from);
-            }
+            diags.push(pages[from].error(
+                link.line,
+                link.column,
+                format!(
+                    "missing anchor `#{anchor}` on {}{hint}",
+                    pages[link.target].source_path.display()
+                ),
+            ));
         }
     }
-    // Titles are lowercased once per build, not once per backlink.
+    diags
+}
+
+/// Each page's place among all pages sorted by title, case-insensitively (ties by id):
+/// backlinks are listed in this order. Titles are lowercased once per build, not once
+/// per backlink.
+pub fn title_ranks(pages: &[Page]) -> Vec<usize> {
     let mut by_title: Vec<PageId> = (0..pages.len()).collect();
     by_title.sort_by_cached_key(|&id| pages[id].meta.title.to_lowercase());
     let mut rank = vec![0; pages.len()];
     for (r, id) in by_title.into_iter().enumerate() {
         rank[id] = r;
     }
-    for list in &mut incoming {
-        list.sort_unstable_by_key(|&id| rank[id]);
+    rank
+}
+
+/// For each page, the other pages linking to it, each once, in `ranks` order.
+pub fn find_backlinks(links: &[&[OutgoingLink]], ranks: &[usize]) -> Vec<Vec<PageId>> {
+    let mut incoming: Vec<Vec<PageId>> = vec![Vec::new(); links.len()];
+    for (from, page_links) in links.iter().enumerate() {
+        for link in page_links.iter() {
+            // Links are in page order, so a repeat from the same page is the last entry.
+            if link.target != from && incoming[link.target].last() != Some(&from) {
+                incoming[link.target].push(from);
+            }
+        }
     }
-    (diags, incoming)
+    incoming
+        .par_iter_mut()
+        .for_each(|list| list.sort_unstable_by_key(|&id| ranks[id]));
+    incoming
+}
+
+/// [`find_backlinks`] after some pages' links changed, from the backlinks before: the
+/// result is the same, at a cost that grows with the changed links only.
+/// `changed` holds (page, its links before, its links now).
+pub fn update_backlinks(
+    previous: &[Vec<PageId>],
+    changed: &[(PageId, &[OutgoingLink], &[OutgoingLink])],
+    ranks: &[usize],
+) -> Vec<Vec<PageId>> {
+    let mut incoming = previous.to_vec();
+    for &(from, before, now) in changed {
+        let targets = |links: &[OutgoingLink]| -> std::collections::BTreeSet<PageId> {
+            links
+                .iter()
+                .map(|l| l.target)
+                .filter(|&t| t != from)
+                .collect()
+        };
+        let (before, now) = (targets(before), targets(now));
+        let key = ranks[from];
+        for &t in before.difference(&now) {
+            if let Ok(i) = incoming[t].binary_search_by_key(&key, |&id| ranks[id]) {
+                incoming[t].remove(i);
+            }
+        }
+        for &t in now.difference(&before) {
+            if let Err(i) = incoming[t].binary_search_by_key(&key, |&id| ranks[id]) {
+                incoming[t].insert(i, from);
+            }
+        }
+    }
+    incoming
 }
 
 /// The backlinks of one page for templates, grouped by kind, in the order of `incoming`.

@@ -40,6 +40,8 @@ pub struct RenderedBody {
     pub toc: Vec<TocEntry>,
     pub anchors: Vec<String>,
     pub links: Vec<OutgoingLink>,
+    /// Some link names an `#anchor` (most bodies have none: anchor checks skip them).
+    pub links_to_anchors: bool,
     pub sections: Vec<TextSection>,
     pub diagnostics: Vec<Diagnostic>,
     /// Words in the body's text, counted once here rather than at every render.
@@ -504,6 +506,7 @@ pub fn render_body(ctx: &BodyContext<'_>, markdown: &str) -> RenderedBody {
     html.shrink_to_fit();
     result.set_html(&html);
     result.links.shrink_to_fit();
+    result.links_to_anchors = result.links.iter().any(|l| l.anchor.is_some());
     result.word_count = result
         .sections
         .iter()

@@ -14,7 +14,9 @@ use crate::content::{
     DiscoverOptions, KindData, Page, PageId, PageKind, discover_content, kinds::PlainFrontMatter,
 };
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::links::{SiteIndex, backlink_groups, check_links, root_prefix};
+use crate::links::{
+    SiteIndex, backlink_groups, check_anchors, find_backlinks, root_prefix, update_backlinks,
+};
 use crate::markdown::{BodyContext, RenderedBody, render_body};
 use crate::output::{NullSink, OutputSink, StagingDir};
 use crate::render::theme::Theme;
@@ -61,6 +63,8 @@ pub struct FrontData {
     related: Arc<Vec<Vec<PageId>>>,
     terms: TermLinker,
     postmortems: Arc<crate::postmortems::Catalog>,
+    /// Each page's place in title order, the order of backlink lists.
+    ranks: Vec<usize>,
     /// Problems found deriving it, given again to every build that reuses it.
     diags: Diagnostics,
     /// Unknown `related` slugs: link problems, which `--warn-links` downgrades.
@@ -87,6 +91,7 @@ impl FrontData {
         );
         timer.lap("    catalog");
         FrontData {
+            ranks: crate::links::title_ranks(pages),
             index,
             related: Arc::new(related),
             terms,
@@ -140,19 +145,42 @@ pub type BodyRenderer<'a> = dyn Fn(&BodyContext<'_>) -> Arc<RenderedBody> + Sync
 /// Stage 3 on discovered pages: section pages, related terms, bodies, links and backlinks.
 /// Always returns the site (so `serve` can keep its pages); errors go into `diags`.
 /// `pages` keep their order, followed by any synthetic section and home pages.
-/// `front`, when given, must have been derived from the same config, options and front
-/// matter of the same pages (see [`FrontData`]); otherwise it is derived here.
+/// What a build of the same pages with the same front matter left behind (see
+/// [`FrontData`]): `serve` passes its last build so that the next one reuses it.
+pub struct PreviousBuild {
+    pub front: Arc<FrontData>,
+    pub bodies: Vec<Arc<RenderedBody>>,
+    pub backlinks: Vec<Vec<PageId>>,
+}
+
+impl PreviousBuild {
+    pub fn of(site: &Site) -> PreviousBuild {
+        PreviousBuild {
+            front: site.front.clone(),
+            bodies: site.bodies.clone(),
+            backlinks: site.backlinks.clone(),
+        }
+    }
+}
+
+/// `previous`, when given, must come from a build of the same config, options and front
+/// matter of the same pages; its front data is reused and only changed bodies' links are
+/// followed again.
 pub fn link_site(
     config: Config,
     mut pages: Vec<Page>,
     diags: &mut Diagnostics,
     options: &BuildOptions,
-    front: Option<Arc<FrontData>>,
+    previous: Option<&PreviousBuild>,
     body: &BodyRenderer<'_>,
 ) -> Site {
     let mut timer = crate::timings::StageTimer::new();
     add_missing_section_pages(&config, &mut pages);
-    let front = front.unwrap_or_else(|| Arc::new(FrontData::derive(&config, &pages, options)));
+    let previous = previous.filter(|p| p.bodies.len() == pages.len());
+    let front = match previous {
+        Some(p) => p.front.clone(),
+        None => Arc::new(FrontData::derive(&config, &pages, options)),
+    };
     diags.extend(front.diags.items.iter().cloned());
     let (index, terms) = (&front.index, &front.terms);
     let training = crate::training::Training::build(&pages, index, diags);
@@ -174,10 +202,37 @@ pub fn link_site(
         .flat_map(|b| b.diagnostics.iter().cloned())
         .collect();
     let links: Vec<_> = bodies.iter().map(|b| b.links.as_slice()).collect();
-    let mut anchors: Vec<_> = bodies.iter().map(|b| b.anchors.clone()).collect();
-    training.add_anchors(&mut anchors);
-    let anchors: Vec<_> = anchors.iter().map(Vec::as_slice).collect();
-    let (anchor_diags, backlinks) = check_links(&pages, &links, &anchors);
+    timer.lap("    (body diags)");
+    // Training pages have anchors beyond their headings; only theirs are copied.
+    let mut extra_anchors: std::collections::HashMap<PageId, Vec<String>> = Default::default();
+    training.add_anchors(&mut |id, anchor| {
+        extra_anchors
+            .entry(id)
+            .or_insert_with(|| bodies[id].anchors.clone())
+            .push(anchor)
+    });
+    let anchors: Vec<&[String]> = (0..pages.len())
+        .map(|id| {
+            extra_anchors
+                .get(&id)
+                .unwrap_or(&bodies[id].anchors)
+                .as_slice()
+        })
+        .collect();
+    timer.lap("    (anchors)");
+    let anchor_diags = check_anchors(&pages, &links, &anchors, &|id| bodies[id].links_to_anchors);
+    timer.lap("    (check anchors)");
+    let backlinks = match previous {
+        Some(before) => {
+            let changed: Vec<_> = (0..pages.len())
+                .filter(|&id| !Arc::ptr_eq(&before.bodies[id], &bodies[id]))
+                .map(|id| (id, before.bodies[id].links.as_slice(), links[id]))
+                .collect();
+            update_backlinks(&before.backlinks, &changed, &front.ranks)
+        }
+        None => find_backlinks(&links, &front.ranks),
+    };
+    timer.lap("    (backlinks)");
     link_diags.extend(anchor_diags);
     link_diags.extend(front.link_diags.items.iter().cloned());
     if options.warn_links {
@@ -187,7 +242,7 @@ pub fn link_site(
     }
     diags.extend(link_diags);
     diags.sort();
-    timer.lap("    check links");
+    timer.lap("    (sort diags)");
     Site {
         config,
         pages,

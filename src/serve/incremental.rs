@@ -23,9 +23,9 @@ use tera::Context;
 use crate::config::{CONFIG_FILE, Config, load_config};
 use crate::content::{DiscoverOptions, Page, PageId, check_unique_urls, list_sources, load_page};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::markdown::{BodyContext, RenderedBody, render_body};
+use crate::markdown::{BodyContext, render_body};
 use crate::output::OutputSink;
-use crate::pipeline::{BuildOptions, FrontData, RenderMemo, Site, link_site, render_site_with};
+use crate::pipeline::{BuildOptions, PreviousBuild, RenderMemo, Site, link_site, render_site_with};
 use crate::render::theme::Theme;
 use crate::timings::StageTimer;
 
@@ -69,11 +69,34 @@ pub struct IncrementalBuild {
     /// Keyed by absolute path; `Path` order is `walkdir`'s sorted order, the build order.
     sources: BTreeMap<PathBuf, Source>,
     listing_diags: Diagnostics,
-    bodies: HashMap<u64, Arc<RenderedBody>>,
-    /// The last build's front data and the hash of the inputs it was derived from.
-    front: Option<(u64, Arc<FrontData>)>,
+    last: Option<LastBuild>,
     outputs: OutputMemo,
     snapshot: Arc<Snapshot>,
+}
+
+/// The last successful build and what it was built from.
+struct LastBuild {
+    /// Hash of the config, settings and every source's path and front matter.
+    front_key: u64,
+    /// Per page id, the hash of its file.
+    text_hashes: Vec<u64>,
+    build: Arc<PreviousBuild>,
+}
+
+/// Stands in for a page's body HTML in its template inputs: a hash of everything the body
+/// is rendered from (its file and the front matter of all pages).
+#[derive(Default)]
+struct BodyTokens {
+    front: u64,
+    text_hashes: Vec<u64>,
+}
+
+impl BodyTokens {
+    fn of(&self, page: &Page, id: PageId) -> String {
+        let text = self.text_hashes.get(id).copied().unwrap_or(0);
+        let hash = hash_of(&(self.front, text, &page.rel_path, &page.url));
+        format!("hindsight-body:{hash:016x}")
+    }
 }
 
 /// What to re-read before a rebuild.
@@ -93,8 +116,7 @@ impl IncrementalBuild {
             config: None,
             sources: BTreeMap::new(),
             listing_diags: Diagnostics::default(),
-            bodies: HashMap::new(),
-            front: None,
+            last: None,
             outputs: OutputMemo::default(),
             snapshot: Arc::new(Snapshot::default()),
         }
@@ -153,51 +175,49 @@ impl IncrementalBuild {
         // Past midnight, action items may become overdue: the date is an input too.
         crate::postmortems::build_date(self.options.build_date).hash(&mut front);
         let front = front.finish();
-        check_unique_urls(&pages, &mut diags);
+        // The last build had the same pages and front matter: what it derived from them
+        // holds, and a body depends only on its own file and the front matter.
+        let last = self.last.take().filter(|l| l.front_key == front);
+        if last.is_none() {
+            // (Unchanged front matter means unchanged URLs, which the last build checked.)
+            check_unique_urls(&pages, &mut diags);
+        }
         timer.lap("sources");
 
-        let body_key = |id: PageId, page: &Page| {
-            let text = text_hashes.get(id).copied().unwrap_or(0);
-            hash_of(&(front, text, &page.rel_path, &page.url))
-        };
-        let cached = &self.bodies;
-        let reused_front = self
-            .front
-            .as_ref()
-            .filter(|(key, _)| *key == front)
-            .map(|(_, data)| data.clone());
         let site = link_site(
             config,
             pages,
             &mut diags,
             &self.options,
-            reused_front,
-            &|ctx: &BodyContext<'_>| {
-                let page = &ctx.pages[ctx.page_id];
-                match cached.get(&body_key(ctx.page_id, page)) {
-                    Some(body) => body.clone(),
-                    None => Arc::new(render_body(ctx, page.body())),
+            last.as_ref().map(|l| &*l.build),
+            &|ctx: &BodyContext<'_>| match &last {
+                Some(l) if l.text_hashes.get(ctx.page_id) == text_hashes.get(ctx.page_id) => {
+                    l.build.bodies[ctx.page_id].clone()
                 }
+                _ => Arc::new(render_body(ctx, ctx.pages[ctx.page_id].body())),
             },
         );
         timer.lap("link");
-        self.front = Some((front, site.front.clone()));
-        let keys: Vec<u64> = site
-            .pages
-            .iter()
-            .enumerate()
-            .map(|(id, p)| body_key(id, p))
-            .collect();
-        self.bodies = keys
-            .iter()
-            .zip(&site.bodies)
-            .map(|(k, b)| (*k, b.clone()))
-            .collect();
 
         let result = if diags.has_errors() {
             Err(diags)
         } else {
-            self.render(&site, &keys).map(|changes| (changes, diags))
+            let tokens = BodyTokens {
+                front,
+                text_hashes: text_hashes.clone(),
+            };
+            self.outputs
+                .start(tokens, last.as_ref().map(|l| l.build.clone()));
+            self.render(&site).map(|changes| (changes, diags))
+        };
+        self.last = match result {
+            Ok(_) => Some(LastBuild {
+                front_key: front,
+                text_hashes,
+                build: Arc::new(PreviousBuild::of(&site)),
+            }),
+            // A failed build leaves nothing to reuse but the last good one.
+            Err(_) => last,
         };
         timer.lap("render");
         // Give the pages back to their sources for the next build.
@@ -210,13 +230,12 @@ impl IncrementalBuild {
         result
     }
 
-    fn render(&mut self, site: &Site, keys: &[u64]) -> Result<SiteChanges, Diagnostics> {
+    fn render(&mut self, site: &Site) -> Result<SiteChanges, Diagnostics> {
         let sink = SnapshotSink::default();
-        self.outputs.start(keys);
         let mut timer = StageTimer::new();
         let result = render_site_with(site, &sink, &self.options, &self.outputs);
         timer.lap("  render_site");
-        let kept = self.outputs.finish(result.as_ref().ok().map(|_| site));
+        let kept = self.outputs.finish(result.is_ok());
         timer.lap("  memo commit");
         result?;
         let previous = &self.snapshot.files;
@@ -259,8 +278,7 @@ impl IncrementalBuild {
     fn reset(&mut self) {
         self.config = None;
         self.sources.clear();
-        self.bodies.clear();
-        self.front = None;
+        self.last = None;
         self.outputs = OutputMemo::default();
     }
 
@@ -396,14 +414,6 @@ impl OutputSink for SnapshotSink {
 /// Template sources (name, origin, text) and site globals: inputs of every output.
 type TemplateInputs = (Vec<(String, PathBuf, Vec<u8>)>, Context);
 
-/// What the last successful build's pages read beyond their own page: enough to tell that
-/// a page's output cannot have changed without rebuilding its template context.
-struct LastBuild {
-    front: Arc<FrontData>,
-    bodies: Vec<Arc<RenderedBody>>,
-    backlinks: Vec<Vec<PageId>>,
-}
-
 /// The inputs each output of the last successful build was rendered from.
 #[derive(Default)]
 struct OutputMemo {
@@ -412,7 +422,8 @@ struct OutputMemo {
     /// Output path → serialized inputs (template name and context), of every output
     /// rendered through the memo by the last successful build.
     inputs: HashMap<String, Vec<u8>>,
-    last: Option<LastBuild>,
+    /// The last successful build, when it had the same front matter as this one.
+    last: Option<Arc<PreviousBuild>>,
     /// Outputs of each feature in the last successful build.
     features: HashMap<&'static str, Vec<String>>,
     /// Filled during a build; committed if the build succeeds.
@@ -424,12 +435,13 @@ struct OutputMemo {
     /// Templates, globals and front data are those of the last build: only bodies and
     /// what is computed from them can differ.
     same_base: AtomicBool,
-    tokens: Vec<u64>,
+    tokens: BodyTokens,
 }
 
 impl OutputMemo {
-    fn start(&mut self, tokens: &[u64]) {
-        self.tokens = tokens.to_vec();
+    fn start(&mut self, tokens: BodyTokens, last: Option<Arc<PreviousBuild>>) {
+        self.tokens = tokens;
+        self.last = last;
         self.next_inputs = Mutex::default();
         self.next_features = Mutex::default();
         self.kept = Mutex::default();
@@ -437,12 +449,12 @@ impl OutputMemo {
 
     /// Outputs reused from the previous snapshot; commits this build's inputs when
     /// `built` (the site it built) is given.
-    fn finish(&mut self, built: Option<&Site>) -> Vec<String> {
+    fn finish(&mut self, success: bool) -> Vec<String> {
         let next = std::mem::take(lock(&mut self.next_inputs));
         let theme = lock(&mut self.next_theme).take();
         let features = std::mem::take(lock(&mut self.next_features));
         let kept = std::mem::take(lock(&mut self.kept));
-        if let Some(site) = built {
+        if success {
             // Forget outputs this build did not produce, so none is ever "kept" from a
             // snapshot that no longer has it.
             let produced: HashSet<&str> = kept
@@ -456,11 +468,6 @@ impl OutputMemo {
             for (name, rels) in features {
                 self.features.insert(name, rels);
             }
-            self.last = Some(LastBuild {
-                front: site.front.clone(),
-                bodies: site.bodies.clone(),
-                backlinks: site.backlinks.clone(),
-            });
         }
         kept
     }
@@ -535,10 +542,8 @@ impl RenderMemo for OutputMemo {
             .insert(feature, rels);
     }
 
-    fn body_token(&self, _site: &Site, id: PageId) -> Option<String> {
-        self.tokens
-            .get(id)
-            .map(|t| format!("hindsight-body:{t:016x}"))
+    fn body_token(&self, site: &Site, id: PageId) -> Option<String> {
+        Some(self.tokens.of(&site.pages[id], id))
     }
 
     fn unchanged(&self, rel: &str, inputs: &dyn Fn() -> Vec<u8>) -> bool {

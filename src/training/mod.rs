@@ -149,12 +149,14 @@ impl Training {
 
     /// Ids that training pages have beyond their body's headings (script lines, phases,
     /// techniques), so that links like `[[scripts/x#opening-line-2]]` are checked.
-    pub fn add_anchors(&self, anchors: &mut [Vec<String>]) {
+    pub fn add_anchors(&self, add: &mut dyn FnMut(PageId, String)) {
         for (&id, view) in &self.scripts {
-            anchors[id].extend(view.anchors());
+            for anchor in view.anchors() {
+                add(id, anchor);
+            }
         }
         for t in self.techniques.values() {
-            anchors[t.guideline].push(t.anchor());
+            add(t.guideline, t.anchor());
         }
     }
 
