@@ -48,7 +48,7 @@ pub struct Site {
     /// Related glossary terms of each page, symmetric.
     pub related: Arc<Vec<Vec<PageId>>>,
     pub postmortems: Arc<crate::postmortems::Catalog>,
-    pub training: crate::training::Training,
+    pub training: Arc<crate::training::Training>,
     /// What the link stage derived from front matter alone; `serve` passes it to the next
     /// build while no front matter changes.
     pub front: Arc<FrontData>,
@@ -151,12 +151,14 @@ pub struct PreviousBuild {
     pub front: Arc<FrontData>,
     pub bodies: Vec<Arc<RenderedBody>>,
     pub backlinks: Vec<Vec<PageId>>,
+    pub training: Arc<crate::training::Training>,
 }
 
 impl PreviousBuild {
     pub fn of(site: &Site) -> PreviousBuild {
         PreviousBuild {
             front: site.front.clone(),
+            training: site.training.clone(),
             bodies: site.bodies.clone(),
             backlinks: site.backlinks.clone(),
         }
@@ -183,8 +185,6 @@ pub fn link_site(
     };
     diags.extend(front.diags.items.iter().cloned());
     let (index, terms) = (&front.index, &front.terms);
-    let training = crate::training::Training::build(&pages, index, diags);
-    timer.lap("    training");
     let bodies: Vec<Arc<RenderedBody>> = (0..pages.len())
         .into_par_iter()
         .map(|id| {
@@ -197,6 +197,19 @@ pub fn link_site(
         })
         .collect();
     timer.lap("    bodies");
+    // Training reads front matter and scripts' bodies.
+    let training = match previous {
+        Some(before)
+            if (0..pages.len()).all(|id| {
+                pages[id].kind != PageKind::Script || Arc::ptr_eq(&before.bodies[id], &bodies[id])
+            }) =>
+        {
+            before.training.clone()
+        }
+        _ => Arc::new(crate::training::Training::build(&pages, index)),
+    };
+    diags.extend(training.problems().iter().cloned());
+    timer.lap("    training");
     let mut link_diags: Vec<Diagnostic> = bodies
         .iter()
         .flat_map(|b| b.diagnostics.iter().cloned())

@@ -50,6 +50,8 @@ pub struct Training {
     paths: HashMap<PageId, paths::PathView>,
     /// For each page that is a step of a path: where it sits in each path.
     steps: HashMap<PageId, Vec<paths::StepNav>>,
+    /// Problems found building it, reported by every build that uses it.
+    problems: Vec<Diagnostic>,
 }
 
 /// A script line that demonstrates a technique, as its guideline page quotes it.
@@ -84,8 +86,10 @@ struct ScriptContext<'a> {
 }
 
 impl Training {
-    /// Parse and check scripts, guidelines and paths. Problems go into `diags`.
-    pub fn build(pages: &[Page], index: &SiteIndex, diags: &mut Diagnostics) -> Training {
+    /// Parse and check scripts, guidelines and paths; see [`Training::problems`].
+    pub fn build(pages: &[Page], index: &SiteIndex) -> Training {
+        let mut found = Diagnostics::default();
+        let diags = &mut found;
         let techniques = guideline::collect_techniques(pages, diags);
         let ctx = ScriptContext {
             pages,
@@ -123,7 +127,13 @@ impl Training {
             demos,
             paths,
             steps,
+            problems: found.items,
         }
+    }
+
+    /// Errors and warnings in scripts, guidelines and paths.
+    pub fn problems(&self) -> &[Diagnostic] {
+        &self.problems
     }
 
     /// Template values for one page, under `page.extra.training`; `None` when it has none.
