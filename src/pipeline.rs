@@ -570,6 +570,14 @@ pub fn render_site_with(
         .collect();
     diags.extend(written.into_iter().filter_map(Result::err));
     files += 1;
+    // Written by every build; listed so that `serve` notices one going away.
+    let site_files = outputs.iter().map(|(rel, _)| rel.to_string());
+    memo.feature_outputs(
+        "site",
+        std::iter::once("404.html".into())
+            .chain(site_files)
+            .collect(),
+    );
     timer.lap("    write extra");
     diags.sort();
     if diags.has_errors() {

@@ -244,12 +244,24 @@ impl IncrementalBuild {
             rendered: written.keys().filter(|k| k.ends_with(".html")).count(),
             ..SiteChanges::default()
         };
-        let mut files: HashMap<String, Arc<[u8]>> = HashMap::with_capacity(previous.len());
-        for rel in kept {
-            if let Some(bytes) = previous.get(&rel) {
-                files.insert(rel, bytes.clone());
+        let mut files = match kept {
+            Kept::Listed(kept) => {
+                let mut files = HashMap::with_capacity(previous.len());
+                for rel in kept {
+                    if let Some(bytes) = previous.get(&rel) {
+                        files.insert(rel, bytes.clone());
+                    }
+                }
+                files
             }
-        }
+            Kept::AllBut(dropped) => {
+                let mut files = previous.clone();
+                for rel in &dropped {
+                    files.remove(rel);
+                }
+                files
+            }
+        };
         for (rel, bytes) in written {
             if previous
                 .get(&rel)
@@ -260,7 +272,10 @@ impl IncrementalBuild {
             files.insert(rel, bytes);
         }
         changes.changed.sort();
-        for rel in previous.keys().filter(|k| !files.contains_key(*k)) {
+        for rel in previous
+            .keys()
+            .filter(|k| k.ends_with("index.html") && !files.contains_key(*k))
+        {
             if let Some(folder) = rel.strip_suffix("index.html") {
                 changes
                     .removed
@@ -449,26 +464,50 @@ impl OutputMemo {
 
     /// Outputs reused from the previous snapshot; commits this build's inputs when
     /// `built` (the site it built) is given.
-    fn finish(&mut self, success: bool) -> Vec<String> {
+    /// Which outputs of the last snapshot this build kept; commits this build's inputs
+    /// when it succeeded.
+    fn finish(&mut self, success: bool) -> Kept {
         let next = std::mem::take(lock(&mut self.next_inputs));
         let theme = lock(&mut self.next_theme).take();
         let features = std::mem::take(lock(&mut self.next_features));
         let kept = std::mem::take(lock(&mut self.kept));
-        if success {
-            // Forget outputs this build did not produce, so none is ever "kept" from a
-            // snapshot that no longer has it.
-            let produced: HashSet<&str> = kept
-                .iter()
-                .map(String::as_str)
-                .chain(next.iter().map(|(r, _)| r.as_str()))
-                .collect();
-            self.inputs.retain(|rel, _| produced.contains(rel.as_str()));
-            self.inputs.extend(next);
-            self.theme = theme;
-            for (name, rels) in features {
-                self.features.insert(name, rels);
+        let kept = if *self.same_base.get_mut() {
+            // Same pages and front matter: every output of the last build is produced
+            // again, except feature outputs that are no longer listed.
+            let mut dropped = Vec::new();
+            for (name, rels) in &features {
+                if let Some(before) = self.features.get(name) {
+                    let now: HashSet<&String> = rels.iter().collect();
+                    dropped.extend(before.iter().filter(|r| !now.contains(r)).cloned());
+                }
+            }
+            Kept::AllBut(dropped)
+        } else {
+            Kept::Listed(kept)
+        };
+        if !success {
+            return kept;
+        }
+        // Forget outputs this build did not produce, so none is ever "kept" from a
+        // snapshot that no longer has it.
+        match &kept {
+            Kept::Listed(kept) => {
+                let produced: HashSet<&str> = kept
+                    .iter()
+                    .map(String::as_str)
+                    .chain(next.iter().map(|(r, _)| r.as_str()))
+                    .collect();
+                self.inputs.retain(|rel, _| produced.contains(rel.as_str()));
+            }
+            Kept::AllBut(dropped) => {
+                for rel in dropped {
+                    self.inputs.remove(rel);
+                }
             }
         }
+        self.inputs.extend(next);
+        self.theme = theme;
+        self.features = features;
         kept
     }
 
@@ -478,6 +517,13 @@ impl OutputMemo {
             .unwrap_or_else(|e| e.into_inner())
             .push(rel);
     }
+}
+
+/// The outputs of the last snapshot that a build did not write again but still produces.
+enum Kept {
+    Listed(Vec<String>),
+    /// All of them, except these.
+    AllBut(Vec<String>),
 }
 
 fn lock<T>(m: &mut Mutex<T>) -> &mut T {
@@ -515,9 +561,7 @@ impl RenderMemo for OutputMemo {
                     && last.backlinks[id] == site.backlinks[id]
             })
             && self.inputs.contains_key(rel);
-        if same {
-            self.keep(rel.to_string());
-        }
+        // (With the same base, every output not written again is kept: see `finish`.)
         same
     }
 
@@ -528,9 +572,6 @@ impl RenderMemo for OutputMemo {
         let Some(rels) = self.features.get(feature) else {
             return false;
         };
-        for rel in rels {
-            self.keep(rel.clone());
-        }
         self.feature_outputs(feature, rels.clone());
         true
     }
