@@ -3,7 +3,11 @@
 //! names the page arrives on the event stream.
 //!
 //! cargo run --release --example synth_site -- --pages 10000 --out /tmp/synth
-//! cargo run --release --example serve_latency -- /tmp/synth
+//! cargo run --release --example serve_latency -- /tmp/synth [EDITS] [PAGE]
+//!
+//! PAGE is a file under the content folder (`glossary/adaptive-backoff.md`); the default is
+//! the first post-mortem. With `HINDSIGHT_EDIT=front`, each edit changes the page's
+//! `summary:` in its front matter instead of its body.
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpStream;
@@ -35,14 +39,19 @@ fn main() {
     let (pages, initial) = handle.initial;
     println!("initial build: {pages} pages in {} ms", initial.as_millis());
 
-    let page = std::fs::read_dir(root.join("content/postmortems"))
-        .expect("content/postmortems")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.file_name().is_some_and(|n| n != "_index.md"))
-        .min()
-        .expect("a post-mortem");
-    let slug = page.file_stem().unwrap().to_string_lossy().into_owned();
-    let out = format!("postmortems/{slug}/index.html");
+    let page = match std::env::args().nth(3) {
+        Some(rel) => root.join("content").join(rel),
+        None => std::fs::read_dir(root.join("content/postmortems"))
+            .expect("content/postmortems")
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.file_name().is_some_and(|n| n != "_index.md"))
+            .min()
+            .expect("a post-mortem"),
+    };
+    let rel = page
+        .strip_prefix(root.join("content"))
+        .expect("a page under content/");
+    let out = format!("{}/index.html", rel.with_extension("").display());
     let original = std::fs::read_to_string(&page).unwrap();
 
     let mut stream = TcpStream::connect(handle.addr()).unwrap();
@@ -70,7 +79,11 @@ fn main() {
     let mut times = Vec::new();
     for i in 0..edits {
         std::thread::sleep(Duration::from_millis(150));
-        let edited = format!("{original}\nEdit number {i} for the latency benchmark.\n");
+        let edited = if std::env::var("HINDSIGHT_EDIT").is_ok_and(|v| v == "front") {
+            original.replacen("\nsummary: ", &format!("\nsummary: Edit {i}. "), 1)
+        } else {
+            format!("{original}\nEdit number {i} for the latency benchmark.\n")
+        };
         let saved = Instant::now();
         std::fs::write(&page, edited).unwrap();
         loop {

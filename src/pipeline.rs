@@ -59,42 +59,81 @@ pub struct Site {
 /// catalog. A build whose config, page list and front matter equal an earlier build's can
 /// reuse that build's `FrontData` (`serve` does, keyed by a hash of exactly those inputs).
 pub struct FrontData {
-    index: SiteIndex,
+    names: Arc<NameData>,
     related: Arc<Vec<Vec<PageId>>>,
-    terms: TermLinker,
     postmortems: Arc<crate::postmortems::Catalog>,
-    /// Each page's place in title order, the order of backlink lists.
-    ranks: Vec<usize>,
     /// Problems found deriving it, given again to every build that reuses it.
     diags: Diagnostics,
     /// Unknown `related` slugs: link problems, which `--warn-links` downgrades.
     link_diags: Diagnostics,
 }
 
-impl FrontData {
-    /// Derive the front data of `pages` (section pages already added).
-    pub fn derive(config: &Config, pages: &[Page], options: &BuildOptions) -> FrontData {
-        let mut timer = crate::timings::StageTimer::new();
+/// The part of [`FrontData`] that bodies are rendered with: what pages are called and
+/// where they are. It reads only each page's [`link_view`], so a build whose pages have
+/// the same link views as an earlier build's can reuse it, and the bodies of unchanged files.
+pub struct NameData {
+    index: SiteIndex,
+    terms: TermLinker,
+    /// Each page's place in title order, the order of backlink lists.
+    ranks: Vec<usize>,
+    diags: Diagnostics,
+}
+
+/// What other pages' bodies (links, term links and their tooltips) and backlink order
+/// read of a page: its file, address, kind and names, and a term's summary.
+pub fn link_view(page: &Page) -> impl std::hash::Hash + '_ {
+    let term = page.glossary().map(|t| (&t.aliases, &page.meta.summary));
+    (
+        &page.rel_path,
+        &page.url,
+        &page.slug,
+        page.kind,
+        &page.meta.title,
+        term,
+    )
+}
+
+impl NameData {
+    pub fn derive(config: &Config, pages: &[Page]) -> NameData {
         let index = SiteIndex::new(pages);
-        let mut link_diags = Diagnostics::default();
-        let related = resolve_related(pages, &mut link_diags);
-        timer.lap("    index+related");
         let (terms, term_diags) = TermLinker::new(pages, config.glossary.autolink);
         let mut diags = Diagnostics::default();
         diags.extend(term_diags);
-        timer.lap("    terms");
+        NameData {
+            index,
+            terms,
+            ranks: crate::links::title_ranks(pages),
+            diags,
+        }
+    }
+}
+
+impl FrontData {
+    /// Derive the front data of `pages` (section pages already added), reusing `names`
+    /// when given (derived from pages with the same link views).
+    pub fn derive(
+        config: &Config,
+        pages: &[Page],
+        options: &BuildOptions,
+        names: Option<Arc<NameData>>,
+    ) -> FrontData {
+        let mut timer = crate::timings::StageTimer::new();
+        let names = names.unwrap_or_else(|| Arc::new(NameData::derive(config, pages)));
+        timer.lap("    names and terms");
+        let mut link_diags = Diagnostics::default();
+        let related = resolve_related(pages, &mut link_diags);
+        let mut diags = Diagnostics::default();
+        diags.extend(names.diags.items.iter().cloned());
         let postmortems = crate::postmortems::Catalog::build(
             config,
             pages,
             crate::postmortems::build_date(options.build_date),
             &mut diags,
         );
-        timer.lap("    catalog");
+        timer.lap("    related and catalog");
         FrontData {
-            ranks: crate::links::title_ranks(pages),
-            index,
+            names,
             related: Arc::new(related),
-            terms,
             postmortems: Arc::new(postmortems),
             diags,
             link_diags,
@@ -130,7 +169,7 @@ pub fn load_site(root: &Path, options: &BuildOptions) -> Result<(Site, Diagnosti
         pages,
         &mut diags,
         options,
-        None,
+        Reuse::Nothing,
         &|ctx: &BodyContext<'_>| Arc::new(render_body(ctx, ctx.pages[ctx.page_id].body())),
     );
     if diags.has_errors() {
@@ -165,26 +204,42 @@ impl PreviousBuild {
     }
 }
 
-/// `previous`, when given, must come from a build of the same config, options and front
-/// matter of the same pages; its front data is reused and only changed bodies' links are
-/// followed again.
+/// How much of an earlier build a new build may reuse.
+#[derive(Clone, Copy)]
+pub enum Reuse<'a> {
+    Nothing,
+    /// A build of the same config and options, with pages of the same link views
+    /// ([`link_view`]) in the same order: its names, and the links of unchanged bodies.
+    Names(&'a PreviousBuild),
+    /// A build with the same front matter too: all its front data.
+    Front(&'a PreviousBuild),
+}
+
+/// With `reuse`, only changed bodies' links are followed again.
 pub fn link_site(
     config: Config,
     mut pages: Vec<Page>,
     diags: &mut Diagnostics,
     options: &BuildOptions,
-    previous: Option<&PreviousBuild>,
+    reuse: Reuse<'_>,
     body: &BodyRenderer<'_>,
 ) -> Site {
     let mut timer = crate::timings::StageTimer::new();
     add_missing_section_pages(&config, &mut pages);
-    let previous = previous.filter(|p| p.bodies.len() == pages.len());
-    let front = match previous {
-        Some(p) => p.front.clone(),
-        None => Arc::new(FrontData::derive(&config, &pages, options)),
+    let (previous, front) = match reuse {
+        Reuse::Front(p) if p.bodies.len() == pages.len() => (Some(p), p.front.clone()),
+        Reuse::Names(p) if p.bodies.len() == pages.len() => {
+            let names = Some(p.front.names.clone());
+            let front = FrontData::derive(&config, &pages, options, names);
+            (Some(p), Arc::new(front))
+        }
+        _ => (
+            None,
+            Arc::new(FrontData::derive(&config, &pages, options, None)),
+        ),
     };
     diags.extend(front.diags.items.iter().cloned());
-    let (index, terms) = (&front.index, &front.terms);
+    let (index, terms) = (&front.names.index, &front.names.terms);
     let bodies: Vec<Arc<RenderedBody>> = (0..pages.len())
         .into_par_iter()
         .map(|id| {
@@ -200,9 +255,11 @@ pub fn link_site(
     // Training reads front matter and scripts' bodies.
     let training = match previous {
         Some(before)
-            if (0..pages.len()).all(|id| {
-                pages[id].kind != PageKind::Script || Arc::ptr_eq(&before.bodies[id], &bodies[id])
-            }) =>
+            if Arc::ptr_eq(&before.front, &front)
+                && (0..pages.len()).all(|id| {
+                    pages[id].kind != PageKind::Script
+                        || Arc::ptr_eq(&before.bodies[id], &bodies[id])
+                }) =>
         {
             before.training.clone()
         }
@@ -215,7 +272,6 @@ pub fn link_site(
         .flat_map(|b| b.diagnostics.iter().cloned())
         .collect();
     let links: Vec<_> = bodies.iter().map(|b| b.links.as_slice()).collect();
-    timer.lap("    (body diags)");
     // Training pages have anchors beyond their headings; only theirs are copied.
     let mut extra_anchors: std::collections::HashMap<PageId, Vec<String>> = Default::default();
     training.add_anchors(&mut |id, anchor| {
@@ -232,20 +288,19 @@ pub fn link_site(
                 .as_slice()
         })
         .collect();
-    timer.lap("    (anchors)");
     let anchor_diags = check_anchors(&pages, &links, &anchors, &|id| bodies[id].links_to_anchors);
-    timer.lap("    (check anchors)");
+    timer.lap("    anchors");
     let backlinks = match previous {
         Some(before) => {
             let changed: Vec<_> = (0..pages.len())
                 .filter(|&id| !Arc::ptr_eq(&before.bodies[id], &bodies[id]))
                 .map(|id| (id, before.bodies[id].links.as_slice(), links[id]))
                 .collect();
-            update_backlinks(&before.backlinks, &changed, &front.ranks)
+            update_backlinks(&before.backlinks, &changed, &front.names.ranks)
         }
-        None => find_backlinks(&links, &front.ranks),
+        None => find_backlinks(&links, &front.names.ranks),
     };
-    timer.lap("    (backlinks)");
+    timer.lap("    backlinks");
     link_diags.extend(anchor_diags);
     link_diags.extend(front.link_diags.items.iter().cloned());
     if options.warn_links {
@@ -255,7 +310,6 @@ pub fn link_site(
     }
     diags.extend(link_diags);
     diags.sort();
-    timer.lap("    (sort diags)");
     Site {
         config,
         pages,

@@ -25,7 +25,9 @@ use crate::content::{DiscoverOptions, Page, PageId, check_unique_urls, list_sour
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::markdown::{BodyContext, render_body};
 use crate::output::OutputSink;
-use crate::pipeline::{BuildOptions, PreviousBuild, RenderMemo, Site, link_site, render_site_with};
+use crate::pipeline::{
+    BuildOptions, PreviousBuild, RenderMemo, Reuse, Site, link_site, link_view, render_site_with,
+};
 use crate::render::theme::Theme;
 use crate::timings::StageTimer;
 
@@ -76,6 +78,8 @@ pub struct IncrementalBuild {
 
 /// The last successful build and what it was built from.
 struct LastBuild {
+    /// Hash of the config, settings and every page's [`link_view`].
+    names_key: u64,
     /// Hash of the config, settings and every source's path and front matter.
     front_key: u64,
     /// Per page id, the hash of its file.
@@ -84,17 +88,17 @@ struct LastBuild {
 }
 
 /// Stands in for a page's body HTML in its template inputs: a hash of everything the body
-/// is rendered from (its file and the front matter of all pages).
+/// is rendered from (its file and the link views of all pages).
 #[derive(Default)]
 struct BodyTokens {
-    front: u64,
+    names: u64,
     text_hashes: Vec<u64>,
 }
 
 impl BodyTokens {
     fn of(&self, page: &Page, id: PageId) -> String {
         let text = self.text_hashes.get(id).copied().unwrap_or(0);
-        let hash = hash_of(&(self.front, text, &page.rel_path, &page.url));
+        let hash = hash_of(&(self.names, text, &page.rel_path, &page.url));
         format!("hindsight-body:{hash:016x}")
     }
 }
@@ -175,13 +179,24 @@ impl IncrementalBuild {
         // Past midnight, action items may become overdue: the date is an input too.
         crate::postmortems::build_date(self.options.build_date).hash(&mut front);
         let front = front.finish();
-        // The last build had the same pages and front matter: what it derived from them
-        // holds, and a body depends only on its own file and the front matter.
-        let last = self.last.take().filter(|l| l.front_key == front);
+        let mut names = DefaultHasher::new();
+        (config_hash, self.options.include_drafts).hash(&mut names);
+        for page in &pages {
+            link_view(page).hash(&mut names);
+        }
+        let names = names.finish();
+        // The last build had pages of the same names and addresses: a body depends only on
+        // its own file and those, so bodies of unchanged files hold, and so do their links.
+        let last = self.last.take().filter(|l| l.names_key == names);
         if last.is_none() {
-            // (Unchanged front matter means unchanged URLs, which the last build checked.)
+            // (Unchanged addresses were checked by the last build.)
             check_unique_urls(&pages, &mut diags);
         }
+        let reuse = match &last {
+            Some(l) if l.front_key == front => Reuse::Front(&l.build),
+            Some(l) => Reuse::Names(&l.build),
+            None => Reuse::Nothing,
+        };
         timer.lap("sources");
 
         let site = link_site(
@@ -189,7 +204,7 @@ impl IncrementalBuild {
             pages,
             &mut diags,
             &self.options,
-            last.as_ref().map(|l| &*l.build),
+            reuse,
             &|ctx: &BodyContext<'_>| match &last {
                 Some(l) if l.text_hashes.get(ctx.page_id) == text_hashes.get(ctx.page_id) => {
                     l.build.bodies[ctx.page_id].clone()
@@ -203,7 +218,7 @@ impl IncrementalBuild {
             Err(diags)
         } else {
             let tokens = BodyTokens {
-                front,
+                names,
                 text_hashes: text_hashes.clone(),
             };
             self.outputs
@@ -212,6 +227,7 @@ impl IncrementalBuild {
         };
         self.last = match result {
             Ok(_) => Some(LastBuild {
+                names_key: names,
                 front_key: front,
                 text_hashes,
                 build: Arc::new(PreviousBuild::of(&site)),
