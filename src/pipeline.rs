@@ -473,18 +473,32 @@ pub trait RenderMemo: Sync {
     fn body_token(&self, site: &Site, id: PageId) -> Option<String>;
     /// True when `rel` was rendered by the previous build from the same inputs (see
     /// [`render_inputs`]); the sink then already holds its bytes and nothing is written.
-    fn unchanged(&self, rel: &str, inputs: &dyn Fn() -> Vec<u8>) -> bool;
+    fn unchanged(&self, rel: &str, inputs: &dyn Fn() -> u128) -> bool;
 }
 
 /// Everything an output is rendered from besides the templates and globals: its template
-/// name and context, serialized, so that equal inputs mean equal output bytes.
-pub fn render_inputs(template: &str, context: &impl serde::Serialize) -> Vec<u8> {
-    let mut out = Vec::with_capacity(1024);
-    out.extend_from_slice(template.as_bytes());
-    out.push(0);
-    // Serializing plain data into a Vec cannot fail.
-    let _ = serde_json::to_writer(&mut out, context);
-    out
+/// name and context, serialized and digested (128-bit XXH3, so equal digests mean equal
+/// inputs, and equal inputs mean equal output bytes).
+pub fn render_inputs(template: &str, context: &impl serde::Serialize) -> u128 {
+    struct Digest(xxhash_rust::xxh3::Xxh3);
+    impl std::io::Write for Digest {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.update(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut digest = Digest(xxhash_rust::xxh3::Xxh3::new());
+    digest.0.update(template.as_bytes());
+    digest.0.update(&[0]);
+    // Serializing plain data cannot fail.
+    let _ = serde_json::to_writer(
+        std::io::BufWriter::with_capacity(4096, &mut digest),
+        context,
+    );
+    digest.0.digest128()
 }
 
 /// `hindsight build` renders everything.
@@ -502,7 +516,7 @@ impl RenderMemo for RenderAll {
     fn body_token(&self, _: &Site, _: PageId) -> Option<String> {
         None
     }
-    fn unchanged(&self, _: &str, _: &dyn Fn() -> Vec<u8>) -> bool {
+    fn unchanged(&self, _: &str, _: &dyn Fn() -> u128) -> bool {
         false
     }
 }

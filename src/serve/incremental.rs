@@ -450,16 +450,16 @@ type TemplateInputs = (Vec<(String, PathBuf, Vec<u8>)>, Context);
 struct OutputMemo {
     /// Template sources and site globals of the last successful build.
     theme: Option<TemplateInputs>,
-    /// Output path → serialized inputs (template name and context), of every output
+    /// Output path → digest of its inputs (template name and context), of every output
     /// rendered through the memo by the last successful build.
-    inputs: HashMap<String, Vec<u8>>,
+    inputs: HashMap<String, u128>,
     /// The last successful build, when it had the same front matter as this one.
     last: Option<Arc<PreviousBuild>>,
     /// Outputs of each feature in the last successful build.
     features: HashMap<&'static str, Vec<String>>,
     /// Filled during a build; committed if the build succeeds.
     next_theme: Mutex<Option<TemplateInputs>>,
-    next_inputs: Mutex<Vec<(String, Vec<u8>)>>,
+    next_inputs: Mutex<Vec<(String, u128)>>,
     next_features: Mutex<HashMap<&'static str, Vec<String>>>,
     kept: Mutex<Vec<String>>,
     theme_changed: AtomicBool,
@@ -603,7 +603,7 @@ impl RenderMemo for OutputMemo {
         Some(self.tokens.of(&site.pages[id], id))
     }
 
-    fn unchanged(&self, rel: &str, inputs: &dyn Fn() -> Vec<u8>) -> bool {
+    fn unchanged(&self, rel: &str, inputs: &dyn Fn() -> u128) -> bool {
         let inputs = inputs();
         let same =
             !self.theme_changed.load(Ordering::Relaxed) && self.inputs.get(rel) == Some(&inputs);
