@@ -233,30 +233,135 @@ pub fn categories(pm: &PostMortem) -> BTreeSet<String> {
 /// of incidents per service rather than with every pair. `incidents` is newest first, so
 /// among equally similar ones the most recent win.
 fn link_similar(incidents: &mut [Incident]) {
-    let mut by_service: HashMap<&str, Vec<usize>> = HashMap::new();
-    for (i, inc) in incidents.iter().enumerate() {
-        for s in &inc.services {
-            by_service.entry(s.as_str()).or_default().push(i);
+    let services: Vec<&BTreeSet<String>> = incidents.iter().map(|i| &i.services).collect();
+    let categories: Vec<&BTreeSet<String>> = incidents.iter().map(|i| &i.categories).collect();
+    let similar = similar_incidents(&services, &categories);
+    for (inc, list) in incidents.iter_mut().zip(similar) {
+        inc.similar = list;
+    }
+}
+
+/// For each incident, the indexes of at most [`SIMILAR_MAX`] others sharing a service and
+/// a contributing-factor category: the more shared, the more similar; ties to the earlier.
+fn similar_incidents(
+    services: &[&BTreeSet<String>],
+    categories: &[&BTreeSet<String>],
+) -> Vec<Vec<usize>> {
+    // Names become small ids so that a pair compares sorted integer lists, not string sets:
+    // a large catalog has millions of pairs sharing a service.
+    fn intern<'a>(
+        sets: impl Iterator<Item = &'a BTreeSet<String>>,
+        ids: &mut HashMap<&'a str, u32>,
+    ) -> Vec<Vec<u32>> {
+        sets.map(|set| {
+            let mut list: Vec<u32> = set
+                .iter()
+                .map(|name| {
+                    let next = ids.len() as u32;
+                    *ids.entry(name.as_str()).or_insert(next)
+                })
+                .collect();
+            list.sort_unstable();
+            list
+        })
+        .collect()
+    }
+    fn common(a: &[u32], b: &[u32]) -> usize {
+        a.iter().filter(|x| b.binary_search(x).is_ok()).count()
+    }
+    let mut ids = HashMap::new();
+    let services = intern(services.iter().copied(), &mut ids);
+    let mut ids = HashMap::new();
+    let categories = intern(categories.iter().copied(), &mut ids);
+    let mut by_service: HashMap<u32, Vec<usize>> = HashMap::new();
+    for (i, list) in services.iter().enumerate() {
+        for &s in list {
+            by_service.entry(s).or_default().push(i);
         }
     }
-    let mut candidates: Vec<Vec<(usize, usize)>> = vec![Vec::new(); incidents.len()];
-    let mut seen: std::collections::HashSet<(usize, usize)> = std::collections::HashSet::new();
-    for group in by_service.values() {
-        for (x, &a) in group.iter().enumerate() {
-            for &b in &group[x + 1..] {
-                let (ia, ib) = (&incidents[a], &incidents[b]);
-                let shared_categories = ia.categories.intersection(&ib.categories).count();
-                if shared_categories == 0 || !seen.insert((a, b)) {
-                    continue;
+    (0..services.len())
+        .into_par_iter()
+        .map(|a| {
+            let mut found: Vec<(usize, usize)> = Vec::new();
+            for (k, s) in services[a].iter().enumerate() {
+                for &b in &by_service[s] {
+                    // Each other incident once: under the first service the two share.
+                    if b == a
+                        || services[a][..k]
+                            .iter()
+                            .any(|x| services[b].binary_search(x).is_ok())
+                    {
+                        continue;
+                    }
+                    let shared_categories = common(&categories[a], &categories[b]);
+                    if shared_categories > 0 {
+                        found.push((b, shared_categories + common(&services[a], &services[b])));
+                    }
                 }
-                let score = shared_categories + ia.services.intersection(&ib.services).count();
-                candidates[a].push((b, score));
-                candidates[b].push((a, score));
             }
-        }
+            let order = |x: &(usize, usize), y: &(usize, usize)| y.1.cmp(&x.1).then(x.0.cmp(&y.0));
+            if found.len() > SIMILAR_MAX {
+                found.select_nth_unstable_by(SIMILAR_MAX, order);
+                found.truncate(SIMILAR_MAX);
+            }
+            found.sort_by(order);
+            found.into_iter().map(|(i, _)| i).collect()
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The definition, pair by pair.
+    fn similar_by_pairs(
+        services: &[BTreeSet<String>],
+        categories: &[BTreeSet<String>],
+    ) -> Vec<Vec<usize>> {
+        (0..services.len())
+            .map(|a| {
+                let mut found: Vec<(usize, usize)> = (0..services.len())
+                    .filter(|&b| b != a)
+                    .filter_map(|b| {
+                        let s = services[a].intersection(&services[b]).count();
+                        let c = categories[a].intersection(&categories[b]).count();
+                        (s > 0 && c > 0).then_some((b, s + c))
+                    })
+                    .collect();
+                found.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
+                found
+                    .into_iter()
+                    .take(SIMILAR_MAX)
+                    .map(|(b, _)| b)
+                    .collect()
+            })
+            .collect()
     }
-    for (inc, mut c) in incidents.iter_mut().zip(candidates) {
-        c.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
-        inc.similar = c.into_iter().take(SIMILAR_MAX).map(|(i, _)| i).collect();
+
+    #[test]
+    fn similar_incidents_match_the_pairwise_definition() {
+        let mut seed = 7u64;
+        let mut next = |n: u64| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) % n
+        };
+        let mut set = |pool: u64, most: u64, prefix: &str| -> BTreeSet<String> {
+            (0..next(most) + 1)
+                .map(|_| format!("{prefix}{}", next(pool)))
+                .collect()
+        };
+        let services: Vec<BTreeSet<String>> = (0..300).map(|_| set(12, 3, "svc-")).collect();
+        let categories: Vec<BTreeSet<String>> = (0..300).map(|_| set(6, 2, "cat-")).collect();
+        let expected = similar_by_pairs(&services, &categories);
+        let s: Vec<&BTreeSet<String>> = services.iter().collect();
+        let c: Vec<&BTreeSet<String>> = categories.iter().collect();
+        assert_eq!(similar_incidents(&s, &c), expected);
+        assert!(
+            expected.iter().any(|l| l.len() == SIMILAR_MAX),
+            "some incident has a full list"
+        );
     }
 }
