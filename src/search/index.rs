@@ -112,10 +112,10 @@ impl WordHasher {
 pub type WordMap<K, V> = HashMap<K, V, BuildHasherDefault<WordHasher>>;
 
 /// Per-document term statistics from one pass over its text.
-struct DocTerms {
-    length: u32,
-    /// (term, best field, term frequency), one entry per distinct term.
-    terms: Vec<(Arc<str>, Field, u32)>,
+pub(super) struct DocTerms {
+    pub length: u32,
+    /// (term, best field, term frequency), one entry per distinct term, in no order.
+    pub terms: Vec<(Arc<str>, Field, u32)>,
 }
 
 /// Stems seen by one indexing thread. Words map to small ids so counting a document's
@@ -298,29 +298,41 @@ fn doc_terms(stemmer: &WordStemmer, doc: &SearchDoc, body: &RenderedBody, lead: 
     })
 }
 
-/// Build the index of every searchable page. Runs in parallel over pages, then merges.
-pub fn build_index(pages: &[Page], bodies: &[std::sync::Arc<RenderedBody>]) -> SearchIndex {
-    let stemmer = WordStemmer::default();
+/// The pages that become documents, in document id order.
+pub(super) fn doc_order(pages: &[Page]) -> Vec<usize> {
     let mut order: Vec<usize> = (0..pages.len())
         .filter(|&i| is_searchable(&pages[i]))
         .collect();
     // Stable ids by URL, so a rebuild of unchanged content writes identical files.
     order.sort_by(|&a, &b| pages[a].url.cmp(&pages[b].url));
+    order
+}
+
+/// What a result shows of one page and the terms it is found by.
+pub(super) fn analyse(
+    stemmer: &WordStemmer,
+    page: &Page,
+    body: &RenderedBody,
+) -> (SearchDoc, DocTerms) {
+    let lead = match page.kind {
+        PageKind::Postmortem => postmortem_overview(page),
+        _ => page.meta.summary.clone().unwrap_or_default(),
+    };
+    let doc = search_doc(page, body, &lead);
+    let terms = doc_terms(stemmer, &doc, body, &lead);
+    (doc, terms)
+}
+
+/// Build the index of every searchable page. Runs in parallel over pages, then merges.
+pub fn build_index(pages: &[Page], bodies: &[std::sync::Arc<RenderedBody>]) -> SearchIndex {
+    let stemmer = WordStemmer::default();
+    let order = doc_order(pages);
     // Chunks bound the memory held by per-document term lists before they are merged.
     let mut merged = Merged::default();
     for chunk in order.chunks(1024) {
         let analysed: Vec<(SearchDoc, DocTerms)> = chunk
             .par_iter()
-            .map(|&i| {
-                let (page, body) = (&pages[i], &bodies[i]);
-                let lead = match page.kind {
-                    PageKind::Postmortem => postmortem_overview(page),
-                    _ => page.meta.summary.clone().unwrap_or_default(),
-                };
-                let doc = search_doc(page, body, &lead);
-                let terms = doc_terms(&stemmer, &doc, body, &lead);
-                (doc, terms)
-            })
+            .map(|&i| analyse(&stemmer, &pages[i], &bodies[i]))
             .collect();
         merged.add(analysed);
     }
@@ -368,20 +380,20 @@ impl Merged {
             raw,
         } = self;
         let n = docs.len() as u32;
-        let avg_len = (lengths.iter().map(|&l| l as f32).sum::<f32>() / n.max(1) as f32).max(1.0);
+        let avg_len = average_length(&lengths);
         let mut names: Vec<(Arc<str>, usize)> = ids.into_iter().collect();
         names.sort_unstable();
         let scored: Vec<(String, Vec<ScoredPosting>)> = names
             .into_par_iter()
             .map(|(term, id)| {
                 let list = &raw[id];
-                let df = list.len() as u32;
+                let idf = idf(n, list.len() as u32);
                 // Documents were merged in id order, so each list is already sorted.
                 let postings = list
                     .iter()
                     .map(|&(doc, field, tf)| {
-                        let len = lengths[doc as usize] as f32;
-                        (doc, field, bm25(tf as f32, n, df, len, avg_len))
+                        let norm = length_norm(lengths[doc as usize], avg_len);
+                        (doc, field, bm25(idf, tf, norm))
                     })
                     .collect();
                 (term.to_string(), postings)
@@ -392,7 +404,7 @@ impl Merged {
             .iter()
             .flat_map(|(_, p)| p.iter().map(|x| x.2))
             .fold(0.0f32, f32::max)
-            .max(1e-3);
+            .max(MIN_TOP);
         let terms = scored
             .into_iter()
             .map(|(term, list)| {
@@ -416,9 +428,29 @@ impl Merged {
     }
 }
 
-fn bm25(tf: f32, n: u32, df: u32, len: f32, avg_len: f32) -> f32 {
-    let idf = (1.0 + (n as f32 - df as f32 + 0.5) / (df as f32 + 0.5)).ln();
-    idf * tf * (K1 + 1.0) / (tf + K1 * (1.0 - B + B * len / avg_len))
+/// Floor of the best score quantization scales to, so an index of empty pages still divides.
+pub(super) const MIN_TOP: f32 = 1e-3;
+
+/// Mean document length in words, summed in document order: the incremental index
+/// (`state`) recomputes it the same way, so both get the same bits.
+pub(super) fn average_length(lengths: &[u32]) -> f32 {
+    let n = lengths.len() as u32;
+    (lengths.iter().map(|&l| l as f32).sum::<f32>() / n.max(1) as f32).max(1.0)
+}
+
+/// BM25's inverse document frequency of a term in `df` of `n` documents.
+pub(super) fn idf(n: u32, df: u32) -> f32 {
+    (1.0 + (n as f32 - df as f32 + 0.5) / (df as f32 + 0.5)).ln()
+}
+
+/// BM25's length normalisation of a document of `len` words (per document, not per posting).
+pub(super) fn length_norm(len: u32, avg_len: f32) -> f32 {
+    K1 * (1.0 - B + B * len as f32 / avg_len)
+}
+
+pub(super) fn bm25(idf: f32, tf: u32, norm: f32) -> f32 {
+    let tf = tf as f32;
+    idf * tf * (K1 + 1.0) / (tf + norm)
 }
 
 /// 0–15 on a log scale: small differences between weak matches still order results.
@@ -430,14 +462,15 @@ pub fn quantize(score: f32, top: f32) -> u8 {
     q.clamp(1.0, 15.0) as u8
 }
 
-fn facets(docs: &[SearchDoc]) -> Vec<Facet> {
+/// The facet keys of a document (kind, tags, severity, services) are all `facets` reads.
+pub(super) fn facets<D: std::borrow::Borrow<SearchDoc>>(docs: &[D]) -> Vec<Facet> {
     let mut out = Vec::new();
     let mut push_group =
         |name: &'static str, key: &dyn Fn(&SearchDoc) -> Vec<(String, String)>, cap: usize| {
             let mut groups: std::collections::BTreeMap<String, (String, Vec<u32>)> =
                 std::collections::BTreeMap::new();
             for (i, d) in docs.iter().enumerate() {
-                for (value, label) in key(d) {
+                for (value, label) in key(d.borrow()) {
                     groups
                         .entry(value)
                         .or_insert_with(|| (label, Vec::new()))

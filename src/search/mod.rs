@@ -5,6 +5,7 @@
 pub mod index;
 pub mod query;
 pub mod shards;
+pub mod state;
 pub mod tokenize;
 
 use crate::pipeline::{GeneratedPage, Site};

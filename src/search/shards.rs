@@ -14,7 +14,7 @@
 
 use serde_json::json;
 
-use super::index::{Posting, SearchIndex};
+use super::index::{Facet, Posting, SearchDoc, SearchIndex};
 use super::tokenize::STOP_WORDS;
 
 /// Target size of one shard; a single very common term may exceed it on its own.
@@ -101,6 +101,79 @@ fn script(call: &str, id: usize, value: &serde_json::Value) -> Vec<u8> {
     format!("{GLOBAL}.{call}({id},{value});\n").into_bytes()
 }
 
+/// Bytes a term costs in the shard layout: what `shard_ranges` packs.
+pub fn term_size(term: &str, encoded: &str) -> usize {
+    term.len() + encoded.len() + 6
+}
+
+pub fn shard_path(n: usize) -> String {
+    format!("search/s/{n}.js")
+}
+
+pub fn doc_path(n: usize) -> String {
+    format!("search/d/{n}.js")
+}
+
+pub fn facet_path(n: usize) -> String {
+    format!("search/f/{n}.js")
+}
+
+pub const MANIFEST_PATH: &str = "search/index.js";
+
+/// Shard `n`: its terms with their encoded postings, in term order.
+pub fn shard_file<'a>(n: usize, terms: impl Iterator<Item = (&'a str, &'a str)>) -> Vec<u8> {
+    let flat: Vec<&str> = terms.flat_map(|(t, p)| [t, p]).collect();
+    script("shard", n, &json!(flat))
+}
+
+/// Document `n`: what its result shows.
+pub fn doc_file(n: usize, d: &SearchDoc) -> Vec<u8> {
+    let sections: Vec<[&str; 3]> = d
+        .sections
+        .iter()
+        .map(|s| [s.heading.as_str(), s.anchor.as_str(), s.text.as_str()])
+        .collect();
+    let file = DocFile {
+        t: &d.title,
+        u: &d.url,
+        k: d.kind,
+        kl: d.kind.label().0,
+        d: d.date.as_deref(),
+        sv: d.severity.as_deref(),
+        x: sections,
+    };
+    // Serialized straight from borrowed fields: 10,000 of these add up.
+    let json = serde_json::to_string(&file).unwrap_or_default();
+    format!("{GLOBAL}.doc({n},{json});\n").into_bytes()
+}
+
+/// Filter value `n`: the documents it keeps.
+pub fn facet_file(n: usize, f: &Facet) -> Vec<u8> {
+    let docs = encode_docs(f.docs.iter().copied(), |_, _| {});
+    script("facet", n, &json!(docs))
+}
+
+/// The manifest: document count, first term of every shard, the filters.
+pub fn manifest_file<'a>(
+    docs: usize,
+    firsts: impl Iterator<Item = &'a str>,
+    facets: &[Facet],
+) -> Vec<u8> {
+    let firsts: Vec<&str> = firsts.collect();
+    let facets: Vec<serde_json::Value> = facets
+        .iter()
+        .map(|f| json!([f.name, f.value, f.label, f.docs.len()]))
+        .collect();
+    let manifest = json!({
+        "version": 1,
+        "docs": docs,
+        "shards": firsts,
+        "facets": facets,
+        "stop": STOP_WORDS,
+    });
+    script("manifest", 0, &manifest)
+}
+
 /// Every file of the search index, as (path under the site root, contents).
 pub fn index_files(index: &SearchIndex) -> Vec<(String, Vec<u8>)> {
     let encoded: Vec<(&str, String)> = index
@@ -108,54 +181,22 @@ pub fn index_files(index: &SearchIndex) -> Vec<(String, Vec<u8>)> {
         .iter()
         .map(|(t, p)| (t.as_str(), encode_postings(p)))
         .collect();
-    let sizes: Vec<usize> = encoded.iter().map(|(t, p)| t.len() + p.len() + 6).collect();
+    let sizes: Vec<usize> = encoded.iter().map(|(t, p)| term_size(t, p)).collect();
     let ranges = shard_ranges(&sizes, SHARD_BYTES);
     let mut files = Vec::with_capacity(ranges.len() + index.docs.len() + index.facets.len() + 1);
-    let mut firsts = Vec::with_capacity(ranges.len());
     for (n, r) in ranges.iter().enumerate() {
-        firsts.push(encoded[r.start].0);
-        let flat: Vec<&str> = encoded[r.clone()]
-            .iter()
-            .flat_map(|(t, p)| [*t, p.as_str()])
-            .collect();
-        files.push((format!("search/s/{n}.js"), script("shard", n, &json!(flat))));
+        let terms = encoded[r.clone()].iter().map(|(t, p)| (*t, p.as_str()));
+        files.push((shard_path(n), shard_file(n, terms)));
     }
     for (n, d) in index.docs.iter().enumerate() {
-        let sections: Vec<[&str; 3]> = d
-            .sections
-            .iter()
-            .map(|s| [s.heading.as_str(), s.anchor.as_str(), s.text.as_str()])
-            .collect();
-        let file = DocFile {
-            t: &d.title,
-            u: &d.url,
-            k: d.kind,
-            kl: d.kind.label().0,
-            d: d.date.as_deref(),
-            sv: d.severity.as_deref(),
-            x: sections,
-        };
-        // Serialized straight from borrowed fields: 10,000 of these add up.
-        let json = serde_json::to_string(&file).unwrap_or_default();
-        files.push((
-            format!("search/d/{n}.js"),
-            format!("{GLOBAL}.doc({n},{json});\n").into_bytes(),
-        ));
+        files.push((doc_path(n), doc_file(n, d)));
     }
-    let mut facets = Vec::new();
     for (n, f) in index.facets.iter().enumerate() {
-        let docs = encode_docs(f.docs.iter().copied(), |_, _| {});
-        files.push((format!("search/f/{n}.js"), script("facet", n, &json!(docs))));
-        facets.push(json!([f.name, f.value, f.label, f.docs.len()]));
+        files.push((facet_path(n), facet_file(n, f)));
     }
-    let manifest = json!({
-        "version": 1,
-        "docs": index.docs.len(),
-        "shards": firsts,
-        "facets": facets,
-        "stop": STOP_WORDS,
-    });
-    files.push(("search/index.js".into(), script("manifest", 0, &manifest)));
+    let firsts = ranges.iter().map(|r| encoded[r.start].0);
+    let manifest = manifest_file(index.docs.len(), firsts, &index.facets);
+    files.push((MANIFEST_PATH.into(), manifest));
     files
 }
 
