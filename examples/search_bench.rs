@@ -2,10 +2,13 @@
 //! `cargo run --release --example search_bench -- SITE_DIR [QUERY...]`.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::Instant;
 
+use hindsight::markdown::RenderedBody;
+use hindsight::pipeline::Site;
 use hindsight::pipeline::{BuildOptions, load_site};
-use hindsight::search::{index::build_index, query, shards::index_files};
+use hindsight::search::{index::build_index, query, shards::index_files, state::SearchState};
 
 fn main() {
     let mut args = std::env::args().skip(1);
@@ -51,6 +54,7 @@ fn main() {
         count("search/f/"),
         bytes("search/f/"),
     );
+    incremental(&site, &files);
     let files: HashMap<String, Vec<u8>> = files.into_iter().collect();
     if queries.is_empty() {
         queries = [
@@ -87,4 +91,80 @@ fn main() {
             final_only.bytes
         );
     }
+}
+
+/// Times `SearchState`: a fresh build, then rebuilds after editing one page's body, each
+/// checked byte for byte against the one-shot index of the edited pages.
+fn incremental(site: &Site, one_shot: &[(String, Vec<u8>)]) {
+    let t = Instant::now();
+    let fresh = SearchState::build(&site.pages, &site.bodies, None);
+    println!("SearchState fresh: {:?}", t.elapsed());
+    assert!(
+        same(&fresh, one_shot),
+        "a fresh SearchState differs from index_files"
+    );
+    let t = Instant::now();
+    let again = SearchState::build(&site.pages, &site.bodies, Some(&fresh));
+    println!("SearchState, nothing changed: {:?}", t.elapsed());
+    drop(again);
+    let Some(i) = (site.pages.len() / 2..site.pages.len())
+        .find(|&i| site.bodies[i].sections.iter().any(|s| s.text.len() > 40))
+    else {
+        return;
+    };
+    type TextEdit = fn(&mut String);
+    let edits: [(&str, TextEdit); 3] = [
+        ("one word replaced, same length", |t| {
+            let w = t.split_whitespace().nth(3).unwrap_or("x").to_string();
+            *t = t.replacen(&w, "quorum", 1);
+        }),
+        ("words appended", |t| {
+            t.push_str(" a brand new sentence about zebrafish failover")
+        }),
+        ("half the text cut", |t| {
+            let mut cut = t.len() / 2;
+            while !t.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            t.truncate(cut);
+        }),
+    ];
+    let mut prev = fresh;
+    let mut bodies = site.bodies.clone();
+    for (what, edit) in edits {
+        let mut body = RenderedBody::default();
+        body.sections = bodies[i].sections.clone();
+        if let Some(s) = body.sections.iter_mut().max_by_key(|s| s.text.len()) {
+            edit(&mut s.text);
+        }
+        bodies[i] = Arc::new(body);
+        let t = Instant::now();
+        let next = SearchState::build(&site.pages, &bodies, Some(&prev));
+        let took = t.elapsed();
+        let changed = next
+            .files()
+            .iter()
+            .zip(prev.files())
+            .filter(|(a, b)| !Arc::ptr_eq(&a.1, &b.1))
+            .count();
+        let want = index_files(&build_index(&site.pages, &bodies));
+        assert!(
+            same(&next, &want),
+            "incremental index differs after: {what}"
+        );
+        println!(
+            "SearchState after one edit ({what}): {took:?}; {changed} of {} files new; exact",
+            next.files().len()
+        );
+        prev = next;
+    }
+}
+
+fn same(state: &SearchState, files: &[(String, Vec<u8>)]) -> bool {
+    state.files().len() == files.len()
+        && state
+            .files()
+            .iter()
+            .zip(files)
+            .all(|(a, b)| a.0 == b.0 && *a.1 == *b.1)
 }

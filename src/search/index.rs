@@ -405,6 +405,7 @@ impl Merged {
             .flat_map(|(_, p)| p.iter().map(|x| x.2))
             .fold(0.0f32, f32::max)
             .max(MIN_TOP);
+        let quantizer = Quantizer::new(top);
         let terms = scored
             .into_iter()
             .map(|(term, list)| {
@@ -413,7 +414,7 @@ impl Merged {
                     .map(|(doc, field, s)| Posting {
                         doc,
                         field,
-                        score: quantize(s, top),
+                        score: quantizer.quantize(s),
                     })
                     .collect();
                 (term, postings)
@@ -460,6 +461,38 @@ pub fn quantize(score: f32, top: f32) -> u8 {
     }
     let q = (15.0 * (1.0 + score).ln() / (1.0 + top).ln()).round();
     q.clamp(1.0, 15.0) as u8
+}
+
+/// `quantize` with one `top` for many scores, without a logarithm per score: a score is
+/// compared with the 14 scores where the rounded level steps up. Scores too close to a
+/// step for the comparison to be sure of the float rounding take the exact formula, so
+/// the result is always `quantize(score, top)`.
+pub struct Quantizer {
+    top: f32,
+    steps: [f64; 14],
+}
+
+impl Quantizer {
+    pub fn new(top: f32) -> Quantizer {
+        let l = (1.0 + top as f64).ln();
+        // Level k + 1 starts where 15 ln(1 + s) / ln(1 + top) reaches k + 0.5.
+        let steps = std::array::from_fn(|k| ((k as f64 + 1.5) * l / 15.0).exp() - 1.0);
+        Quantizer { top, steps }
+    }
+
+    pub fn quantize(&self, score: f32) -> u8 {
+        if score <= 0.0 {
+            return 0;
+        }
+        let s = score as f64;
+        let k = self.steps.partition_point(|&b| b <= s);
+        // f32 arithmetic is good to about 1e-6 relative; 1e-4 leaves a wide berth.
+        let near = |b: f64| (s - b).abs() <= b * 1e-4;
+        if (k > 0 && near(self.steps[k - 1])) || (k < 14 && near(self.steps[k])) {
+            return quantize(score, self.top);
+        }
+        (k + 1) as u8
+    }
 }
 
 /// The facet keys of a document (kind, tags, severity, services) are all `facets` reads.
@@ -536,4 +569,35 @@ pub(super) fn facets<D: std::borrow::Borrow<SearchDoc>>(docs: &[D]) -> Vec<Facet
         FACET_VALUES,
     );
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quantizer_agrees_with_quantize() {
+        let mut x = 987_654_321u32;
+        let mut next = || {
+            x = x.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            (x >> 8) as f32 / (1u32 << 24) as f32
+        };
+        for top in [MIN_TOP, 0.5, 1.0, 3.7, 12.25, 40.0, 1000.0] {
+            let q = Quantizer::new(top);
+            let mut scores: Vec<f32> = (0..20_000).map(|_| next() * top * 1.2).collect();
+            // Right at, just below and just above every step.
+            for b in q.steps {
+                let b = b as f32;
+                scores.extend([
+                    b,
+                    f32::from_bits(b.to_bits() - 1),
+                    f32::from_bits(b.to_bits() + 1),
+                ]);
+            }
+            scores.extend([0.0, -1.0, f32::MIN_POSITIVE, 1e-9, top, top * 2.0]);
+            for s in scores {
+                assert_eq!(q.quantize(s), quantize(s, top), "score {s} top {top}");
+            }
+        }
+    }
 }

@@ -47,21 +47,41 @@ pub fn encode_docs(
     out
 }
 
+/// Field (2 bits) and score (4 bits) of a posting: its group, also the group's letter.
+fn impact(p: &Posting) -> usize {
+    (((p.field as u8) << 4) | (p.score & 15)) as usize
+}
+
+/// Postings (by document) grouped by impact, best group first.
 pub fn encode_postings(postings: &[Posting]) -> String {
-    let impact = |p: &Posting| ((p.field as u8) << 4) | p.score;
-    let mut groups: Vec<u8> = postings.iter().map(impact).collect();
-    groups.sort_unstable_by(|a, b| b.cmp(a));
-    groups.dedup();
-    let mut out = String::new();
-    for g in groups {
-        let docs: Vec<u32> = postings
-            .iter()
-            .filter(|p| impact(p) == g)
-            .map(|p| p.doc)
-            .collect();
-        out.push(ALPHABET[g as usize] as char);
-        push_varint(&mut out, docs.len() as u32);
-        out.push_str(&encode_docs(docs.into_iter(), |_, _| {}));
+    // A counting sort by impact keeps documents ascending within each group, in one pass
+    // however many groups there are (the common terms of a big site have dozens).
+    let mut counts = [0usize; 64];
+    for p in postings {
+        counts[impact(p)] += 1;
+    }
+    let mut starts = [0usize; 64];
+    let mut at = 0;
+    for g in (0..64).rev() {
+        starts[g] = at;
+        at += counts[g];
+    }
+    let mut docs = vec![0u32; postings.len()];
+    let mut next = starts;
+    for p in postings {
+        let g = impact(p);
+        docs[next[g]] = p.doc;
+        next[g] += 1;
+    }
+    let mut out = String::with_capacity(postings.len() + 16);
+    for g in (0..64).rev().filter(|&g| counts[g] > 0) {
+        out.push(ALPHABET[g] as char);
+        push_varint(&mut out, counts[g] as u32);
+        let mut prev = 0u32;
+        for &d in &docs[starts[g]..][..counts[g]] {
+            push_varint(&mut out, d - prev);
+            prev = d + 1;
+        }
     }
     out
 }
@@ -262,6 +282,53 @@ mod tests {
         ]);
         // The best group comes first.
         assert_eq!(mixed.as_bytes()[0], ALPHABET[(3 << 4) | 15]);
+    }
+
+    /// The layout as first written: one pass over the postings per group.
+    fn encode_postings_by_filtering(postings: &[Posting]) -> String {
+        let mut groups: Vec<usize> = postings.iter().map(impact).collect();
+        groups.sort_unstable_by(|a, b| b.cmp(a));
+        groups.dedup();
+        let mut out = String::new();
+        for g in groups {
+            let docs: Vec<u32> = postings
+                .iter()
+                .filter(|p| impact(p) == g)
+                .map(|p| p.doc)
+                .collect();
+            out.push(ALPHABET[g] as char);
+            push_varint(&mut out, docs.len() as u32);
+            out.push_str(&encode_docs(docs.into_iter(), |_, _| {}));
+        }
+        out
+    }
+
+    #[test]
+    fn grouping_by_counting_sort_keeps_the_layout() {
+        let fields = [Field::Body, Field::Heading, Field::Title, Field::TermName];
+        // A fixed pseudo-random walk over documents, fields and scores.
+        let mut x = 12345u32;
+        let mut step = || {
+            x = x.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            x >> 8
+        };
+        for len in [0, 1, 2, 7, 100, 3000] {
+            let mut doc = 0;
+            let postings: Vec<Posting> = (0..len)
+                .map(|_| {
+                    doc += 1 + step() % 40;
+                    Posting {
+                        doc,
+                        field: fields[(step() % 4) as usize],
+                        score: (step() % 16) as u8,
+                    }
+                })
+                .collect();
+            assert_eq!(
+                encode_postings(&postings),
+                encode_postings_by_filtering(&postings)
+            );
+        }
     }
 
     #[test]

@@ -16,6 +16,7 @@ use super::shards;
 use super::tokenize::WordStemmer;
 use crate::content::Page;
 use crate::markdown::RenderedBody;
+use crate::timings::StageTimer;
 
 /// (document, best field, term frequency).
 type RawPosting = (u32, Field, u32);
@@ -74,6 +75,14 @@ impl Draft {
     }
 }
 
+/// The documents of a build, by id, as `finish` takes them.
+struct Docs {
+    docs: Vec<Arc<SearchDoc>>,
+    bodies: Vec<Arc<RenderedBody>>,
+    lengths: Vec<u32>,
+    files: Vec<Arc<[u8]>>,
+}
+
 /// A document analysed this build: facet keys, term counts, doc file.
 type Analysed = (SearchDoc, DocTerms, Vec<u8>);
 
@@ -109,8 +118,10 @@ impl SearchState {
         bodies: &[Arc<RenderedBody>],
         previous: Option<&SearchState>,
     ) -> SearchState {
+        let mut timer = StageTimer::new();
         let order = index::doc_order(pages);
         let stemmer = WordStemmer::default();
+        timer.lap("      search: document order");
         let same_docs = |p: &&SearchState| {
             p.docs.len() == order.len()
                 && p.docs
@@ -119,8 +130,8 @@ impl SearchState {
                     .all(|(d, &i)| d.url == pages[i].url)
         };
         match previous.filter(same_docs) {
-            Some(prev) => Self::update(prev, pages, bodies, &order, &stemmer),
-            None => Self::fresh(pages, bodies, &order, &stemmer, previous),
+            Some(prev) => Self::update(prev, pages, bodies, &order, &stemmer, &mut timer),
+            None => Self::fresh(pages, bodies, &order, &stemmer, previous, &mut timer),
         }
     }
 
@@ -144,6 +155,7 @@ impl SearchState {
         order: &[usize],
         stemmer: &WordStemmer,
         prev: Option<&SearchState>,
+        timer: &mut StageTimer,
     ) -> SearchState {
         let mut docs = Vec::with_capacity(order.len());
         let mut lengths = Vec::with_capacity(order.len());
@@ -183,7 +195,14 @@ impl SearchState {
             })
             .collect();
         let bodies = order.iter().map(|&i| bodies[i].clone()).collect();
-        Self::finish(docs, bodies, lengths, drafts, doc_files, None, prev)
+        timer.lap("      search: analyse every document");
+        let docs = Docs {
+            docs,
+            bodies,
+            lengths,
+            files: doc_files,
+        };
+        Self::finish(docs, drafts, None, prev, timer)
     }
 
     fn update(
@@ -192,6 +211,7 @@ impl SearchState {
         bodies: &[Arc<RenderedBody>],
         order: &[usize],
         stemmer: &WordStemmer,
+        timer: &mut StageTimer,
     ) -> SearchState {
         let changed: Vec<u32> = (0..order.len())
             .filter(|&d| !Arc::ptr_eq(&bodies[order[d]], &prev.bodies[d]))
@@ -200,6 +220,10 @@ impl SearchState {
         if changed.is_empty() {
             return prev.clone();
         }
+        // Most pages changed (a front-matter edit renews every body): merging saves nothing.
+        if changed.len() * 2 > order.len() {
+            return Self::fresh(pages, bodies, order, stemmer, Some(prev), timer);
+        }
         let analysed: Vec<Analysed> = changed
             .par_iter()
             .map(|&d| {
@@ -207,6 +231,7 @@ impl SearchState {
                 analyse_doc(stemmer, &pages[i], &bodies[i], d as usize)
             })
             .collect();
+        timer.lap("      search: analyse changed documents");
         let mut docs = prev.docs.clone();
         let mut kept_bodies = prev.bodies.clone();
         let mut lengths = prev.lengths.clone();
@@ -229,84 +254,77 @@ impl SearchState {
                 added.entry(term).or_default().push((d, field, tf));
             }
         }
-        // A few changed documents are found by binary search in each term; many, by a mask.
-        let mask: Vec<bool> = if changed.len() > 32 {
-            let mut m = vec![false; docs.len()];
-            changed.iter().for_each(|&d| m[d as usize] = true);
-            m
-        } else {
-            Vec::new()
-        };
-        let is_changed = |d: u32| {
-            if mask.is_empty() {
-                changed.binary_search(&d).is_ok()
-            } else {
-                mask[d as usize]
-            }
-        };
-        // Merge the previous terms with the changed documents' ones, keeping term order.
+        let changes = Changes::new(&changed, docs.len());
+        // The previous terms with the changed documents' postings replaced (None: no
+        // document has the term any more), in parallel: common terms have long lists.
+        let updated: Vec<Option<Draft>> = prev
+            .terms
+            .par_iter()
+            .zip(&prev.bests)
+            .map(|(e, &best)| {
+                let add = added.get(&*e.term).map_or(&[][..], Vec::as_slice);
+                if changes.keep(&e.raw, add) {
+                    return Some(Draft::Same(e.clone(), best));
+                }
+                let raw = changes.apply(&e.raw, add);
+                (!raw.is_empty()).then(|| Draft::New {
+                    term: e.term.clone(),
+                    raw,
+                    prev: Some(e.clone()),
+                })
+            })
+            .collect();
+        // Terms no document had before, slotted in by term order.
+        let mut fresh_terms = added
+            .into_iter()
+            .filter(|(t, _)| {
+                prev.terms
+                    .binary_search_by(|e| (*e.term).cmp(&**t))
+                    .is_err()
+            })
+            .peekable();
         let mut drafts = Vec::with_capacity(prev.terms.len() + 16);
-        let mut added = added.into_iter().peekable();
-        for (e, &best) in prev.terms.iter().zip(&prev.bests) {
-            while let Some((term, raw)) = added.next_if(|(t, _)| **t < *e.term) {
+        for (e, draft) in prev.terms.iter().zip(updated) {
+            while let Some((term, raw)) = fresh_terms.next_if(|(t, _)| **t < *e.term) {
                 drafts.push(Draft::New {
                     term,
                     raw,
                     prev: None,
                 });
             }
-            let add = added.next_if(|(t, _)| **t == *e.term).map(|(_, raw)| raw);
-            let touched = if mask.is_empty() {
-                changed
-                    .iter()
-                    .any(|&d| e.raw.binary_search_by_key(&d, |p| p.0).is_ok())
-            } else {
-                e.raw.iter().any(|p| mask[p.0 as usize])
-            };
-            if !touched && add.is_none() {
-                drafts.push(Draft::Same(e.clone(), best));
-                continue;
-            }
-            let mut raw: Vec<RawPosting> =
-                e.raw.iter().filter(|p| !is_changed(p.0)).copied().collect();
-            raw.extend(add.unwrap_or_default());
-            raw.sort_unstable_by_key(|p| p.0);
-            if !raw.is_empty() {
-                drafts.push(Draft::New {
-                    term: e.term.clone(),
-                    raw,
-                    prev: Some(e.clone()),
-                });
-            }
+            drafts.extend(draft);
         }
-        drafts.extend(added.map(|(term, raw)| Draft::New {
+        drafts.extend(fresh_terms.map(|(term, raw)| Draft::New {
             term,
             raw,
             prev: None,
         }));
         let facets = (!facets_changed).then(|| prev.facets.clone());
-        Self::finish(
+        timer.lap("      search: merge postings");
+        let docs = Docs {
             docs,
-            kept_bodies,
+            bodies: kept_bodies,
             lengths,
-            drafts,
-            doc_files,
-            facets,
-            Some(prev),
-        )
+            files: doc_files,
+        };
+        Self::finish(docs, drafts, facets, Some(prev), timer)
     }
 
     /// Score, quantize and encode the terms, lay out the shards and write every file,
     /// reusing whatever the previous build already has.
     fn finish(
-        docs: Vec<Arc<SearchDoc>>,
-        bodies: Vec<Arc<RenderedBody>>,
-        lengths: Vec<u32>,
+        docs: Docs,
         drafts: Vec<Draft>,
-        doc_files: Vec<Arc<[u8]>>,
         facets: Option<Vec<Facet>>,
         prev: Option<&SearchState>,
+        timer: &mut StageTimer,
     ) -> SearchState {
+        let Docs {
+            docs,
+            bodies,
+            lengths,
+            files: doc_files,
+        } = docs;
         let n = docs.len() as u32;
         let avg_len = index::average_length(&lengths);
         // Same arithmetic as `build_index`, with the per-document part done once per document.
@@ -327,21 +345,20 @@ impl SearchState {
             .collect();
         let top = bests.iter().copied().fold(0.0f32, f32::max).max(MIN_TOP);
         let same_scores = same_len && prev.is_some_and(|p| p.top.to_bits() == top.to_bits());
+        timer.lap("      search: best score");
+        let quantizer = index::Quantizer::new(top);
         let terms: Vec<Arc<TermEntry>> = drafts
             .into_par_iter()
             .map(|t| {
-                let quantized = |raw: &[RawPosting]| -> Vec<u8> {
-                    bm25_scores(raw, n, &norms)
-                        .map(|s| index::quantize(s, top))
-                        .collect()
-                };
+                let quantize = |raw| bm25_scores(raw, n, &norms).map(|s| quantizer.quantize(s));
+                let quantized = |raw| -> Vec<u8> { quantize(raw).collect() };
                 match t {
                     Draft::Same(e, _) if same_scores => e,
                     Draft::Same(e, _) => {
-                        let q = quantized(&e.raw);
-                        if q == e.scores {
+                        if quantize(&e.raw).eq(e.scores.iter().copied()) {
                             e
                         } else {
+                            let q = quantized(&e.raw);
                             Arc::new(entry(e.term.clone(), e.raw.clone(), q, Some(&e)))
                         }
                     }
@@ -352,6 +369,7 @@ impl SearchState {
                 }
             })
             .collect();
+        timer.lap("      search: quantize and encode");
         let sizes: Vec<usize> = terms
             .iter()
             .map(|t| shards::term_size(&t.term, &t.encoded))
@@ -379,6 +397,7 @@ impl SearchState {
                 (shards::shard_path(k), reuse(old.map(|o| o.1), bytes))
             })
             .collect();
+        timer.lap("      search: shards");
         files.reserve(docs.len() + 64);
         let first_doc_file = prev.map(|p| p.shards.len());
         for (d, file) in doc_files.into_iter().enumerate() {
@@ -402,6 +421,7 @@ impl SearchState {
         let manifest = shards::manifest_file(docs.len(), firsts, &facets);
         let old = prev.and_then(|p| p.files.last().map(|f| &f.1));
         files.push((shards::MANIFEST_PATH.into(), reuse(old, manifest)));
+        timer.lap("      search: documents, filters, manifest");
         SearchState {
             docs,
             bodies,
@@ -414,6 +434,77 @@ impl SearchState {
             facets,
             files,
         }
+    }
+}
+
+/// The documents re-analysed this build, for replacing their postings in each term.
+struct Changes<'a> {
+    /// Ascending.
+    docs: &'a [u32],
+    /// By document, when there are too many to look up one by one.
+    mask: Vec<bool>,
+}
+
+impl Changes<'_> {
+    fn new(docs: &[u32], count: usize) -> Changes<'_> {
+        let mut mask = Vec::new();
+        if docs.len() > 32 {
+            mask = vec![false; count];
+            docs.iter().for_each(|&d| mask[d as usize] = true);
+        }
+        Changes { docs, mask }
+    }
+
+    /// Whether the changed documents have a term's postings `add` just as they had in `raw`
+    /// (an edit leaves most words of a page as they were), so `raw` stays.
+    fn keep(&self, raw: &[RawPosting], add: &[RawPosting]) -> bool {
+        let mut add = add.iter();
+        if self.mask.is_empty() {
+            for &d in self.docs {
+                let old = raw.binary_search_by_key(&d, |p| p.0).ok().map(|i| &raw[i]);
+                let new = add.as_slice().first().filter(|p| p.0 == d);
+                if old != new {
+                    return false;
+                }
+                if new.is_some() {
+                    add.next();
+                }
+            }
+            true
+        } else {
+            raw.iter().filter(|p| self.mask[p.0 as usize]).eq(add)
+        }
+    }
+
+    /// `raw` with the changed documents' postings replaced by `add` (theirs now, by document).
+    fn apply(&self, raw: &[RawPosting], add: &[RawPosting]) -> Vec<RawPosting> {
+        let mut out = Vec::with_capacity(raw.len() + add.len());
+        let mut add = add.iter().copied().peekable();
+        if self.mask.is_empty() {
+            // Copy the runs between changed documents whole.
+            let mut rest = raw;
+            for &d in self.docs {
+                let at = rest.partition_point(|p| p.0 < d);
+                out.extend_from_slice(&rest[..at]);
+                rest = &rest[at..];
+                if rest.first().is_some_and(|p| p.0 == d) {
+                    rest = &rest[1..];
+                }
+                out.extend(add.next_if(|p| p.0 == d));
+            }
+            out.extend_from_slice(rest);
+        } else {
+            for &p in raw {
+                while let Some(q) = add.next_if(|q| q.0 < p.0) {
+                    out.push(q);
+                }
+                if !self.mask[p.0 as usize] {
+                    out.push(p);
+                }
+            }
+            out.extend(add);
+        }
+        out
     }
 }
 

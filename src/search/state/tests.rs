@@ -292,3 +292,48 @@ fn a_different_page_set_reindexes_everything() {
     let d = SearchState::build(&more_pages, &more_bodies, Some(&c));
     assert_exact(&d, &c, &more_pages, &more_bodies);
 }
+
+#[test]
+fn replacing_postings_by_lookup_and_by_mask_agree() {
+    use super::{Changes, RawPosting};
+    use crate::search::index::Field;
+    let raw: Vec<RawPosting> = (0..200)
+        .step_by(3)
+        .map(|d| (d, Field::Body, d % 7 + 1))
+        .collect();
+    let changed: Vec<u32> = vec![0, 4, 9, 10, 11, 99, 150, 199];
+    // Changed documents that have the term now: some had it, some did not.
+    let add: Vec<RawPosting> = [4, 9, 11, 199].map(|d| (d, Field::Heading, 2)).to_vec();
+    let mut want: Vec<RawPosting> = raw
+        .iter()
+        .filter(|p| !changed.contains(&p.0))
+        .copied()
+        .chain(add.iter().copied())
+        .collect();
+    want.sort_by_key(|p| p.0);
+    let lookup = Changes::new(&changed, 200);
+    assert!(lookup.mask.is_empty());
+    let mut mask = vec![false; 200];
+    changed.iter().for_each(|&d| mask[d as usize] = true);
+    let masked = Changes {
+        docs: &changed,
+        mask,
+    };
+    for c in [&lookup, &masked] {
+        assert_eq!(c.apply(&raw, &add), want);
+        assert!(!c.keep(&raw, &add));
+        // Changed documents that kept their postings of the term, and ones that never had it.
+        let kept: Vec<RawPosting> = raw
+            .iter()
+            .filter(|p| changed.contains(&p.0))
+            .copied()
+            .collect();
+        assert!(c.keep(&raw, &kept));
+        assert!(c.keep(&[(1, Field::Body, 1), (2, Field::Body, 1)], &[]));
+        assert!(!c.keep(&[(1, Field::Body, 1), (4, Field::Body, 1)], &[]));
+        let other_tf: Vec<RawPosting> = kept.iter().map(|p| (p.0, p.1, p.2 + 1)).collect();
+        assert!(!c.keep(&raw, &other_tf));
+        assert!(!c.keep(&raw, &kept[1..]));
+        assert_eq!(c.apply(&[], &add), add);
+    }
+}
