@@ -486,7 +486,11 @@ impl Quantizer {
         }
         let s = score as f64;
         // Counted rather than searched: no branch to mispredict, a few vector compares.
-        let k = self.steps.iter().map(|&b| usize::from(b <= s)).sum::<usize>();
+        let k = self
+            .steps
+            .iter()
+            .map(|&b| usize::from(b <= s))
+            .sum::<usize>();
         // f32 arithmetic is good to about 1e-6 relative; 1e-4 leaves a wide berth.
         let near = |b: f64| (s - b).abs() <= b * 1e-4;
         if (k > 0 && near(self.steps[k - 1])) || (k < 14 && near(self.steps[k])) {

@@ -35,6 +35,8 @@ struct TermEntry {
 /// changed pages.
 #[derive(Clone)]
 pub struct SearchState {
+    /// The page index of each document.
+    order: Vec<usize>,
     /// Documents in id order, with their excerpts dropped (their doc files hold them).
     docs: Vec<Arc<SearchDoc>>,
     /// The body each document was analysed from: an unchanged body is the same `Arc`.
@@ -77,6 +79,7 @@ impl Draft {
 
 /// The documents of a build, by id, as `finish` takes them.
 struct Docs {
+    order: Vec<usize>,
     docs: Vec<Arc<SearchDoc>>,
     bodies: Vec<Arc<RenderedBody>>,
     lengths: Vec<u32>,
@@ -119,7 +122,11 @@ impl SearchState {
         previous: Option<&SearchState>,
     ) -> SearchState {
         let mut timer = StageTimer::new();
-        let order = index::doc_order(pages);
+        // The same searchable pages at the same indices need no sorting by URL again.
+        let order = match previous.filter(|p| p.same_pages(pages)) {
+            Some(p) => p.order.clone(),
+            None => index::doc_order(pages),
+        };
         let stemmer = WordStemmer::default();
         timer.lap("      search: document order");
         let same_docs = |p: &&SearchState| {
@@ -139,6 +146,17 @@ impl SearchState {
     /// the previous state's file at the same path is the same `Arc` as there.
     pub fn files(&self) -> &[(String, Arc<[u8]>)] {
         &self.files
+    }
+
+    /// Whether `pages` has searchable pages at just the indices and URLs of this build's.
+    fn same_pages(&self, pages: &[Page]) -> bool {
+        let same = |(&i, d): (&usize, &Arc<SearchDoc>)| {
+            pages
+                .get(i)
+                .is_some_and(|p| p.url == d.url && index::is_searchable(p))
+        };
+        self.order.iter().zip(&self.docs).all(same)
+            && pages.iter().filter(|p| index::is_searchable(p)).count() == self.docs.len()
     }
 
     fn prev_doc_file(&self, d: usize) -> Option<&Arc<[u8]>> {
@@ -197,6 +215,7 @@ impl SearchState {
         let bodies = order.iter().map(|&i| bodies[i].clone()).collect();
         timer.lap("      search: analyse every document");
         let docs = Docs {
+            order: order.to_vec(),
             docs,
             bodies,
             lengths,
@@ -302,6 +321,7 @@ impl SearchState {
         let facets = (!facets_changed).then(|| prev.facets.clone());
         timer.lap("      search: merge postings");
         let docs = Docs {
+            order: order.to_vec(),
             docs,
             bodies: kept_bodies,
             lengths,
@@ -320,6 +340,7 @@ impl SearchState {
         timer: &mut StageTimer,
     ) -> SearchState {
         let Docs {
+            order,
             docs,
             bodies,
             lengths,
@@ -423,6 +444,7 @@ impl SearchState {
         files.push((shards::MANIFEST_PATH.into(), reuse(old, manifest)));
         timer.lap("      search: documents, filters, manifest");
         SearchState {
+            order,
             docs,
             bodies,
             lengths,

@@ -285,6 +285,13 @@ fn a_different_page_set_reindexes_everything() {
     more_bodies.push(bodies[last].clone());
     let c = SearchState::build(&more_pages, &more_bodies, Some(&b));
     assert_exact(&c, &b, &more_pages, &more_bodies);
+    // The same pages listed in another order: the same documents.
+    let (mut shuffled_pages, mut shuffled_bodies) = (pages.clone(), bodies.clone());
+    shuffled_pages.reverse();
+    shuffled_bodies.reverse();
+    let same = SearchState::build(&shuffled_pages, &shuffled_bodies, Some(&a));
+    assert_exact(&same, &a, &shuffled_pages, &shuffled_bodies);
+    assert!(changed_files(&a, &same).is_empty());
     // And an edit on top of the new page set is incremental again.
     edit(&more_pages, &mut more_bodies, "glossary/aaa-first/", |s| {
         s[0].text = "quorum".into()
