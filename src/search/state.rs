@@ -21,6 +21,9 @@ use crate::timings::StageTimer;
 /// (document, best field, term frequency).
 type RawPosting = (u32, Field, u32);
 
+/// Lower and upper bound of a term's best score (equal once it has been computed).
+type Bounds = (f64, f64);
+
 /// One term of the index, with everything its shard needs.
 struct TermEntry {
     term: Arc<str>,
@@ -42,13 +45,14 @@ pub struct SearchState {
     /// The body each document was analysed from: an unchanged body is the same `Arc`.
     bodies: Vec<Arc<RenderedBody>>,
     lengths: Vec<u32>,
-    avg_len: f32,
     top: f32,
     /// Sorted by term.
     terms: Vec<Arc<TermEntry>>,
-    /// Best unquantized score of each term, so an edit that moves neither the mean length
-    /// nor the best score of the index rescores only the terms it touched.
-    bests: Vec<f32>,
+    /// Bounds of each term's best unquantized score, so finding the best score of the index
+    /// after an edit rescores only the terms that may hold it.
+    bests: Vec<Bounds>,
+    /// BM25 length normalisation of each document.
+    norms: Vec<f32>,
     /// The term range of each shard.
     shards: Vec<Range<usize>>,
     facets: Vec<Facet>,
@@ -58,8 +62,8 @@ pub struct SearchState {
 
 /// A term's postings before scoring.
 enum Draft {
-    /// Postings of the previous build's term, unchanged, and its best score then.
-    Same(Arc<TermEntry>, f32),
+    /// Postings of the previous build's term, unchanged, and its best score's bounds then.
+    Same(Arc<TermEntry>, Bounds),
     /// New or changed postings, and the previous build's entry for the term if any.
     New {
         term: Arc<str>,
@@ -280,10 +284,10 @@ impl SearchState {
             .terms
             .par_iter()
             .zip(&prev.bests)
-            .map(|(e, &best)| {
+            .map(|(e, &bounds)| {
                 let add = added.get(&*e.term).map_or(&[][..], Vec::as_slice);
                 if changes.keep(&e.raw, add) {
-                    return Some(Draft::Same(e.clone(), best));
+                    return Some(Draft::Same(e.clone(), bounds));
                 }
                 let raw = changes.apply(&e.raw, add);
                 (!raw.is_empty()).then(|| Draft::New {
@@ -354,42 +358,79 @@ impl SearchState {
             .map(|&l| index::length_norm(l, avg_len))
             .collect();
         let best = |raw: &[RawPosting]| bm25_scores(raw, n, &norms).fold(0.0f32, f32::max);
-        // With the same mean length (and so the same document count and lengths of the
-        // untouched documents), an unchanged term scores as before.
-        let same_len = prev.is_some_and(|p| p.avg_len.to_bits() == avg_len.to_bits());
-        let bests: Vec<f32> = drafts
+        let exact = |b: f32| (b as f64, b as f64);
+        // An unchanged term's scores move only through the documents' length norms, each by
+        // at most the factor its document's norm moved (a score is c / (tf + norm)).
+        let same_norms = prev.is_some_and(|p| p.norms == norms);
+        let (shrink, grow) = match prev {
+            Some(p) if p.norms.len() == norms.len() && !same_norms => {
+                let ratios = p
+                    .norms
+                    .iter()
+                    .zip(&norms)
+                    .map(|(&a, &b)| a as f64 / b as f64);
+                let (lo, hi) = ratios.fold((1.0f64, 1.0f64), |(lo, hi), r| (lo.min(r), hi.max(r)));
+                // Far more than the float rounding of a score.
+                (lo * (1.0 - 1e-5), hi * (1.0 + 1e-5))
+            }
+            _ => (1.0, 1.0),
+        };
+        let mut bests: Vec<Bounds> = drafts
             .par_iter()
             .map(|t| match t {
-                Draft::Same(_, best) if same_len => *best,
-                _ => best(t.raw()),
+                Draft::Same(_, (lo, hi)) => (lo * shrink, hi * grow),
+                Draft::New { raw, .. } => exact(best(raw)),
             })
             .collect();
-        let top = bests.iter().copied().fold(0.0f32, f32::max).max(MIN_TOP);
-        let same_scores = same_len && prev.is_some_and(|p| p.top.to_bits() == top.to_bits());
+        // The best score of the index is the best of the terms that may hold it: those
+        // whose upper bound reaches the highest lower bound of any term.
+        let floor = bests.iter().fold(0.0f64, |m, b| m.max(b.0));
+        bests
+            .par_iter_mut()
+            .zip(&drafts)
+            .filter(|(b, _)| b.0 != b.1 && b.1 >= floor)
+            .for_each(|(b, t)| *b = exact(best(t.raw())));
+        let top = bests
+            .iter()
+            .filter(|b| b.1 >= floor)
+            .fold(0.0f32, |m, b| m.max(b.1 as f32))
+            .max(MIN_TOP);
+        let same_scores = same_norms && prev.is_some_and(|p| p.top.to_bits() == top.to_bits());
         timer.lap("      search: best score");
         let quantizer = index::Quantizer::new(top);
-        let terms: Vec<Arc<TermEntry>> = drafts
+        let (terms, bests): (Vec<Arc<TermEntry>>, Vec<Bounds>) = drafts
             .into_par_iter()
-            .map(|t| {
-                let quantize = |raw| bm25_scores(raw, n, &norms).map(|s| quantizer.quantize(s));
-                let quantized = |raw| -> Vec<u8> { quantize(raw).collect() };
+            .zip(bests)
+            .map(|(t, bounds)| {
+                let quantized = |raw| -> Vec<u8> {
+                    bm25_scores(raw, n, &norms)
+                        .map(|s| quantizer.quantize(s))
+                        .collect()
+                };
                 match t {
-                    Draft::Same(e, _) if same_scores => e,
+                    Draft::Same(e, _) if same_scores => (e, bounds),
                     Draft::Same(e, _) => {
-                        if quantize(&e.raw).eq(e.scores.iter().copied()) {
-                            e
+                        // Scored anyway, so its best becomes exact again.
+                        let (mut top, mut same) = (0.0f32, true);
+                        for (s, &old) in bm25_scores(&e.raw, n, &norms).zip(&e.scores) {
+                            top = top.max(s);
+                            same &= quantizer.quantize(s) == old;
+                        }
+                        if same {
+                            (e, exact(top))
                         } else {
                             let q = quantized(&e.raw);
-                            Arc::new(entry(e.term.clone(), e.raw.clone(), q, Some(&e)))
+                            let entry = entry(e.term.clone(), e.raw.clone(), q, Some(&e));
+                            (Arc::new(entry), exact(top))
                         }
                     }
                     Draft::New { term, raw, prev } => {
                         let q = quantized(&raw);
-                        Arc::new(entry(term, raw, q, prev.as_deref()))
+                        (Arc::new(entry(term, raw, q, prev.as_deref())), bounds)
                     }
                 }
             })
-            .collect();
+            .unzip();
         timer.lap("      search: quantize and encode");
         let sizes: Vec<usize> = terms
             .iter()
@@ -448,10 +489,10 @@ impl SearchState {
             docs,
             bodies,
             lengths,
-            avg_len,
             top,
             terms,
             bests,
+            norms,
             shards: ranges,
             facets,
             files,
