@@ -107,14 +107,17 @@ fn incremental(site: &Site, one_shot: &[(String, Vec<u8>)]) {
     let again = SearchState::build(&site.pages, &site.bodies, Some(&fresh));
     println!("SearchState, nothing changed: {:?}", t.elapsed());
     drop(again);
-    let Some(i) = (site.pages.len() / 2..site.pages.len())
-        .find(|&i| site.bodies[i].sections.iter().any(|s| s.text.len() > 40))
-    else {
-        return;
-    };
+    // Pages with some text to edit, spread over the site.
+    let targets: Vec<usize> = (0..ROUNDS)
+        .filter_map(|r| {
+            let from = site.pages.len() * (2 * r + 1) / (2 * ROUNDS);
+            (from..site.pages.len())
+                .find(|&i| site.bodies[i].sections.iter().any(|s| s.text.len() > 40))
+        })
+        .collect();
     type TextEdit = fn(&mut String);
     let edits: [(&str, TextEdit); 3] = [
-        ("one word replaced, same length", |t| {
+        ("one word replaced", |t| {
             let w = t.split_whitespace().nth(3).unwrap_or("x").to_string();
             *t = t.replacen(&w, "quorum", 1);
         }),
@@ -131,34 +134,51 @@ fn incremental(site: &Site, one_shot: &[(String, Vec<u8>)]) {
     ];
     let mut prev = fresh;
     let mut bodies = site.bodies.clone();
-    for (what, edit) in edits {
-        let mut body = RenderedBody::default();
-        body.sections = bodies[i].sections.clone();
-        if let Some(s) = body.sections.iter_mut().max_by_key(|s| s.text.len()) {
-            edit(&mut s.text);
+    let mut times = vec![Vec::new(); edits.len()];
+    for (round, &i) in targets.iter().enumerate() {
+        for (k, (what, edit)) in edits.iter().enumerate() {
+            let mut body = RenderedBody::default();
+            body.sections = bodies[i].sections.clone();
+            if let Some(s) = body.sections.iter_mut().max_by_key(|s| s.text.len()) {
+                edit(&mut s.text);
+            }
+            bodies[i] = Arc::new(body);
+            let t = Instant::now();
+            let next = SearchState::build(&site.pages, &bodies, Some(&prev));
+            times[k].push(t.elapsed());
+            if round == 0 {
+                let changed = next
+                    .files()
+                    .iter()
+                    .zip(prev.files())
+                    .filter(|(a, b)| !Arc::ptr_eq(&a.1, &b.1))
+                    .count();
+                let want = index_files(&build_index(&site.pages, &bodies));
+                assert!(
+                    same(&next, &want),
+                    "incremental index differs after: {what}"
+                );
+                println!(
+                    "SearchState after one edit ({what}): {changed} of {} files new; exact",
+                    next.files().len()
+                );
+            }
+            prev = next;
         }
-        bodies[i] = Arc::new(body);
-        let t = Instant::now();
-        let next = SearchState::build(&site.pages, &bodies, Some(&prev));
-        let took = t.elapsed();
-        let changed = next
-            .files()
-            .iter()
-            .zip(prev.files())
-            .filter(|(a, b)| !Arc::ptr_eq(&a.1, &b.1))
-            .count();
-        let want = index_files(&build_index(&site.pages, &bodies));
-        assert!(
-            same(&next, &want),
-            "incremental index differs after: {what}"
-        );
+    }
+    for ((what, _), mut t) in edits.iter().zip(times) {
+        t.sort();
         println!(
-            "SearchState after one edit ({what}): {took:?}; {changed} of {} files new; exact",
-            next.files().len()
+            "SearchState after one edit ({what}), {} pages: min {:?}, median {:?}",
+            t.len(),
+            t[0],
+            t[t.len() / 2]
         );
-        prev = next;
     }
 }
+
+/// Pages edited, one after another, by each kind of edit.
+const ROUNDS: usize = 7;
 
 fn same(state: &SearchState, files: &[(String, Vec<u8>)]) -> bool {
     state.files().len() == files.len()
