@@ -470,14 +470,29 @@ pub fn quantize(score: f32, top: f32) -> u8 {
 pub struct Quantizer {
     top: f32,
     steps: [f64; 14],
+    /// Scores strictly between `inside[k].0` and `inside[k].1` are surely level `k`.
+    inside: [(f32, f32); 16],
 }
+
+/// Relative distance from a step within which the float rounding of `quantize` decides:
+/// f32 arithmetic is good to about 1e-6 relative, so 1e-4 leaves a wide berth.
+const NEAR_STEP: f64 = 1e-4;
 
 impl Quantizer {
     pub fn new(top: f32) -> Quantizer {
         let l = (1.0 + top as f64).ln();
         // Level k + 1 starts where 15 ln(1 + s) / ln(1 + top) reaches k + 0.5.
-        let steps = std::array::from_fn(|k| ((k as f64 + 1.5) * l / 15.0).exp() - 1.0);
-        Quantizer { top, steps }
+        let steps: [f64; 14] = std::array::from_fn(|k| ((k as f64 + 1.5) * l / 15.0).exp() - 1.0);
+        let inside = std::array::from_fn(|k| match k {
+            0 => (f32::NEG_INFINITY, 0.0),
+            1 => (0.0, (steps[0] * (1.0 - NEAR_STEP)) as f32),
+            15 => ((steps[13] * (1.0 + NEAR_STEP)) as f32, f32::INFINITY),
+            _ => (
+                (steps[k - 2] * (1.0 + NEAR_STEP)) as f32,
+                (steps[k - 1] * (1.0 - NEAR_STEP)) as f32,
+            ),
+        });
+        Quantizer { top, steps, inside }
     }
 
     pub fn quantize(&self, score: f32) -> u8 {
@@ -491,12 +506,18 @@ impl Quantizer {
             .iter()
             .map(|&b| usize::from(b <= s))
             .sum::<usize>();
-        // f32 arithmetic is good to about 1e-6 relative; 1e-4 leaves a wide berth.
-        let near = |b: f64| (s - b).abs() <= b * 1e-4;
+        let near = |b: f64| (s - b).abs() <= b * NEAR_STEP;
         if (k > 0 && near(self.steps[k - 1])) || (k < 14 && near(self.steps[k])) {
             return quantize(score, self.top);
         }
         (k + 1) as u8
+    }
+
+    /// Whether `quantize(score) == level`, in two comparisons when the level is unchanged
+    /// (the common case when requantizing after a small edit).
+    pub fn is_level(&self, score: f32, level: u8) -> bool {
+        let (lo, hi) = self.inside[usize::from(level & 15)];
+        (score > lo && score < hi) || self.quantize(score) == level
     }
 }
 
@@ -601,7 +622,11 @@ mod tests {
             }
             scores.extend([0.0, -1.0, f32::MIN_POSITIVE, 1e-9, top, top * 2.0]);
             for s in scores {
-                assert_eq!(q.quantize(s), quantize(s, top), "score {s} top {top}");
+                let want = quantize(s, top);
+                assert_eq!(q.quantize(s), want, "score {s} top {top}");
+                for level in 0..16 {
+                    assert_eq!(q.is_level(s, level), level == want, "score {s} top {top}");
+                }
             }
         }
     }

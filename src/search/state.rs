@@ -414,7 +414,7 @@ impl SearchState {
                         let (mut top, mut same) = (0.0f32, true);
                         for (s, &old) in bm25_scores(&e.raw, n, &norms).zip(&e.scores) {
                             top = top.max(s);
-                            same &= quantizer.quantize(s) == old;
+                            same &= quantizer.is_level(s, old);
                         }
                         if same {
                             (e, exact(top))
