@@ -60,6 +60,12 @@ pub struct SearchState {
     files: Vec<(String, Arc<[u8]>)>,
 }
 
+// `serve` keeps the state between builds, possibly on another thread.
+const _: () = {
+    const fn shareable<T: Send + Sync>() {}
+    shareable::<SearchState>()
+};
+
 /// A term's postings before scoring.
 enum Draft {
     /// Postings of the previous build's term, unchanged, and its best score's bounds then.
@@ -119,7 +125,8 @@ impl SearchState {
     /// body is the same `Arc<RenderedBody>` (`Arc::ptr_eq`) at the same URL, in the same doc
     /// order, reuse their analysis; only changed docs are re-tokenized. A different set of
     /// searchable URLs re-analyses everything (files whose bytes are unchanged are still
-    /// the previous `Arc`s).
+    /// the previous `Arc`s). A page whose front matter changed must come with a new body
+    /// `Arc` too (as `serve` does): search reads its title, summary, tags and kind data.
     pub fn build(
         pages: &[Page],
         bodies: &[Arc<RenderedBody>],
