@@ -519,6 +519,15 @@ impl Quantizer {
         let (lo, hi) = self.inside[usize::from(level & 15)];
         (score > lo && score < hi) || self.quantize(score) == level
     }
+
+    /// `quantize(score)`, in two comparisons when it is `guess` (any value: a guess > 15 is
+    /// simply wrong).
+    pub fn quantize_near(&self, score: f32, guess: u8) -> u8 {
+        match self.inside.get(usize::from(guess)) {
+            Some(&(lo, hi)) if score > lo && score < hi => guess,
+            _ => self.quantize(score),
+        }
+    }
 }
 
 /// The facet keys of a document (kind, tags, severity, services) are all `facets` reads.
@@ -626,6 +635,9 @@ mod tests {
                 assert_eq!(q.quantize(s), want, "score {s} top {top}");
                 for level in 0..16 {
                     assert_eq!(q.is_level(s, level), level == want, "score {s} top {top}");
+                }
+                for guess in [0, 1, want, want.wrapping_sub(1), want + 1, 15, 16, 255] {
+                    assert_eq!(q.quantize_near(s, guess), want, "score {s} top {top}");
                 }
             }
         }

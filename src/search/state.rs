@@ -21,6 +21,9 @@ use crate::timings::StageTimer;
 /// (document, best field, term frequency).
 type RawPosting = (u32, Field, u32);
 
+/// The guess for a posting with no quantized score before.
+const NO_LEVEL: u8 = u8::MAX;
+
 /// Lower and upper bound of a term's best score (equal once it has been computed).
 type Bounds = (f64, f64);
 
@@ -74,6 +77,8 @@ enum Draft {
     New {
         term: Arc<str>,
         raw: Vec<RawPosting>,
+        /// Each posting's quantized score in the previous build, or empty.
+        guesses: Vec<u8>,
         prev: Option<Arc<TermEntry>>,
     },
 }
@@ -220,6 +225,7 @@ impl SearchState {
             .map(|(term, raw)| Draft::New {
                 term,
                 raw,
+                guesses: Vec::new(),
                 prev: None,
             })
             .collect();
@@ -296,10 +302,11 @@ impl SearchState {
                 if changes.keep(&e.raw, add) {
                     return Some(Draft::Same(e.clone(), bounds));
                 }
-                let raw = changes.apply(&e.raw, add);
+                let (raw, guesses) = changes.apply(&e.raw, &e.scores, add);
                 (!raw.is_empty()).then(|| Draft::New {
                     term: e.term.clone(),
                     raw,
+                    guesses,
                     prev: Some(e.clone()),
                 })
             })
@@ -319,6 +326,7 @@ impl SearchState {
                 drafts.push(Draft::New {
                     term,
                     raw,
+                    guesses: Vec::new(),
                     prev: None,
                 });
             }
@@ -327,6 +335,7 @@ impl SearchState {
         drafts.extend(fresh_terms.map(|(term, raw)| Draft::New {
             term,
             raw,
+            guesses: Vec::new(),
             prev: None,
         }));
         let facets = (!facets_changed).then(|| prev.facets.clone());
@@ -431,8 +440,20 @@ impl SearchState {
                             (Arc::new(entry), exact(top))
                         }
                     }
-                    Draft::New { term, raw, prev } => {
-                        let q = quantized(&raw);
+                    Draft::New {
+                        term,
+                        raw,
+                        guesses,
+                        prev,
+                    } => {
+                        let q = if guesses.is_empty() {
+                            quantized(&raw)
+                        } else {
+                            bm25_scores(&raw, n, &norms)
+                                .zip(guesses)
+                                .map(|(s, guess)| quantizer.quantize_near(s, guess))
+                                .collect()
+                        };
                         (Arc::new(entry(term, raw, q, prev.as_deref())), bounds)
                     }
                 }
@@ -547,34 +568,52 @@ impl Changes<'_> {
     }
 
     /// `raw` with the changed documents' postings replaced by `add` (theirs now, by document).
-    fn apply(&self, raw: &[RawPosting], add: &[RawPosting]) -> Vec<RawPosting> {
+    /// Also returns each posting's quantized score before (`NO_LEVEL` if it had none), a
+    /// good guess of its score now.
+    fn apply(
+        &self,
+        raw: &[RawPosting],
+        levels: &[u8],
+        add: &[RawPosting],
+    ) -> (Vec<RawPosting>, Vec<u8>) {
         let mut out = Vec::with_capacity(raw.len() + add.len());
+        let mut guesses = Vec::with_capacity(raw.len() + add.len());
         let mut add = add.iter().copied().peekable();
         if self.mask.is_empty() {
             // Copy the runs between changed documents whole.
-            let mut rest = raw;
+            let (mut rest, mut rest_levels) = (raw, levels);
             for &d in self.docs {
                 let at = rest.partition_point(|p| p.0 < d);
                 out.extend_from_slice(&rest[..at]);
-                rest = &rest[at..];
+                guesses.extend_from_slice(&rest_levels[..at]);
+                (rest, rest_levels) = (&rest[at..], &rest_levels[at..]);
+                let mut guess = NO_LEVEL;
                 if rest.first().is_some_and(|p| p.0 == d) {
-                    rest = &rest[1..];
+                    guess = rest_levels[0];
+                    (rest, rest_levels) = (&rest[1..], &rest_levels[1..]);
                 }
-                out.extend(add.next_if(|p| p.0 == d));
+                if let Some(p) = add.next_if(|p| p.0 == d) {
+                    out.push(p);
+                    guesses.push(guess);
+                }
             }
             out.extend_from_slice(rest);
+            guesses.extend_from_slice(rest_levels);
         } else {
-            for &p in raw {
+            for (&p, &level) in raw.iter().zip(levels) {
                 while let Some(q) = add.next_if(|q| q.0 < p.0) {
                     out.push(q);
+                    guesses.push(NO_LEVEL);
                 }
                 if !self.mask[p.0 as usize] {
                     out.push(p);
+                    guesses.push(level);
                 }
             }
+            guesses.extend(add.clone().map(|_| NO_LEVEL));
             out.extend(add);
         }
-        out
+        (out, guesses)
     }
 }
 
