@@ -634,6 +634,22 @@ fn entry(
     scores: Vec<u8>,
     prev: Option<&TermEntry>,
 ) -> TermEntry {
+    // The same documents, fields and levels encode the same (a page's word counts moved,
+    // not enough to change its level).
+    if let Some(p) = prev.filter(|p| p.scores == scores)
+        && p.raw
+            .iter()
+            .map(|q| (q.0, q.1))
+            .eq(raw.iter().map(|q| (q.0, q.1)))
+    {
+        let encoded = p.encoded.clone();
+        return TermEntry {
+            term,
+            raw,
+            scores,
+            encoded,
+        };
+    }
     let postings: Vec<Posting> = raw
         .iter()
         .zip(&scores)
