@@ -96,9 +96,13 @@ fn main() {
 /// Times `SearchState`: a fresh build, then rebuilds after editing one page's body, each
 /// checked byte for byte against the one-shot index of the edited pages.
 fn incremental(site: &Site, one_shot: &[(String, Vec<u8>)]) {
-    let t = Instant::now();
+    let (rss, t) = (resident_mb(), Instant::now());
     let fresh = SearchState::build(&site.pages, &site.bodies, None);
-    println!("SearchState fresh: {:?}", t.elapsed());
+    println!(
+        "SearchState fresh: {:?}, resident memory +{} MB",
+        t.elapsed(),
+        resident_mb() - rss
+    );
     assert!(
         same(&fresh, one_shot),
         "a fresh SearchState differs from index_files"
@@ -187,4 +191,14 @@ fn same(state: &SearchState, files: &[(String, Vec<u8>)]) -> bool {
             .iter()
             .zip(files)
             .all(|(a, b)| a.0 == b.0 && *a.1 == *b.1)
+}
+
+/// Resident memory of this process (Linux), to see what a kept `SearchState` costs.
+fn resident_mb() -> i64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let kb = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<i64>().ok());
+    kb.unwrap_or(0) / 1024
 }
