@@ -427,17 +427,17 @@ impl SearchState {
                     Draft::Same(e, _) if same_scores => (e, bounds),
                     Draft::Same(e, _) => {
                         // Scored anyway, so its best becomes exact again.
-                        let (mut top, mut same) = (0.0f32, true);
+                        let (mut best, mut same) = (0.0f32, true);
                         for (s, &old) in bm25_scores(&e.raw, n, &norms).zip(&e.scores) {
-                            top = top.max(s);
+                            best = best.max(s);
                             same &= quantizer.is_level(s, old);
                         }
                         if same {
-                            (e, exact(top))
+                            (e, exact(best))
                         } else {
                             let q = quantized(&e.raw);
                             let entry = entry(e.term.clone(), e.raw.clone(), q, Some(&e));
-                            (Arc::new(entry), exact(top))
+                            (Arc::new(entry), exact(best))
                         }
                     }
                     Draft::New {
