@@ -16,6 +16,10 @@ fn write(root: &std::path::Path, rel: &str, text: &str) {
 
 /// Enough pages, words and filters that quantization, shards and facets all matter.
 fn fixture() -> (Vec<Page>, Vec<Arc<RenderedBody>>) {
+    fixture_of(40)
+}
+
+fn fixture_of(count: usize) -> (Vec<Page>, Vec<Arc<RenderedBody>>) {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     std::fs::write(root.join("book.toml"), "[book]\ntitle = \"T\"\n").unwrap();
@@ -23,7 +27,7 @@ fn fixture() -> (Vec<Page>, Vec<Arc<RenderedBody>>) {
         "latency", "replica", "failover", "quorum", "cache", "deploy", "rollback", "alert",
         "pager", "queue", "backlog", "timeout", "retry", "storm", "shard", "leader",
     ];
-    for i in 0..40 {
+    for i in 0..count {
         let w: Vec<&str> = (0..12)
             .map(|k| words[(i * 7 + k * 3) % words.len()])
             .collect();
@@ -357,5 +361,63 @@ fn replacing_postings_by_lookup_and_by_mask_agree() {
         assert!(!c.keep(&raw, &other_tf));
         assert!(!c.keep(&raw, &kept[1..]));
         assert_eq!(c.apply(&[], &[], &add).0, add);
+    }
+}
+
+#[test]
+fn random_edits_update_exactly() {
+    // 80 pages: 35 changed at once is under half, and over the lookup limit (a mask).
+    let (pages, mut bodies) = fixture_of(80);
+    let words = [
+        "quorum", "latency", "zeta", "omega", "pager", "shard", "new", "cache",
+    ];
+    let mut x = 42u32;
+    let mut next = |n: usize| {
+        x = x.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+        (x >> 8) as usize % n
+    };
+    let searchable: Vec<usize> = (0..pages.len())
+        .filter(|&i| crate::search::index::is_searchable(&pages[i]))
+        .collect();
+    assert_eq!(searchable.len(), 80);
+    let mut prev = SearchState::build(&pages, &bodies, None);
+    for round in 0..24 {
+        let start = next(searchable.len());
+        let picks: Vec<usize> = match round % 5 {
+            // 36 distinct pages: more than the lookup limit, under half.
+            4 => (0..36).map(|k| searchable[(start + 2 * k) % 80]).collect(),
+            r => (0..[1, 1, 2, 5][r]).map(|_| searchable[next(80)]).collect(),
+        };
+        for i in picks {
+            let mut body = RenderedBody::default();
+            body.sections = bodies[i].sections.clone();
+            let s = &mut body.sections;
+            match next(6) {
+                0 => {
+                    let w = words[next(words.len())];
+                    if let Some(t) = s.first_mut() {
+                        t.text.push_str(&format!(" {w} {w}{round}"));
+                    }
+                }
+                1 => s.iter_mut().for_each(|t| t.text.truncate(t.text.len() / 2)),
+                2 => s
+                    .iter_mut()
+                    .for_each(|t| t.text = t.text.replace("latency", "zeta")),
+                3 => s.clear(),
+                4 => {
+                    let copy = s.clone();
+                    s.extend(copy);
+                }
+                _ => {
+                    if let Some(t) = s.last_mut() {
+                        t.heading = words[next(words.len())].to_string();
+                    }
+                }
+            }
+            bodies[i] = Arc::new(body);
+        }
+        let state = SearchState::build(&pages, &bodies, Some(&prev));
+        assert_exact(&state, &prev, &pages, &bodies);
+        prev = state;
     }
 }
