@@ -112,10 +112,10 @@ impl WordHasher {
 pub type WordMap<K, V> = HashMap<K, V, BuildHasherDefault<WordHasher>>;
 
 /// Per-document term statistics from one pass over its text.
-struct DocTerms {
-    length: u32,
-    /// (term, best field, term frequency), one entry per distinct term.
-    terms: Vec<(Arc<str>, Field, u32)>,
+pub(super) struct DocTerms {
+    pub length: u32,
+    /// (term, best field, term frequency), one entry per distinct term, in no order.
+    pub terms: Vec<(Arc<str>, Field, u32)>,
 }
 
 /// Stems seen by one indexing thread. Words map to small ids so counting a document's
@@ -298,29 +298,41 @@ fn doc_terms(stemmer: &WordStemmer, doc: &SearchDoc, body: &RenderedBody, lead: 
     })
 }
 
-/// Build the index of every searchable page. Runs in parallel over pages, then merges.
-pub fn build_index(pages: &[Page], bodies: &[std::sync::Arc<RenderedBody>]) -> SearchIndex {
-    let stemmer = WordStemmer::default();
+/// The pages that become documents, in document id order.
+pub(super) fn doc_order(pages: &[Page]) -> Vec<usize> {
     let mut order: Vec<usize> = (0..pages.len())
         .filter(|&i| is_searchable(&pages[i]))
         .collect();
     // Stable ids by URL, so a rebuild of unchanged content writes identical files.
     order.sort_by(|&a, &b| pages[a].url.cmp(&pages[b].url));
+    order
+}
+
+/// What a result shows of one page and the terms it is found by.
+pub(super) fn analyse(
+    stemmer: &WordStemmer,
+    page: &Page,
+    body: &RenderedBody,
+) -> (SearchDoc, DocTerms) {
+    let lead = match page.kind {
+        PageKind::Postmortem => postmortem_overview(page),
+        _ => page.meta.summary.clone().unwrap_or_default(),
+    };
+    let doc = search_doc(page, body, &lead);
+    let terms = doc_terms(stemmer, &doc, body, &lead);
+    (doc, terms)
+}
+
+/// Build the index of every searchable page. Runs in parallel over pages, then merges.
+pub fn build_index(pages: &[Page], bodies: &[std::sync::Arc<RenderedBody>]) -> SearchIndex {
+    let stemmer = WordStemmer::default();
+    let order = doc_order(pages);
     // Chunks bound the memory held by per-document term lists before they are merged.
     let mut merged = Merged::default();
     for chunk in order.chunks(1024) {
         let analysed: Vec<(SearchDoc, DocTerms)> = chunk
             .par_iter()
-            .map(|&i| {
-                let (page, body) = (&pages[i], &bodies[i]);
-                let lead = match page.kind {
-                    PageKind::Postmortem => postmortem_overview(page),
-                    _ => page.meta.summary.clone().unwrap_or_default(),
-                };
-                let doc = search_doc(page, body, &lead);
-                let terms = doc_terms(&stemmer, &doc, body, &lead);
-                (doc, terms)
-            })
+            .map(|&i| analyse(&stemmer, &pages[i], &bodies[i]))
             .collect();
         merged.add(analysed);
     }
@@ -368,20 +380,20 @@ impl Merged {
             raw,
         } = self;
         let n = docs.len() as u32;
-        let avg_len = (lengths.iter().map(|&l| l as f32).sum::<f32>() / n.max(1) as f32).max(1.0);
+        let avg_len = average_length(&lengths);
         let mut names: Vec<(Arc<str>, usize)> = ids.into_iter().collect();
         names.sort_unstable();
         let scored: Vec<(String, Vec<ScoredPosting>)> = names
             .into_par_iter()
             .map(|(term, id)| {
                 let list = &raw[id];
-                let df = list.len() as u32;
+                let idf = idf(n, list.len() as u32);
                 // Documents were merged in id order, so each list is already sorted.
                 let postings = list
                     .iter()
                     .map(|&(doc, field, tf)| {
-                        let len = lengths[doc as usize] as f32;
-                        (doc, field, bm25(tf as f32, n, df, len, avg_len))
+                        let norm = length_norm(lengths[doc as usize], avg_len);
+                        (doc, field, bm25(idf, tf, norm))
                     })
                     .collect();
                 (term.to_string(), postings)
@@ -392,7 +404,8 @@ impl Merged {
             .iter()
             .flat_map(|(_, p)| p.iter().map(|x| x.2))
             .fold(0.0f32, f32::max)
-            .max(1e-3);
+            .max(MIN_TOP);
+        let quantizer = Quantizer::new(top);
         let terms = scored
             .into_iter()
             .map(|(term, list)| {
@@ -401,7 +414,7 @@ impl Merged {
                     .map(|(doc, field, s)| Posting {
                         doc,
                         field,
-                        score: quantize(s, top),
+                        score: quantizer.quantize(s),
                     })
                     .collect();
                 (term, postings)
@@ -416,9 +429,29 @@ impl Merged {
     }
 }
 
-fn bm25(tf: f32, n: u32, df: u32, len: f32, avg_len: f32) -> f32 {
-    let idf = (1.0 + (n as f32 - df as f32 + 0.5) / (df as f32 + 0.5)).ln();
-    idf * tf * (K1 + 1.0) / (tf + K1 * (1.0 - B + B * len / avg_len))
+/// Floor of the best score quantization scales to, so an index of empty pages still divides.
+pub(super) const MIN_TOP: f32 = 1e-3;
+
+/// Mean document length in words, summed in document order: the incremental index
+/// (`state`) recomputes it the same way, so both get the same bits.
+pub(super) fn average_length(lengths: &[u32]) -> f32 {
+    let n = lengths.len() as u32;
+    (lengths.iter().map(|&l| l as f32).sum::<f32>() / n.max(1) as f32).max(1.0)
+}
+
+/// BM25's inverse document frequency of a term in `df` of `n` documents.
+pub(super) fn idf(n: u32, df: u32) -> f32 {
+    (1.0 + (n as f32 - df as f32 + 0.5) / (df as f32 + 0.5)).ln()
+}
+
+/// BM25's length normalisation of a document of `len` words (per document, not per posting).
+pub(super) fn length_norm(len: u32, avg_len: f32) -> f32 {
+    K1 * (1.0 - B + B * len as f32 / avg_len)
+}
+
+pub(super) fn bm25(idf: f32, tf: u32, norm: f32) -> f32 {
+    let tf = tf as f32;
+    idf * tf * (K1 + 1.0) / (tf + norm)
 }
 
 /// 0–15 on a log scale: small differences between weak matches still order results.
@@ -430,14 +463,82 @@ pub fn quantize(score: f32, top: f32) -> u8 {
     q.clamp(1.0, 15.0) as u8
 }
 
-fn facets(docs: &[SearchDoc]) -> Vec<Facet> {
+/// `quantize` with one `top` for many scores, without a logarithm per score: a score is
+/// compared with the 14 scores where the rounded level steps up. Scores too close to a
+/// step for the comparison to be sure of the float rounding take the exact formula, so
+/// the result is always `quantize(score, top)`.
+pub struct Quantizer {
+    top: f32,
+    steps: [f64; 14],
+    /// Scores strictly between `inside[k].0` and `inside[k].1` are surely level `k`.
+    inside: [(f32, f32); 16],
+}
+
+/// Relative distance from a step within which the float rounding of `quantize` decides:
+/// f32 arithmetic is good to about 1e-6 relative, so 1e-4 leaves a wide berth.
+const NEAR_STEP: f64 = 1e-4;
+
+impl Quantizer {
+    pub fn new(top: f32) -> Quantizer {
+        let l = (1.0 + top as f64).ln();
+        // Level k + 1 starts where 15 ln(1 + s) / ln(1 + top) reaches k + 0.5.
+        let steps: [f64; 14] = std::array::from_fn(|k| ((k as f64 + 1.5) * l / 15.0).exp() - 1.0);
+        let inside = std::array::from_fn(|k| match k {
+            0 => (f32::NEG_INFINITY, 0.0),
+            1 => (0.0, (steps[0] * (1.0 - NEAR_STEP)) as f32),
+            15 => ((steps[13] * (1.0 + NEAR_STEP)) as f32, f32::INFINITY),
+            _ => (
+                (steps[k - 2] * (1.0 + NEAR_STEP)) as f32,
+                (steps[k - 1] * (1.0 - NEAR_STEP)) as f32,
+            ),
+        });
+        Quantizer { top, steps, inside }
+    }
+
+    pub fn quantize(&self, score: f32) -> u8 {
+        if score <= 0.0 {
+            return 0;
+        }
+        let s = score as f64;
+        // Counted rather than searched: no branch to mispredict, a few vector compares.
+        let k = self
+            .steps
+            .iter()
+            .map(|&b| usize::from(b <= s))
+            .sum::<usize>();
+        let near = |b: f64| (s - b).abs() <= b * NEAR_STEP;
+        if (k > 0 && near(self.steps[k - 1])) || (k < 14 && near(self.steps[k])) {
+            return quantize(score, self.top);
+        }
+        (k + 1) as u8
+    }
+
+    /// Whether `quantize(score) == level`, in two comparisons when the level is unchanged
+    /// (the common case when requantizing after a small edit).
+    pub fn is_level(&self, score: f32, level: u8) -> bool {
+        let (lo, hi) = self.inside[usize::from(level & 15)];
+        (score > lo && score < hi) || self.quantize(score) == level
+    }
+
+    /// `quantize(score)`, in two comparisons when it is `guess` (any value: a guess > 15 is
+    /// simply wrong).
+    pub fn quantize_near(&self, score: f32, guess: u8) -> u8 {
+        match self.inside.get(usize::from(guess)) {
+            Some(&(lo, hi)) if score > lo && score < hi => guess,
+            _ => self.quantize(score),
+        }
+    }
+}
+
+/// The facet keys of a document (kind, tags, severity, services) are all `facets` reads.
+pub(super) fn facets<D: std::borrow::Borrow<SearchDoc>>(docs: &[D]) -> Vec<Facet> {
     let mut out = Vec::new();
     let mut push_group =
         |name: &'static str, key: &dyn Fn(&SearchDoc) -> Vec<(String, String)>, cap: usize| {
             let mut groups: std::collections::BTreeMap<String, (String, Vec<u32>)> =
                 std::collections::BTreeMap::new();
             for (i, d) in docs.iter().enumerate() {
-                for (value, label) in key(d) {
+                for (value, label) in key(d.borrow()) {
                     groups
                         .entry(value)
                         .or_insert_with(|| (label, Vec::new()))
@@ -503,4 +604,42 @@ fn facets(docs: &[SearchDoc]) -> Vec<Facet> {
         FACET_VALUES,
     );
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quantizer_agrees_with_quantize() {
+        let mut x = 987_654_321u32;
+        let mut next = || {
+            x = x.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            (x >> 8) as f32 / (1u32 << 24) as f32
+        };
+        for top in [MIN_TOP, 0.5, 1.0, 3.7, 12.25, 40.0, 1000.0] {
+            let q = Quantizer::new(top);
+            let mut scores: Vec<f32> = (0..20_000).map(|_| next() * top * 1.2).collect();
+            // Right at, just below and just above every step.
+            for b in q.steps {
+                let b = b as f32;
+                scores.extend([
+                    b,
+                    f32::from_bits(b.to_bits() - 1),
+                    f32::from_bits(b.to_bits() + 1),
+                ]);
+            }
+            scores.extend([0.0, -1.0, f32::MIN_POSITIVE, 1e-9, top, top * 2.0]);
+            for s in scores {
+                let want = quantize(s, top);
+                assert_eq!(q.quantize(s), want, "score {s} top {top}");
+                for level in 0..16 {
+                    assert_eq!(q.is_level(s, level), level == want, "score {s} top {top}");
+                }
+                for guess in [0, 1, want, want.wrapping_sub(1), want + 1, 15, 16, 255] {
+                    assert_eq!(q.quantize_near(s, guess), want, "score {s} top {top}");
+                }
+            }
+        }
+    }
 }

@@ -5,9 +5,11 @@
 pub mod index;
 pub mod query;
 pub mod shards;
+pub mod state;
 pub mod tokenize;
 
 use crate::pipeline::{GeneratedPage, Site};
+pub use state::SearchState;
 
 /// Every file of the search index, for `pipeline::extra_files`.
 pub fn search_files(site: &Site) -> Vec<(String, Vec<u8>)> {
@@ -16,6 +18,15 @@ pub fn search_files(site: &Site) -> Vec<(String, Vec<u8>)> {
     }
     let index = index::build_index(&site.pages, &site.bodies);
     shards::index_files(&index)
+}
+
+/// The search index of `site` for `serve`, re-analysing only the pages whose body is not
+/// the same `Arc` as in `previous` (the last build's). `None` when search is off.
+pub fn search_state(site: &Site, previous: Option<&SearchState>) -> Option<SearchState> {
+    site.config
+        .search
+        .enabled
+        .then(|| SearchState::build(&site.pages, &site.bodies, previous))
 }
 
 /// The shareable results page, `search/?q=…`.

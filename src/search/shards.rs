@@ -14,7 +14,7 @@
 
 use serde_json::json;
 
-use super::index::{Posting, SearchIndex};
+use super::index::{Facet, Posting, SearchDoc, SearchIndex};
 use super::tokenize::STOP_WORDS;
 
 /// Target size of one shard; a single very common term may exceed it on its own.
@@ -47,21 +47,41 @@ pub fn encode_docs(
     out
 }
 
+/// Field (2 bits) and score (4 bits) of a posting: its group, also the group's letter.
+fn impact(p: &Posting) -> usize {
+    (((p.field as u8) << 4) | (p.score & 15)) as usize
+}
+
+/// Postings (by document) grouped by impact, best group first.
 pub fn encode_postings(postings: &[Posting]) -> String {
-    let impact = |p: &Posting| ((p.field as u8) << 4) | p.score;
-    let mut groups: Vec<u8> = postings.iter().map(impact).collect();
-    groups.sort_unstable_by(|a, b| b.cmp(a));
-    groups.dedup();
-    let mut out = String::new();
-    for g in groups {
-        let docs: Vec<u32> = postings
-            .iter()
-            .filter(|p| impact(p) == g)
-            .map(|p| p.doc)
-            .collect();
-        out.push(ALPHABET[g as usize] as char);
-        push_varint(&mut out, docs.len() as u32);
-        out.push_str(&encode_docs(docs.into_iter(), |_, _| {}));
+    // A counting sort by impact keeps documents ascending within each group, in one pass
+    // however many groups there are (the common terms of a big site have dozens).
+    let mut counts = [0usize; 64];
+    for p in postings {
+        counts[impact(p)] += 1;
+    }
+    let mut starts = [0usize; 64];
+    let mut at = 0;
+    for g in (0..64).rev() {
+        starts[g] = at;
+        at += counts[g];
+    }
+    let mut docs = vec![0u32; postings.len()];
+    let mut next = starts;
+    for p in postings {
+        let g = impact(p);
+        docs[next[g]] = p.doc;
+        next[g] += 1;
+    }
+    let mut out = String::with_capacity(postings.len() + 16);
+    for g in (0..64).rev().filter(|&g| counts[g] > 0) {
+        out.push(ALPHABET[g] as char);
+        push_varint(&mut out, counts[g] as u32);
+        let mut prev = 0u32;
+        for &d in &docs[starts[g]..][..counts[g]] {
+            push_varint(&mut out, d - prev);
+            prev = d + 1;
+        }
     }
     out
 }
@@ -101,6 +121,79 @@ fn script(call: &str, id: usize, value: &serde_json::Value) -> Vec<u8> {
     format!("{GLOBAL}.{call}({id},{value});\n").into_bytes()
 }
 
+/// Bytes a term costs in the shard layout: what `shard_ranges` packs.
+pub fn term_size(term: &str, encoded: &str) -> usize {
+    term.len() + encoded.len() + 6
+}
+
+pub fn shard_path(n: usize) -> String {
+    format!("search/s/{n}.js")
+}
+
+pub fn doc_path(n: usize) -> String {
+    format!("search/d/{n}.js")
+}
+
+pub fn facet_path(n: usize) -> String {
+    format!("search/f/{n}.js")
+}
+
+pub const MANIFEST_PATH: &str = "search/index.js";
+
+/// Shard `n`: its terms with their encoded postings, in term order.
+pub fn shard_file<'a>(n: usize, terms: impl Iterator<Item = (&'a str, &'a str)>) -> Vec<u8> {
+    let flat: Vec<&str> = terms.flat_map(|(t, p)| [t, p]).collect();
+    script("shard", n, &json!(flat))
+}
+
+/// Document `n`: what its result shows.
+pub fn doc_file(n: usize, d: &SearchDoc) -> Vec<u8> {
+    let sections: Vec<[&str; 3]> = d
+        .sections
+        .iter()
+        .map(|s| [s.heading.as_str(), s.anchor.as_str(), s.text.as_str()])
+        .collect();
+    let file = DocFile {
+        t: &d.title,
+        u: &d.url,
+        k: d.kind,
+        kl: d.kind.label().0,
+        d: d.date.as_deref(),
+        sv: d.severity.as_deref(),
+        x: sections,
+    };
+    // Serialized straight from borrowed fields: 10,000 of these add up.
+    let json = serde_json::to_string(&file).unwrap_or_default();
+    format!("{GLOBAL}.doc({n},{json});\n").into_bytes()
+}
+
+/// Filter value `n`: the documents it keeps.
+pub fn facet_file(n: usize, f: &Facet) -> Vec<u8> {
+    let docs = encode_docs(f.docs.iter().copied(), |_, _| {});
+    script("facet", n, &json!(docs))
+}
+
+/// The manifest: document count, first term of every shard, the filters.
+pub fn manifest_file<'a>(
+    docs: usize,
+    firsts: impl Iterator<Item = &'a str>,
+    facets: &[Facet],
+) -> Vec<u8> {
+    let firsts: Vec<&str> = firsts.collect();
+    let facets: Vec<serde_json::Value> = facets
+        .iter()
+        .map(|f| json!([f.name, f.value, f.label, f.docs.len()]))
+        .collect();
+    let manifest = json!({
+        "version": 1,
+        "docs": docs,
+        "shards": firsts,
+        "facets": facets,
+        "stop": STOP_WORDS,
+    });
+    script("manifest", 0, &manifest)
+}
+
 /// Every file of the search index, as (path under the site root, contents).
 pub fn index_files(index: &SearchIndex) -> Vec<(String, Vec<u8>)> {
     let encoded: Vec<(&str, String)> = index
@@ -108,54 +201,22 @@ pub fn index_files(index: &SearchIndex) -> Vec<(String, Vec<u8>)> {
         .iter()
         .map(|(t, p)| (t.as_str(), encode_postings(p)))
         .collect();
-    let sizes: Vec<usize> = encoded.iter().map(|(t, p)| t.len() + p.len() + 6).collect();
+    let sizes: Vec<usize> = encoded.iter().map(|(t, p)| term_size(t, p)).collect();
     let ranges = shard_ranges(&sizes, SHARD_BYTES);
     let mut files = Vec::with_capacity(ranges.len() + index.docs.len() + index.facets.len() + 1);
-    let mut firsts = Vec::with_capacity(ranges.len());
     for (n, r) in ranges.iter().enumerate() {
-        firsts.push(encoded[r.start].0);
-        let flat: Vec<&str> = encoded[r.clone()]
-            .iter()
-            .flat_map(|(t, p)| [*t, p.as_str()])
-            .collect();
-        files.push((format!("search/s/{n}.js"), script("shard", n, &json!(flat))));
+        let terms = encoded[r.clone()].iter().map(|(t, p)| (*t, p.as_str()));
+        files.push((shard_path(n), shard_file(n, terms)));
     }
     for (n, d) in index.docs.iter().enumerate() {
-        let sections: Vec<[&str; 3]> = d
-            .sections
-            .iter()
-            .map(|s| [s.heading.as_str(), s.anchor.as_str(), s.text.as_str()])
-            .collect();
-        let file = DocFile {
-            t: &d.title,
-            u: &d.url,
-            k: d.kind,
-            kl: d.kind.label().0,
-            d: d.date.as_deref(),
-            sv: d.severity.as_deref(),
-            x: sections,
-        };
-        // Serialized straight from borrowed fields: 10,000 of these add up.
-        let json = serde_json::to_string(&file).unwrap_or_default();
-        files.push((
-            format!("search/d/{n}.js"),
-            format!("{GLOBAL}.doc({n},{json});\n").into_bytes(),
-        ));
+        files.push((doc_path(n), doc_file(n, d)));
     }
-    let mut facets = Vec::new();
     for (n, f) in index.facets.iter().enumerate() {
-        let docs = encode_docs(f.docs.iter().copied(), |_, _| {});
-        files.push((format!("search/f/{n}.js"), script("facet", n, &json!(docs))));
-        facets.push(json!([f.name, f.value, f.label, f.docs.len()]));
+        files.push((facet_path(n), facet_file(n, f)));
     }
-    let manifest = json!({
-        "version": 1,
-        "docs": index.docs.len(),
-        "shards": firsts,
-        "facets": facets,
-        "stop": STOP_WORDS,
-    });
-    files.push(("search/index.js".into(), script("manifest", 0, &manifest)));
+    let firsts = ranges.iter().map(|r| encoded[r.start].0);
+    let manifest = manifest_file(index.docs.len(), firsts, &index.facets);
+    files.push((MANIFEST_PATH.into(), manifest));
     files
 }
 
@@ -221,6 +282,53 @@ mod tests {
         ]);
         // The best group comes first.
         assert_eq!(mixed.as_bytes()[0], ALPHABET[(3 << 4) | 15]);
+    }
+
+    /// The layout as first written: one pass over the postings per group.
+    fn encode_postings_by_filtering(postings: &[Posting]) -> String {
+        let mut groups: Vec<usize> = postings.iter().map(impact).collect();
+        groups.sort_unstable_by(|a, b| b.cmp(a));
+        groups.dedup();
+        let mut out = String::new();
+        for g in groups {
+            let docs: Vec<u32> = postings
+                .iter()
+                .filter(|p| impact(p) == g)
+                .map(|p| p.doc)
+                .collect();
+            out.push(ALPHABET[g] as char);
+            push_varint(&mut out, docs.len() as u32);
+            out.push_str(&encode_docs(docs.into_iter(), |_, _| {}));
+        }
+        out
+    }
+
+    #[test]
+    fn grouping_by_counting_sort_keeps_the_layout() {
+        let fields = [Field::Body, Field::Heading, Field::Title, Field::TermName];
+        // A fixed pseudo-random walk over documents, fields and scores.
+        let mut x = 12345u32;
+        let mut step = || {
+            x = x.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            x >> 8
+        };
+        for len in [0, 1, 2, 7, 100, 3000] {
+            let mut doc = 0;
+            let postings: Vec<Posting> = (0..len)
+                .map(|_| {
+                    doc += 1 + step() % 40;
+                    Posting {
+                        doc,
+                        field: fields[(step() % 4) as usize],
+                        score: (step() % 16) as u8,
+                    }
+                })
+                .collect();
+            assert_eq!(
+                encode_postings(&postings),
+                encode_postings_by_filtering(&postings)
+            );
+        }
     }
 
     #[test]
