@@ -52,6 +52,9 @@ pub struct Site {
     /// What the link stage derived from front matter alone; `serve` passes it to the next
     /// build while no front matter changes.
     pub front: Arc<FrontData>,
+    /// The search index, when `serve` keeps it between builds (see [`index_for_search`]);
+    /// a one-shot build indexes while it writes the files instead.
+    pub search: Option<Arc<crate::search::SearchState>>,
 }
 
 /// Everything the link stage derives from the config and the pages' front matter, never
@@ -319,7 +322,16 @@ pub fn link_site(
         postmortems: front.postmortems.clone(),
         training,
         front,
+        search: None,
     }
+}
+
+/// Stage 4 for `serve`: the search index of `site`, updated from `previous` (the last
+/// build's) by re-indexing only pages whose body changed. `build` skips this stage and
+/// indexes while writing, so as not to hold the index's working data (~60 MB on a
+/// 10,000-page site) for nothing.
+pub fn index_for_search(site: &mut Site, previous: Option<&crate::search::SearchState>) {
+    site.search = crate::search::search_state(site, previous).map(Arc::new);
 }
 
 /// A section folder without `_index.md` still gets a section page.
@@ -739,7 +751,10 @@ const FEATURES: &[Feature] = &[
         name: "search",
         reads: Reads::Bodies,
         pages: |site| crate::search::search_page(site).into_iter().collect(),
-        files: |site| shared(crate::search::search_files(site)),
+        files: |site| match &site.search {
+            Some(state) => state.files().to_vec(),
+            None => shared(crate::search::search_files(site)),
+        },
     },
 ];
 

@@ -26,9 +26,11 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::markdown::{BodyContext, render_body};
 use crate::output::OutputSink;
 use crate::pipeline::{
-    BuildOptions, PreviousBuild, RenderMemo, Reuse, Site, link_site, link_view, render_site_with,
+    BuildOptions, PreviousBuild, RenderMemo, Reuse, Site, index_for_search, link_site, link_view,
+    render_site_with,
 };
 use crate::render::theme::Theme;
+use crate::search::SearchState;
 use crate::timings::StageTimer;
 
 /// A complete built site in memory; requests are served from one snapshot at a time.
@@ -72,6 +74,8 @@ pub struct IncrementalBuild {
     sources: BTreeMap<PathBuf, Source>,
     listing_diags: Diagnostics,
     last: Option<LastBuild>,
+    /// The last successful build's search index.
+    search: Option<Arc<SearchState>>,
     outputs: OutputMemo,
     snapshot: Arc<Snapshot>,
 }
@@ -121,6 +125,7 @@ impl IncrementalBuild {
             sources: BTreeMap::new(),
             listing_diags: Diagnostics::default(),
             last: None,
+            search: None,
             outputs: OutputMemo::default(),
             snapshot: Arc::new(Snapshot::default()),
         }
@@ -199,7 +204,7 @@ impl IncrementalBuild {
         };
         timer.lap("sources");
 
-        let site = link_site(
+        let mut site = link_site(
             config,
             pages,
             &mut diags,
@@ -213,6 +218,11 @@ impl IncrementalBuild {
             },
         );
         timer.lap("link");
+        if !diags.has_errors() {
+            let previous = self.search.as_deref();
+            index_for_search(&mut site, previous);
+        }
+        timer.lap("search index");
 
         let result = if diags.has_errors() {
             Err(diags)
@@ -225,6 +235,9 @@ impl IncrementalBuild {
                 .start(tokens, last.as_ref().map(|l| l.build.clone()));
             self.render(&site).map(|changes| (changes, diags))
         };
+        if result.is_ok() {
+            self.search = site.search.clone();
+        }
         self.last = match result {
             Ok(_) => Some(LastBuild {
                 names_key: names,
@@ -310,6 +323,7 @@ impl IncrementalBuild {
         self.config = None;
         self.sources.clear();
         self.last = None;
+        self.search = None;
         self.outputs = OutputMemo::default();
     }
 
