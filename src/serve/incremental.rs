@@ -36,8 +36,9 @@ use crate::timings::StageTimer;
 /// A complete built site in memory; requests are served from one snapshot at a time.
 #[derive(Debug, Default)]
 pub struct Snapshot {
-    /// Output path (`glossary/slo/index.html`) → bytes.
-    pub files: HashMap<String, Arc<[u8]>>,
+    /// Output path (`glossary/slo/index.html`) → bytes. Shared with the next snapshot:
+    /// a rebuild copies no key and no file it did not change.
+    pub files: HashMap<Arc<str>, Arc<[u8]>>,
     pub base_path: String,
 }
 
@@ -260,7 +261,11 @@ impl IncrementalBuild {
     }
 
     fn render(&mut self, site: &Site) -> Result<SiteChanges, Diagnostics> {
-        let sink = SnapshotSink::default();
+        let sink = SnapshotSink {
+            previous: self.snapshot.clone(),
+            files: Mutex::default(),
+            same: Mutex::default(),
+        };
         let mut timer = StageTimer::new();
         let result = render_site_with(site, &sink, &self.options, &self.outputs);
         timer.lap("  render_site");
@@ -273,22 +278,35 @@ impl IncrementalBuild {
             rendered: written.keys().filter(|k| k.ends_with(".html")).count(),
             ..SiteChanges::default()
         };
-        let mut files = match kept {
+        let (mut files, gone) = match kept {
             Kept::Listed(kept) => {
+                let same = sink.same.into_inner().unwrap_or_else(|e| e.into_inner());
                 let mut files = HashMap::with_capacity(previous.len());
+                let kept = kept
+                    .iter()
+                    .map(String::as_str)
+                    .chain(same.iter().map(|r| &**r));
                 for rel in kept {
-                    if let Some(bytes) = previous.get(&rel) {
-                        files.insert(rel, bytes.clone());
+                    if let Some((rel, bytes)) = previous.get_key_value(rel) {
+                        files.insert(rel.clone(), bytes.clone());
                     }
                 }
-                files
+                let gone: Vec<Arc<str>> = previous
+                    .keys()
+                    .filter(|k| !files.contains_key(*k) && !written.contains_key(*k))
+                    .cloned()
+                    .collect();
+                (files, gone)
             }
             Kept::AllBut(dropped) => {
                 let mut files = previous.clone();
-                for rel in &dropped {
-                    files.remove(rel);
-                }
-                files
+                let gone = dropped
+                    .iter()
+                    .filter_map(|rel| files.remove_entry(rel.as_str()))
+                    .filter(|(rel, _)| !written.contains_key(rel))
+                    .map(|(rel, _)| rel)
+                    .collect();
+                (files, gone)
             }
         };
         for (rel, bytes) in written {
@@ -296,15 +314,12 @@ impl IncrementalBuild {
                 .get(&rel)
                 .is_none_or(|old| !Arc::ptr_eq(old, &bytes) && **old != *bytes)
             {
-                changes.changed.push(rel.clone());
+                changes.changed.push(rel.to_string());
             }
             files.insert(rel, bytes);
         }
         changes.changed.sort();
-        for rel in previous
-            .keys()
-            .filter(|k| k.ends_with("index.html") && !files.contains_key(*k))
-        {
+        for rel in gone {
             if let Some(folder) = rel.strip_suffix("index.html") {
                 changes
                     .removed
@@ -410,11 +425,11 @@ impl IncrementalBuild {
 }
 
 /// The nearest folder above `folder` that still has a page (the home page at worst).
-fn nearest_folder(files: &HashMap<String, Arc<[u8]>>, folder: &str) -> String {
+fn nearest_folder(files: &HashMap<Arc<str>, Arc<[u8]>>, folder: &str) -> String {
     let mut current = folder.trim_end_matches('/');
     while let Some((parent, _)) = current.rsplit_once('/') {
         let candidate = format!("{parent}/");
-        if files.contains_key(&format!("{candidate}index.html")) {
+        if files.contains_key(format!("{candidate}index.html").as_str()) {
             return candidate;
         }
         current = parent;
@@ -437,9 +452,12 @@ fn hash_of<T: Hash + ?Sized>(value: &T) -> u64 {
     h.finish()
 }
 
-#[derive(Default)]
+/// Collects a build's outputs in memory.
 struct SnapshotSink {
-    files: Mutex<HashMap<String, Arc<[u8]>>>,
+    previous: Arc<Snapshot>,
+    files: Mutex<HashMap<Arc<str>, Arc<[u8]>>>,
+    /// Shared bytes written again unchanged (the same `Arc` as in `previous`).
+    same: Mutex<Vec<Arc<str>>>,
 }
 
 impl OutputSink for SnapshotSink {
@@ -448,10 +466,19 @@ impl OutputSink for SnapshotSink {
     }
 
     fn write_shared(&self, rel_path: &str, bytes: &Arc<[u8]>) -> io::Result<()> {
+        if let Some((rel, old)) = self.previous.files.get_key_value(rel_path)
+            && Arc::ptr_eq(old, bytes)
+        {
+            self.same
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(rel.clone());
+            return Ok(());
+        }
         self.files
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .insert(rel_path.to_string(), bytes.clone());
+            .insert(rel_path.into(), bytes.clone());
         Ok(())
     }
 }

@@ -53,10 +53,13 @@ pub fn resolve(raw: &str, snapshot: &Snapshot) -> Target {
         };
         return found(rel, snapshot);
     }
-    if snapshot.files.contains_key(&joined) {
+    if snapshot.files.contains_key(joined.as_str()) {
         return Target::File(joined);
     }
-    if snapshot.files.contains_key(&format!("{joined}/index.html")) {
+    if snapshot
+        .files
+        .contains_key(format!("{joined}/index.html").as_str())
+    {
         let query = raw.find('?').map_or("", |i| &raw[i..]);
         return Target::Redirect(format!("{path}/{query}"));
     }
@@ -64,7 +67,7 @@ pub fn resolve(raw: &str, snapshot: &Snapshot) -> Target {
 }
 
 fn found(rel: String, snapshot: &Snapshot) -> Target {
-    if snapshot.files.contains_key(&rel) {
+    if snapshot.files.contains_key(rel.as_str()) {
         Target::File(rel)
     } else {
         Target::NotFound
@@ -257,7 +260,7 @@ pub fn handle(request: Request, state: &ServerState) {
     }
     match resolve(&url, &snapshot) {
         Target::File(rel) => {
-            let bytes = snapshot.files[&rel].to_vec();
+            let bytes = snapshot.files[rel.as_str()].to_vec();
             respond(request, 200, content_type(&rel), bytes);
         }
         Target::Redirect(location) => redirect(request, &location),
