@@ -472,12 +472,12 @@ pub fn locate_in_front_matter(page: &Page, needle: &str) -> (usize, usize) {
 pub trait RenderMemo: Sync {
     /// Called once per build with everything every output depends on besides its context.
     fn begin(&self, site: &Site, theme: &Theme, globals: &Context);
-    /// True when page `id`'s output (at `rel`) is known to equal the last build's without
-    /// looking at its inputs: nothing it reads has changed.
-    fn page_unchanged(&self, site: &Site, id: PageId, rel: &str) -> bool;
-    /// True when the outputs of `feature`, which reads front matter only, are known to equal
-    /// the last build's (same front data, templates and globals).
-    fn feature_unchanged(&self, feature: &'static str) -> bool;
+    /// True when page `id`'s output is known to equal the last build's without looking at
+    /// its inputs: nothing it reads has changed.
+    fn page_unchanged(&self, site: &Site, id: PageId) -> bool;
+    /// True when the outputs of `feature`, which reads only what `reads` says, are known to
+    /// equal the last build's.
+    fn feature_unchanged(&self, site: &Site, feature: &'static str, reads: Reads) -> bool;
     /// The outputs `feature` produced in this build.
     fn feature_outputs(&self, feature: &'static str, rels: Vec<String>);
     /// A short stand-in for page `id`'s body HTML that changes whenever the HTML does, so
@@ -518,10 +518,10 @@ struct RenderAll;
 
 impl RenderMemo for RenderAll {
     fn begin(&self, _: &Site, _: &Theme, _: &Context) {}
-    fn page_unchanged(&self, _: &Site, _: PageId, _: &str) -> bool {
+    fn page_unchanged(&self, _: &Site, _: PageId) -> bool {
         false
     }
-    fn feature_unchanged(&self, _: &'static str) -> bool {
+    fn feature_unchanged(&self, _: &Site, _: &'static str, _: Reads) -> bool {
         false
     }
     fn feature_outputs(&self, _: &'static str, _: Vec<String>) {}
@@ -584,7 +584,7 @@ pub fn render_site_with(
     timer.lap("    pages");
 
     for feature in FEATURES {
-        if feature.reads == Reads::FrontMatter && memo.feature_unchanged(feature.name) {
+        if memo.feature_unchanged(site, feature.name, feature.reads) {
             continue;
         }
         let mut rels = Vec::new();
@@ -625,14 +625,10 @@ pub fn render_site_with(
             Err(d) => diags.push(d),
         }
     }
-    let extra: [(String, Vec<u8>); 3] = [
-        ("sitemap.xml".into(), sitemap(site).into_bytes()),
-        ("robots.txt".into(), robots(&site.config).into_bytes()),
-        (
-            "highlight.css".into(),
-            crate::highlight::highlight_css().into_bytes(),
-        ),
-    ];
+    let extra: [(String, Vec<u8>); 1] = [(
+        "highlight.css".into(),
+        crate::highlight::highlight_css().into_bytes(),
+    )];
     let outputs: Vec<(&str, &[u8])> = extra
         .iter()
         .map(|(r, b)| (r.as_str(), b.as_slice()))
@@ -680,10 +676,10 @@ fn render_pages(
     (0..site.pages.len())
         .into_par_iter()
         .map(|id| {
-            let rel = format!("{}index.html", site.pages[id].url);
-            if memo.page_unchanged(site, id, &rel) {
+            if memo.page_unchanged(site, id) {
                 return Ok(());
             }
+            let rel = format!("{}index.html", site.pages[id].url);
             if let Some(token) = memo.body_token(site, id) {
                 let (template, ctx) = page_context(site, renderer, id, &token);
                 if memo.unchanged(&rel, &|| render_inputs(&template, &ctx)) {
@@ -708,11 +704,13 @@ pub struct GeneratedPage {
     pub context: serde_json::Value,
 }
 
-/// What a feature's outputs are computed from. `serve` skips the outputs of a feature that
-/// reads front matter only while no front matter, template or setting changes.
+/// What a feature's outputs are computed from (besides templates and settings). `serve`
+/// keeps a feature's outputs while none of it changed.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Reads {
     FrontMatter,
+    /// Front matter and the training data (which reads scripts' bodies).
+    Training,
     Bodies,
 }
 
@@ -735,6 +733,17 @@ fn shared(files: Vec<(String, Vec<u8>)>) -> Vec<OutputFile> {
 /// Extension point: the features that add pages and files, one entry each.
 const FEATURES: &[Feature] = &[
     Feature {
+        name: "sitemap",
+        reads: Reads::FrontMatter,
+        pages: |_| Vec::new(),
+        files: |site| {
+            shared(vec![
+                ("sitemap.xml".into(), sitemap(site).into_bytes()),
+                ("robots.txt".into(), robots(&site.config).into_bytes()),
+            ])
+        },
+    },
+    Feature {
         name: "postmortems",
         reads: Reads::FrontMatter,
         pages: |site| site.postmortems.generated_pages(site),
@@ -742,8 +751,7 @@ const FEATURES: &[Feature] = &[
     },
     Feature {
         name: "training",
-        // Scripts' bodies become practice data.
-        reads: Reads::Bodies,
+        reads: Reads::Training,
         pages: crate::training::generated_pages,
         files: |site| shared(crate::training::extra_files(site)),
     },

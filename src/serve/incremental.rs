@@ -26,8 +26,8 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::markdown::{BodyContext, render_body};
 use crate::output::OutputSink;
 use crate::pipeline::{
-    BuildOptions, PreviousBuild, RenderMemo, Reuse, Site, index_for_search, link_site, link_view,
-    render_site_with,
+    BuildOptions, PreviousBuild, Reads, RenderMemo, Reuse, Site, index_for_search, link_site,
+    link_view, render_site_with,
 };
 use crate::render::theme::Theme;
 use crate::search::SearchState;
@@ -55,10 +55,11 @@ pub struct SiteChanges {
 }
 
 struct Source {
-    /// Hash of the whole file, and of its path and the part other pages' bodies may
-    /// depend on.
+    /// Hash of the whole file, of its path and front matter, and of its page's
+    /// [`link_view`] (what other pages' bodies read).
     text_hash: u64,
     front_hash: u64,
+    names_hash: u64,
     /// The page is lent to the build in progress.
     lent: bool,
     /// The page while it rests here between builds (`None` while lent to a build, for
@@ -168,6 +169,8 @@ impl IncrementalBuild {
         diags.extend(self.listing_diags.items.iter().cloned());
         let mut front = DefaultHasher::new();
         (config_hash, self.options.include_drafts).hash(&mut front);
+        let mut names = DefaultHasher::new();
+        (config_hash, self.options.include_drafts).hash(&mut names);
         let mut pages = Vec::with_capacity(self.sources.len());
         // Indexed by page id; synthetic pages (appended by the build) have no file.
         let mut text_hashes: Vec<u64> = Vec::with_capacity(self.sources.len());
@@ -177,6 +180,7 @@ impl IncrementalBuild {
                 diags.push(e.clone());
             }
             if let Some(page) = source.page.take() {
+                names.write_u64(source.names_hash);
                 source.lent = true;
                 text_hashes.push(source.text_hash);
                 pages.push(page);
@@ -185,11 +189,6 @@ impl IncrementalBuild {
         // Past midnight, action items may become overdue: the date is an input too.
         crate::postmortems::build_date(self.options.build_date).hash(&mut front);
         let front = front.finish();
-        let mut names = DefaultHasher::new();
-        (config_hash, self.options.include_drafts).hash(&mut names);
-        for page in &pages {
-            link_view(page).hash(&mut names);
-        }
         let names = names.finish();
         // The last build had pages of the same names and addresses: a body depends only on
         // its own file and those, so bodies of unchanged files hold, and so do their links.
@@ -404,6 +403,7 @@ impl IncrementalBuild {
                 let source = Source {
                     text_hash,
                     front_hash,
+                    names_hash: page.as_ref().map_or(0, |p| hash_of(&link_view(p))),
                     lent: false,
                     page,
                     error,
@@ -608,22 +608,29 @@ impl RenderMemo for OutputMemo {
             Some((templates, globals.clone()));
     }
 
-    fn page_unchanged(&self, site: &Site, id: PageId, rel: &str) -> bool {
+    fn page_unchanged(&self, site: &Site, id: PageId) -> bool {
         // A page's context reads its own page and body, its backlinks, and front data
         // (lists, related terms, post-mortem metrics); training pages also read scripts.
-        let same = self.same_base.load(Ordering::Relaxed)
+        // (With the same base, every output not written again is kept: see `finish`.)
+        self.same_base.load(Ordering::Relaxed)
             && !crate::training::reads_other_bodies(site.pages[id].kind)
             && self.last.as_ref().is_some_and(|last| {
                 Arc::ptr_eq(&last.bodies[id], &site.bodies[id])
                     && last.backlinks[id] == site.backlinks[id]
             })
-            && self.inputs.contains_key(rel);
-        // (With the same base, every output not written again is kept: see `finish`.)
-        same
     }
 
-    fn feature_unchanged(&self, feature: &'static str) -> bool {
-        if !self.same_base.load(Ordering::Relaxed) {
+    fn feature_unchanged(&self, site: &Site, feature: &'static str, reads: Reads) -> bool {
+        let same = self.same_base.load(Ordering::Relaxed)
+            && match reads {
+                Reads::FrontMatter => true,
+                Reads::Training => self
+                    .last
+                    .as_ref()
+                    .is_some_and(|last| Arc::ptr_eq(&last.training, &site.training)),
+                Reads::Bodies => false,
+            };
+        if !same {
             return false;
         }
         let Some(rels) = self.features.get(feature) else {
