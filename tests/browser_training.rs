@@ -206,7 +206,7 @@ fn flashcards_move_through_leitner_boxes() {
     tab.press_key("1"); // knew it
     assert_eq!(count(2), 1);
     let saved = tab.eval(&format!(
-        "JSON.parse(localStorage.getItem('hindsight-leitner'))[window.HINDSIGHT_CARDS.find(c => c.t === {first}).s].b"
+        "JSON.parse(localStorage.getItem('hindsight-leitner@' + new URL('../../', location.href).pathname))[window.HINDSIGHT_CARDS.find(c => c.t === {first}).s].b"
     ));
     assert_eq!(saved, 2);
     let second = tab.eval(front);
@@ -241,6 +241,57 @@ fn flashcards_move_through_leitner_boxes() {
         )),
         Value::Bool(true)
     );
+    no_js_errors(&tab);
+}
+
+/// Copies a folder tree.
+fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn two_sites_on_one_origin_keep_their_own_progress() {
+    let Some(browser) = Browser::shared() else {
+        return;
+    };
+    // Two knowledge bases under one host, as on user.github.io/a/ and /b/.
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["kb-a", "kb-b"] {
+        copy_tree(common::bundled_site(), &dir.path().join(name));
+    }
+    let server = common::serve(dir.path());
+    let box_count = |tab: &Tab<'_>, b: u32| {
+        tab.eval(&format!(
+            "+document.querySelector('.leitner li[data-box=\"{b}\"] .box-count').textContent"
+        ))
+    };
+    let tab = browser.open(&server.url("kb-a/train/flashcards/"));
+    tab.wait_for(".trainer-app:not([hidden])");
+    tab.press_key("Space");
+    tab.press_key("1");
+    assert_eq!(box_count(&tab, 2), 1, "site A: one card moved to box 2");
+
+    // One tab: tabs opened by the harness do not share storage.
+    tab.goto(&server.url("kb-b/train/flashcards/"));
+    tab.wait_for(".trainer-app:not([hidden])");
+    assert_eq!(box_count(&tab, 2), 0, "site B starts fresh");
+    assert_eq!(
+        box_count(&tab, 1),
+        tab.eval("window.HINDSIGHT_CARDS.length"),
+        "site B has every card in box 1"
+    );
+
+    tab.goto(&server.url("kb-a/train/flashcards/"));
+    tab.wait_for(".trainer-app:not([hidden])");
+    assert_eq!(box_count(&tab, 2), 1, "site A kept its progress");
     no_js_errors(&tab);
 }
 

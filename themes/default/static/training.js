@@ -4,15 +4,20 @@
 (function () {
   "use strict";
 
+  /* Progress is kept per site: two knowledge bases on one origin (user.github.io/a/ and
+     /b/, or two folders opened from disk) must not share flashcard boxes or path progress.
+     The site is where this script lives: every page loads it from the site's root. */
+  var script = document.currentScript;
+  var SITE = script && script.src ? new URL(".", script.src).pathname : "/";
   var store = {
     get: function (key, fallback) {
       try {
-        var v = localStorage.getItem(key);
+        var v = localStorage.getItem(key + "@" + SITE);
         return v ? JSON.parse(v) : fallback;
       } catch (e) { return fallback; }
     },
     set: function (key, value) {
-      try { localStorage.setItem(key, JSON.stringify(value)); } catch (e) { /* storage may be off */ }
+      try { localStorage.setItem(key + "@" + SITE, JSON.stringify(value)); } catch (e) { /* storage may be off */ }
     }
   };
 
