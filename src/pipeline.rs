@@ -986,12 +986,18 @@ fn navigation(site: &Site) -> Vec<NavItem> {
                     url: p.url.clone(),
                     summary: p.meta.summary.clone(),
                     count,
+                    count_label: format!(
+                        "{count} {}",
+                        if count == 1 { "entry" } else { "entries" }
+                    ),
                 },
             )
         })
         .collect();
     items.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.title.cmp(&b.1.title)));
-    items.into_iter().map(|(_, n)| n).collect()
+    let mut nav: Vec<NavItem> = items.into_iter().map(|(_, n)| n).collect();
+    nav.extend(crate::training::practice_nav(&site.pages));
+    nav
 }
 
 fn sitemap(site: &Site) -> String {

@@ -473,6 +473,36 @@ fn duplicate_technique_ids_are_errors() {
 }
 
 #[test]
+fn practice_hub_is_in_the_navigation_when_there_is_something_to_practise() {
+    let term = "---\ntitle: Runbook\nsummary: Steps for a known failure.\n---\n\nBody.\n";
+    let site = Fixture::new(&[("glossary/runbook.md", term)]);
+    site.build().unwrap();
+    let home = site.page("");
+    let nav = texts(&home, ".site-nav a");
+    assert_eq!(nav.last().map(String::as_str), Some("Practice"), "{nav:?}");
+    assert!(attrs(&home, ".site-nav a", "href").contains(&"train/".to_string()));
+    // Flashcards and a quiz for the glossary.
+    let cards = texts(&home, ".section-card");
+    assert!(
+        cards
+            .iter()
+            .any(|c| c.starts_with("Practice") && c.contains("2 activities")),
+        "{cards:?}"
+    );
+    let hub = site.page("train");
+    assert_eq!(
+        attrs(&hub, ".site-nav a[aria-current]", "href"),
+        ["../train/"],
+        "the hub marks its own entry"
+    );
+
+    let plain = Fixture::new(&[("guides/a.md", "---\ntitle: A\n---\n\nText.\n")]);
+    plain.build().unwrap();
+    assert!(!texts(&plain.page(""), ".site-nav a").contains(&"Practice".to_string()));
+    assert!(!plain.out().join("train").exists());
+}
+
+#[test]
 fn bundled_content_builds_with_its_scripts_guidelines_and_path() {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     let out = tempfile::tempdir().unwrap();

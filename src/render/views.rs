@@ -27,6 +27,8 @@ pub struct NavItem {
     pub url: String,
     pub summary: Option<String>,
     pub count: usize,
+    /// "39 entries", "5 activities".
+    pub count_label: String,
 }
 
 /// A page as a list entry (section listings, backlinks, related terms).

@@ -6,8 +6,9 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
-use crate::content::{PageId, PageKind};
+use crate::content::{Page, PageId, PageKind};
 use crate::pipeline::{GeneratedPage, Site};
+use crate::render::views::NavItem;
 
 /// Output path of the card data, relative to the site root.
 pub const CARDS_FILE: &str = "train/cards.js";
@@ -113,6 +114,33 @@ pub fn extra_files(site: &Site) -> Vec<(String, Vec<u8>)> {
     vec![(CARDS_FILE.to_string(), js.into_bytes())]
 }
 
+const HUB_URL: &str = "train/";
+const HUB_TITLE: &str = "Practice";
+const HUB_SUMMARY: &str =
+    "Rehearse post-mortem meetings, drill the glossary and follow a learning path.";
+
+/// The practice hub's entry in the site navigation, when the site has anything to practise:
+/// each script and learning path, and flashcards and a quiz when it has a glossary.
+pub fn practice_nav(pages: &[Page]) -> Option<NavItem> {
+    let count_of = |kind: PageKind| pages.iter().filter(|p| p.kind == kind).count();
+    let drills = if count_of(PageKind::Glossary) > 0 {
+        2
+    } else {
+        0
+    };
+    let count = count_of(PageKind::Script) + count_of(PageKind::Path) + drills;
+    (count > 0).then(|| NavItem {
+        title: HUB_TITLE.into(),
+        url: HUB_URL.into(),
+        summary: Some(HUB_SUMMARY.into()),
+        count,
+        count_label: format!(
+            "{count} {}",
+            if count == 1 { "activity" } else { "activities" }
+        ),
+    })
+}
+
 pub fn generated_pages(site: &Site) -> Vec<GeneratedPage> {
     let terms = site
         .pages
@@ -145,12 +173,10 @@ pub fn generated_pages(site: &Site) -> Vec<GeneratedPage> {
         return pages;
     }
     pages.push(GeneratedPage {
-        url: "train/".into(),
+        url: HUB_URL.into(),
         template: "train.html",
-        title: "Practice".into(),
-        summary: Some(
-            "Rehearse post-mortem meetings, drill the glossary and follow a learning path.".into(),
-        ),
+        title: HUB_TITLE.into(),
+        summary: Some(HUB_SUMMARY.into()),
         context: serde_json::json!({ "deck": deck, "scripts": scripts, "paths": paths }),
     });
     if terms == 0 {

@@ -285,6 +285,8 @@ fn check_script(ctx: &ScriptContext<'_>, id: PageId) -> Option<CheckedScript> {
     })
 }
 
+pub use deck::practice_nav;
+
 /// Pages the training feature generates: the practice hub, flashcards and quiz.
 pub fn generated_pages(site: &Site) -> Vec<GeneratedPage> {
     deck::generated_pages(site)
