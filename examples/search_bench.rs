@@ -6,9 +6,9 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use hindsight::markdown::RenderedBody;
-use hindsight::pipeline::Site;
 use hindsight::pipeline::{BuildOptions, load_site};
 use hindsight::search::{index::build_index, query, shards::index_files, state::SearchState};
+use hindsight::site::Site;
 
 fn main() {
     let mut args = std::env::args().skip(1);

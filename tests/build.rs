@@ -186,8 +186,10 @@ fn home_page_leads_to_each_section() {
         .iter()
         .filter_map(|a| a.value().attr("href"))
         .collect();
-    assert_eq!(links, ["glossary/", "postmortems/"]);
+    // The sections, then practice (flashcards and a quiz, as the site has a glossary).
+    assert_eq!(links, ["glossary/", "postmortems/", "train/"]);
     assert!(text(&home, ".section-cards").contains("3 entries"));
+    assert!(text(&home, ".section-cards").contains("2 activities"));
 }
 
 #[test]

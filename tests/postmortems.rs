@@ -6,7 +6,8 @@ use std::path::Path;
 
 use hindsight::diagnostics::{Diagnostic, Diagnostics};
 use hindsight::output::MemorySink;
-use hindsight::pipeline::{BuildOptions, load_site, render_site};
+use hindsight::pipeline::{BuildOptions, load_site};
+use hindsight::render::outputs::render_site;
 use scraper::{Html, Selector};
 
 fn options(today: &str) -> BuildOptions {

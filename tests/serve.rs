@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use hindsight::output::MemorySink;
-use hindsight::pipeline::{BuildOptions, load_site, render_site};
+use hindsight::pipeline::{BuildOptions, load_site};
+use hindsight::render::outputs::render_site;
 use hindsight::serve::incremental::{ChangeSet, IncrementalBuild, SiteChanges};
 use hindsight::serve::{ServeError, ServeHandle, ServeOptions, start};
 use serde_json::Value;

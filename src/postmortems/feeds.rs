@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use super::{ATOM_PATH, Catalog, postmortem};
 use crate::markdown::escape_html;
-use crate::pipeline::Site;
+use crate::site::Site;
 
 /// Where site URLs point from outside the site: the absolute origin when `base-url` is a
 /// full URL, else the base path.

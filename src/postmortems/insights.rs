@@ -11,7 +11,7 @@ use super::metrics::{Distribution, distribution, human_seconds};
 use super::views::{done_ratio, is_open, percent, status_label};
 use super::{Catalog, categories, postmortem, services};
 use crate::markdown::escape_html;
-use crate::pipeline::Site;
+use crate::site::Site;
 
 /// A label and a count, for the count charts.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]

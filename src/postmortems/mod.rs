@@ -23,7 +23,7 @@ use crate::config::Config;
 use crate::content::kinds::PostMortem;
 use crate::content::{KindData, Page, PageId, PageKind};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::pipeline::{GeneratedPage, Site};
+use crate::site::{GeneratedPage, Site};
 use metrics::Metric;
 use positions::FrontMatterPositions;
 use timeline::Timeline;

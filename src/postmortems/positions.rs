@@ -71,7 +71,7 @@ impl<'a> FrontMatterPositions<'a> {
             .iter()
             .find(|l| l.indent == 0 && l.key == key)
             .map(|l| (l.line, l.value_col))
-            .unwrap_or_else(|| crate::pipeline::locate_in_front_matter(self.page, key))
+            .unwrap_or_else(|| crate::linking::locate_in_front_matter(self.page, key))
     }
 
     /// Position of `needle` inside the value of a top-level key (for flow lists).

@@ -9,7 +9,7 @@ use super::metrics::human_seconds;
 use super::timeline::Timeline;
 use super::{Catalog, Incident, postmortem};
 use crate::content::kinds::PostMortem;
-use crate::pipeline::Site;
+use crate::site::Site;
 
 /// Height of a whole timeline, in rem, if every gap were drawn to scale.
 const TIMELINE_REM: f64 = 34.0;

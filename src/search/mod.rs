@@ -8,10 +8,10 @@ pub mod shards;
 pub mod state;
 pub mod tokenize;
 
-use crate::pipeline::{GeneratedPage, Site};
+use crate::site::{GeneratedPage, Site};
 pub use state::SearchState;
 
-/// Every file of the search index, for `pipeline::extra_files`.
+/// Every file of the search index, built in one go (a one-shot build).
 pub fn search_files(site: &Site) -> Vec<(String, Vec<u8>)> {
     if !site.config.search.enabled {
         return Vec::new();

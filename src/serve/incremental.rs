@@ -23,14 +23,14 @@ use tera::Context;
 use crate::config::{CONFIG_FILE, Config, load_config};
 use crate::content::{DiscoverOptions, Page, PageId, check_unique_urls, list_sources, load_page};
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::linking::{PreviousBuild, Reuse, link_site, link_view};
 use crate::markdown::{BodyContext, render_body};
 use crate::output::OutputSink;
-use crate::pipeline::{
-    BuildOptions, PreviousBuild, Reads, RenderMemo, Reuse, Site, index_for_search, link_site,
-    link_view, render_site_with,
-};
+use crate::pipeline::{BuildOptions, index_for_search};
+use crate::render::outputs::{Reads, RenderMemo, render_site_with};
 use crate::render::theme::Theme;
 use crate::search::SearchState;
+use crate::site::Site;
 use crate::timings::StageTimer;
 
 /// A complete built site in memory; requests are served from one snapshot at a time.

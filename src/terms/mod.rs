@@ -187,7 +187,7 @@ fn claimed_twice(
         NameSource::Title => "the title",
         _ => "an alias",
     };
-    let (line, col) = crate::pipeline::locate_in_front_matter(page, name);
+    let (line, col) = crate::linking::locate_in_front_matter(page, name);
     page.error(
         line,
         col,

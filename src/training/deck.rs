@@ -7,8 +7,8 @@ use std::collections::{BTreeMap, HashMap};
 use serde::Serialize;
 
 use crate::content::{Page, PageId, PageKind};
-use crate::pipeline::{GeneratedPage, Site};
 use crate::render::views::NavItem;
+use crate::site::{GeneratedPage, Site};
 
 /// Output path of the card data, relative to the site root.
 pub const CARDS_FILE: &str = "train/cards.js";

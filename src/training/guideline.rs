@@ -8,7 +8,8 @@ use serde::Serialize;
 use super::{Demo, Technique, Training};
 use crate::content::{KindData, Page, PageId};
 use crate::diagnostics::Diagnostics;
-use crate::pipeline::{Site, locate_in_front_matter};
+use crate::linking::locate_in_front_matter;
+use crate::site::Site;
 
 /// Every technique declared by a guideline, by id. A repeated id is an error.
 pub fn collect_techniques(pages: &[Page], diags: &mut Diagnostics) -> HashMap<String, Technique> {

@@ -20,8 +20,9 @@ use serde::Serialize;
 
 use crate::content::{KindData, Page, PageId, PageKind};
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::linking::locate_in_front_matter;
 use crate::links::{Resolution, SiteIndex, root_prefix};
-use crate::pipeline::{GeneratedPage, Site, locate_in_front_matter};
+use crate::site::{GeneratedPage, Site};
 use script::{Block, ScriptRules, parse_script};
 
 /// A technique declared by a guideline.

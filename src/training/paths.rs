@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::content::{KindData, Page, PageId, PageKind};
 use crate::diagnostics::Diagnostics;
-use crate::pipeline::locate_in_front_matter;
+use crate::linking::locate_in_front_matter;
 
 /// A step as the path page lists it.
 #[derive(Debug, Clone, Serialize)]

@@ -1,0 +1,381 @@
+//! Stage 3: resolve links and terms. Adds section pages a folder lacks, derives what front
+//! matter says about the whole site (names, terms, related terms, the post-mortem catalog),
+//! renders every body with links and term links resolved, checks anchors and collects
+//! backlinks. `serve` hands in its last build so that only what changed is done again.
+
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::content::{KindData, Page, PageId, PageKind, kinds::PlainFrontMatter};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::links::{SiteIndex, check_anchors, find_backlinks, update_backlinks};
+use crate::markdown::{BodyContext, RenderedBody};
+use crate::pipeline::BuildOptions;
+use crate::site::Site;
+use crate::terms::TermLinker;
+
+/// Everything the link stage derives from the config and the pages' front matter, never
+/// from a body: the name index, related terms, the term matcher and the post-mortem
+/// catalog. A build whose config, page list and front matter equal an earlier build's can
+/// reuse that build's `FrontData` (`serve` does, keyed by a hash of exactly those inputs).
+pub struct FrontData {
+    names: Arc<NameData>,
+    related: Arc<Vec<Vec<PageId>>>,
+    postmortems: Arc<crate::postmortems::Catalog>,
+    /// Problems found deriving it, given again to every build that reuses it.
+    diags: Diagnostics,
+    /// Unknown `related` slugs: link problems, which `--warn-links` downgrades.
+    link_diags: Diagnostics,
+}
+
+/// The part of [`FrontData`] that bodies are rendered with: what pages are called and
+/// where they are. It reads only each page's [`link_view`], so a build whose pages have
+/// the same link views as an earlier build's can reuse it, and the bodies of unchanged files.
+pub struct NameData {
+    index: SiteIndex,
+    terms: TermLinker,
+    /// Each page's place in title order, the order of backlink lists.
+    ranks: Vec<usize>,
+    diags: Diagnostics,
+}
+
+/// What other pages' bodies (links, term links and their tooltips) and backlink order
+/// read of a page: its file, address, kind and names, and a term's summary.
+pub fn link_view(page: &Page) -> impl std::hash::Hash + '_ {
+    let term = page.glossary().map(|t| (&t.aliases, &page.meta.summary));
+    (
+        &page.rel_path,
+        &page.url,
+        &page.slug,
+        page.kind,
+        &page.meta.title,
+        term,
+    )
+}
+
+impl NameData {
+    pub fn derive(config: &Config, pages: &[Page]) -> NameData {
+        let index = SiteIndex::new(pages);
+        let (terms, term_diags) = TermLinker::new(pages, config.glossary.autolink);
+        let mut diags = Diagnostics::default();
+        diags.extend(term_diags);
+        NameData {
+            index,
+            terms,
+            ranks: crate::links::title_ranks(pages),
+            diags,
+        }
+    }
+}
+
+impl FrontData {
+    /// Derive the front data of `pages` (section pages already added), reusing `names`
+    /// when given (derived from pages with the same link views).
+    pub fn derive(
+        config: &Config,
+        pages: &[Page],
+        options: &BuildOptions,
+        names: Option<Arc<NameData>>,
+    ) -> FrontData {
+        let mut timer = crate::timings::StageTimer::new();
+        let names = names.unwrap_or_else(|| Arc::new(NameData::derive(config, pages)));
+        timer.lap("    names and terms");
+        let mut link_diags = Diagnostics::default();
+        let related = resolve_related(pages, &mut link_diags);
+        let mut diags = Diagnostics::default();
+        diags.extend(names.diags.items.iter().cloned());
+        let postmortems = crate::postmortems::Catalog::build(
+            config,
+            pages,
+            crate::postmortems::build_date(options.build_date),
+            &mut diags,
+        );
+        timer.lap("    related and catalog");
+        FrontData {
+            names,
+            related: Arc::new(related),
+            postmortems: Arc::new(postmortems),
+            diags,
+            link_diags,
+        }
+    }
+}
+
+/// Renders one page body; `serve` passes one that reuses the bodies of unchanged pages.
+pub type BodyRenderer<'a> = dyn Fn(&BodyContext<'_>) -> Arc<RenderedBody> + Sync + 'a;
+
+/// Stage 3 on discovered pages: section pages, related terms, bodies, links and backlinks.
+/// Always returns the site (so `serve` can keep its pages); errors go into `diags`.
+/// `pages` keep their order, followed by any synthetic section and home pages.
+/// What a build of the same pages with the same front matter left behind (see
+/// [`FrontData`]): `serve` passes its last build so that the next one reuses it.
+pub struct PreviousBuild {
+    pub front: Arc<FrontData>,
+    pub bodies: Vec<Arc<RenderedBody>>,
+    pub backlinks: Vec<Vec<PageId>>,
+    pub training: Arc<crate::training::Training>,
+}
+
+impl PreviousBuild {
+    pub fn of(site: &Site) -> PreviousBuild {
+        PreviousBuild {
+            front: site.front.clone(),
+            training: site.training.clone(),
+            bodies: site.bodies.clone(),
+            backlinks: site.backlinks.clone(),
+        }
+    }
+}
+
+/// How much of an earlier build a new build may reuse.
+#[derive(Clone, Copy)]
+pub enum Reuse<'a> {
+    Nothing,
+    /// A build of the same config and options, with pages of the same link views
+    /// ([`link_view`]) in the same order: its names, and the links of unchanged bodies.
+    Names(&'a PreviousBuild),
+    /// A build with the same front matter too: all its front data.
+    Front(&'a PreviousBuild),
+}
+
+/// With `reuse`, only changed bodies' links are followed again.
+pub fn link_site(
+    config: Config,
+    mut pages: Vec<Page>,
+    diags: &mut Diagnostics,
+    options: &BuildOptions,
+    reuse: Reuse<'_>,
+    body: &BodyRenderer<'_>,
+) -> Site {
+    let mut timer = crate::timings::StageTimer::new();
+    add_missing_section_pages(&config, &mut pages);
+    let (previous, front) = match reuse {
+        Reuse::Front(p) if p.bodies.len() == pages.len() => (Some(p), p.front.clone()),
+        Reuse::Names(p) if p.bodies.len() == pages.len() => {
+            let names = Some(p.front.names.clone());
+            let front = FrontData::derive(&config, &pages, options, names);
+            (Some(p), Arc::new(front))
+        }
+        _ => (
+            None,
+            Arc::new(FrontData::derive(&config, &pages, options, None)),
+        ),
+    };
+    diags.extend(front.diags.items.iter().cloned());
+    let (index, terms) = (&front.names.index, &front.names.terms);
+    let bodies: Vec<Arc<RenderedBody>> = (0..pages.len())
+        .into_par_iter()
+        .map(|id| {
+            body(&BodyContext {
+                page_id: id,
+                pages: &pages,
+                index,
+                terms,
+            })
+        })
+        .collect();
+    timer.lap("    bodies");
+    // Training reads front matter and scripts' bodies.
+    let training = match previous {
+        Some(before)
+            if Arc::ptr_eq(&before.front, &front)
+                && (0..pages.len()).all(|id| {
+                    pages[id].kind != PageKind::Script
+                        || Arc::ptr_eq(&before.bodies[id], &bodies[id])
+                }) =>
+        {
+            before.training.clone()
+        }
+        _ => Arc::new(crate::training::Training::build(&pages, index)),
+    };
+    diags.extend(training.problems().iter().cloned());
+    timer.lap("    training");
+    let mut link_diags: Vec<Diagnostic> = bodies
+        .iter()
+        .flat_map(|b| b.diagnostics.iter().cloned())
+        .collect();
+    let links: Vec<_> = bodies.iter().map(|b| b.links.as_slice()).collect();
+    // Training pages have anchors beyond their headings; only theirs are copied.
+    let mut extra_anchors: std::collections::HashMap<PageId, Vec<String>> = Default::default();
+    training.add_anchors(&mut |id, anchor| {
+        extra_anchors
+            .entry(id)
+            .or_insert_with(|| bodies[id].anchors.clone())
+            .push(anchor)
+    });
+    let anchors: Vec<&[String]> = (0..pages.len())
+        .map(|id| {
+            extra_anchors
+                .get(&id)
+                .unwrap_or(&bodies[id].anchors)
+                .as_slice()
+        })
+        .collect();
+    let anchor_diags = check_anchors(&pages, &links, &anchors, &|id| bodies[id].links_to_anchors);
+    timer.lap("    anchors");
+    let backlinks = match previous {
+        Some(before) => {
+            let changed: Vec<_> = (0..pages.len())
+                .filter(|&id| !Arc::ptr_eq(&before.bodies[id], &bodies[id]))
+                .map(|id| (id, before.bodies[id].links.as_slice(), links[id]))
+                .collect();
+            update_backlinks(&before.backlinks, &changed, &front.names.ranks)
+        }
+        None => find_backlinks(&links, &front.names.ranks),
+    };
+    timer.lap("    backlinks");
+    link_diags.extend(anchor_diags);
+    link_diags.extend(front.link_diags.items.iter().cloned());
+    if options.warn_links {
+        for d in &mut link_diags {
+            d.severity = crate::diagnostics::Severity::Warning;
+        }
+    }
+    diags.extend(link_diags);
+    diags.sort();
+    Site {
+        config,
+        pages,
+        bodies,
+        backlinks,
+        related: front.related.clone(),
+        postmortems: front.postmortems.clone(),
+        training,
+        front,
+        search: None,
+    }
+}
+
+/// A section folder without `_index.md` still gets a section page.
+fn add_missing_section_pages(config: &Config, pages: &mut Vec<Page>) {
+    let mut have: std::collections::HashSet<String> = pages
+        .iter()
+        .filter(|p| p.kind == PageKind::Section)
+        .map(|p| p.section.clone())
+        .collect();
+    let has_home = pages.iter().any(|p| p.kind == PageKind::Home);
+    let mut missing = Vec::new();
+    for p in pages.iter() {
+        if !p.section.is_empty() && have.insert(p.section.clone()) {
+            missing.push(p.section.clone());
+        }
+    }
+    let synthetic = |title: String, rel: String, section: String, kind: PageKind, url: String| {
+        let fm = PlainFrontMatter {
+            title,
+            summary: None,
+            tags: vec![],
+            date: None,
+            draft: false,
+            autolink: None,
+        };
+        Page {
+            source_path: config.build.content_dir.join(&rel),
+            rel_path: rel,
+            slug: section.clone(),
+            section,
+            url,
+            kind,
+            meta: fm.common(),
+            data: KindData::Plain(fm),
+            body_start: 0,
+            body_line: 1,
+            source: String::new(),
+        }
+    };
+    for s in missing {
+        let title = section_title(&s);
+        pages.push(synthetic(
+            title,
+            format!("{s}/_index.md"),
+            s.clone(),
+            PageKind::Section,
+            format!("{}/", crate::content::slugify(&s)),
+        ));
+    }
+    if !has_home {
+        pages.push(synthetic(
+            config.book.title.clone(),
+            "index.md".into(),
+            String::new(),
+            PageKind::Home,
+            String::new(),
+        ));
+    }
+}
+
+fn section_title(folder: &str) -> String {
+    match folder {
+        "glossary" => "Glossary".into(),
+        "postmortems" => "Post-mortems".into(),
+        "scripts" => "Scripts".into(),
+        "guidelines" => "Guidelines".into(),
+        "paths" => "Learning paths".into(),
+        other => {
+            let mut c = other.replace(['-', '_'], " ");
+            if let Some(first) = c.get(0..1) {
+                c.replace_range(0..1, &first.to_uppercase());
+            }
+            c
+        }
+    }
+}
+
+/// `related:` of glossary terms: every slug must be a term; relations show on both ends.
+fn resolve_related(pages: &[Page], diags: &mut Diagnostics) -> Vec<Vec<PageId>> {
+    let by_slug: std::collections::HashMap<&str, PageId> = pages
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.kind == PageKind::Glossary)
+        .map(|(i, p)| (p.slug.as_str(), i))
+        .collect();
+    let mut related: Vec<Vec<PageId>> = vec![Vec::new(); pages.len()];
+    for (id, page) in pages.iter().enumerate() {
+        let Some(term) = page.glossary() else {
+            continue;
+        };
+        for slug in &term.related {
+            match by_slug.get(slug.as_str()) {
+                Some(&other) if other != id => {
+                    related[id].push(other);
+                    related[other].push(id);
+                }
+                Some(_) => {}
+                None => {
+                    let (line, col) = locate_in_front_matter(page, slug);
+                    let hint = crate::config::nearest(slug, by_slug.keys().copied())
+                        .map(|s| format!("; did you mean `{s}`?"))
+                        .unwrap_or_default();
+                    diags.push(page.error(
+                        line,
+                        col,
+                        format!("unknown related term `{slug}`{hint}"),
+                    ));
+                }
+            }
+        }
+    }
+    for (id, r) in related.iter_mut().enumerate() {
+        r.sort_by_key(|&o| pages[o].meta.title.to_lowercase());
+        r.dedup();
+        r.retain(|&o| o != id);
+    }
+    related
+}
+
+/// Line and column of the first occurrence of `needle` in a page's front matter.
+pub fn locate_in_front_matter(page: &Page, needle: &str) -> (usize, usize) {
+    for (i, line) in page
+        .source
+        .lines()
+        .enumerate()
+        .take(page.body_line.saturating_sub(1))
+    {
+        if let Some(col) = line.find(needle) {
+            return (i + 1, line[..col].chars().count() + 1);
+        }
+    }
+    (1, 1)
+}
