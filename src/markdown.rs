@@ -40,6 +40,9 @@ pub struct RenderedBody {
     pub toc: Vec<TocEntry>,
     pub anchors: Vec<String>,
     pub links: Vec<OutgoingLink>,
+    /// A post-mortem's front-matter prose with term links, as HTML, one entry per field of
+    /// [`crate::postmortems::prose::prose_fields`].
+    pub prose: Vec<String>,
     /// Some link names an `#anchor` (most bodies have none: anchor checks skip them).
     pub links_to_anchors: bool,
     pub sections: Vec<TextSection>,
@@ -161,6 +164,21 @@ struct PageTermLinks<'a> {
 }
 
 impl PageTermLinks<'_> {
+    /// Plain text from the front matter as HTML, with its term mentions linked.
+    fn link_prose(&mut self, page: &Page, text: &str, links: &mut Vec<OutgoingLink>) -> String {
+        let first_line = text.lines().next().unwrap_or_default();
+        let at = crate::linking::locate_in_front_matter(page, first_line);
+        let mut run = TextRun::default();
+        run.push(text, 0);
+        let mut out = Vec::new();
+        self.flush(&mut run, true, &|_| at, &mut out, links);
+        match out.pop() {
+            Some(Event::InlineHtml(html)) => html.to_string(),
+            Some(Event::Text(text)) => escape_html(&text),
+            _ => String::new(),
+        }
+    }
+
     fn next_tip_id(&mut self) -> String {
         self.tips += 1;
         crate::terms::tip_id(self.tips)
@@ -280,6 +298,16 @@ pub fn render_body(ctx: &BodyContext<'_>, markdown: &str) -> RenderedBody {
         folded: Folded::default(),
         mentions: Vec::new(),
     };
+    // A post-mortem's front-matter prose shown above the body takes the first term links.
+    let prose = match &page.data {
+        crate::content::KindData::Postmortem(pm) => crate::postmortems::prose::prose_fields(pm),
+        _ => Vec::new(),
+    };
+    let (before, after): (Vec<_>, Vec<_>) = prose.iter().partition(|(f, _)| f.before_body());
+    for (_, text) in before {
+        let html = terms.link_prose(page, text, &mut result.links);
+        result.prose.push(html);
+    }
     // Open links and images, and raw HTML elements such as `<a>` or `<code>`: no term links.
     let mut link_depth = 0usize;
     let mut html_depth = 0isize;
@@ -499,6 +527,11 @@ pub fn render_body(ctx: &BodyContext<'_>, markdown: &str) -> RenderedBody {
     if !section.text.trim().is_empty() {
         result.sections.push(section);
     }
+    for (_, text) in after {
+        let html = terms.link_prose(page, text, &mut result.links);
+        result.prose.push(html);
+    }
+    result.prose.shrink_to_fit();
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut html, out.into_iter());
     // Every body is kept until the templates run: growth slack (term tooltips make bodies

@@ -828,3 +828,72 @@ fn has_postmortem_diagnostics(d: &Diagnostics) -> bool {
         .iter()
         .any(|w| w.path.starts_with("content/postmortems"))
 }
+
+#[test]
+fn front_matter_prose_gets_term_links_in_page_order() {
+    let term = |title: &str| {
+        format!(
+            "---\ntitle: {title}\nsummary: What {title} means.\n---\n\n## What it is\n\nText.\n"
+        )
+    };
+    let dir = site(&[
+        ("glossary/failover.md", &term("Failover")),
+        ("glossary/replication-lag.md", &term("Replication lag")),
+        (
+            "postmortems/db.md",
+            "---
+title: Replica outage
+date: 2026-03-12
+trigger: A failover <script> moved writes.
+timeline:
+  - at: 2026-03-12T09:00:00Z
+    event: Replication lag grows.
+    marks: impact-start
+  - at: 2026-03-12T10:00:00Z
+    event: Service restored.
+    marks: resolved
+lessons:
+  went_well: [The failover itself worked.]
+---
+
+The replication lag was nobody's alert.
+",
+        ),
+    ]);
+    let (files, _) = build(dir.path(), "2026-06-01").unwrap();
+    let page = Html::parse_document(&files["postmortems/db/index.html"]);
+    let linked = |selector: &str| -> Vec<String> {
+        page.select(&Selector::parse(selector).unwrap())
+            .map(|a| a.value().attr("href").unwrap().to_string())
+            .collect()
+    };
+    // The trigger is shown after the narrative but is the first mention of failover.
+    let trigger = Selector::parse("#pm-causes ~ p, .pm-section h3 + p").unwrap();
+    let trigger_html: Vec<String> = page.select(&trigger).map(|p| p.inner_html()).collect();
+    assert!(
+        trigger_html
+            .iter()
+            .any(|h| h.contains("glossary/failover/") && h.contains("&lt;script&gt;")),
+        "the trigger links its term and stays escaped: {trigger_html:?}"
+    );
+    // The body mentions replication lag before the timeline does: "first" mode links it there.
+    assert_eq!(
+        linked(".pm-narrative a.term-link"),
+        ["../../glossary/replication-lag/"]
+    );
+    assert!(
+        linked(".pm-what a.term-link").is_empty(),
+        "already linked above"
+    );
+    assert!(
+        linked(".pm-lessons a.term-link").is_empty(),
+        "failover is linked in the trigger"
+    );
+    // Front-matter links count like body links: the term page lists the post-mortem.
+    let term_page = Html::parse_document(&files["glossary/failover/index.html"]);
+    let backlinks: Vec<String> = term_page
+        .select(&Selector::parse(".backlinks a").unwrap())
+        .map(|a| a.text().collect())
+        .collect();
+    assert_eq!(backlinks, ["Replica outage"]);
+}

@@ -10,6 +10,7 @@ pub mod feeds;
 pub mod insights;
 pub mod metrics;
 pub mod positions;
+pub mod prose;
 pub mod rules;
 pub mod timeline;
 pub mod views;

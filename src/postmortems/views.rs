@@ -25,6 +25,8 @@ struct TimelineEntryView {
     time: String,
     zone: String,
     event: String,
+    /// Position in the front matter's `timeline` (the entries are shown in time order).
+    index: usize,
     milestone: Option<Value>,
     /// Elapsed since impact started (`T+1 h 2 min`), when impact-start is marked.
     elapsed: Option<String>,
@@ -68,6 +70,7 @@ pub fn timeline_view(t: &Timeline) -> Value {
             time: p.at.strftime("%H:%M").to_string(),
             zone: p.at.strftime("%Z").to_string(),
             event: p.event.clone(),
+            index: p.index,
             milestone: p
                 .marks
                 .map(|m| json!({ "id": m.id(), "label": m.label(), "outage": m.is_outage() })),
@@ -183,6 +186,7 @@ pub fn postmortem_view(catalog: &Catalog, site: &Site, incident: &Incident) -> V
         "metrics": incident.metrics,
         "timeline": timeline_view(&incident.timeline),
         "action_items": action_items_view(catalog, pm, incident),
+        "linked": super::prose::linked_view(pm, &site.bodies[incident.page].prose),
         "similar": similar,
         "catalog_url": "postmortems/",
         "insights_url": super::INSIGHTS_URL,
