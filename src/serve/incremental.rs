@@ -1,14 +1,18 @@
-//! Incremental rebuilds for `serve`, exact by construction: every cache is keyed by the
-//! complete inputs of what it caches, so a rebuild writes the same bytes as a clean build.
+//! Incremental rebuilds for `serve`, exact by construction: every shortcut is keyed by the
+//! complete inputs of what it skips, so a rebuild writes the same bytes as a clean build.
 //!
 //! - Sources: a file is re-read and re-parsed only when the watcher names it.
-//! - Bodies: a body's HTML depends on its own file and on the other pages' paths and front
-//!   matter (titles, aliases, URLs for links), never on their bodies. It is reused while
-//!   its file, the front matter of every page and `book.toml` are unchanged.
-//! - Outputs: a page is re-rendered only when its template context differs from the last
-//!   build's (compared with its body as a token, so no HTML is copied), or the templates
-//!   changed. Backlinks, section lists and feature data (`page.extra`) are all part of
-//!   the context, so whatever a change touches is re-rendered and nothing else.
+//! - Bodies: a body's HTML depends on its own file and on the other pages' link views
+//!   (path, address, kind, title, a term's aliases and summary), never on their bodies. While
+//!   no link view changes (`names_key`), the last build's bodies of unchanged files are
+//!   reused by page id, and so are the name index, term matcher and links (`Reuse::Names`).
+//! - Front data: while no front matter, setting or the build date changes (`front_key`),
+//!   everything derived from front matter is reused (`Reuse::Front`), and so are the outputs
+//!   of features that read only front matter (insights, feeds, sitemap).
+//! - Search: the index keeps its analysis of each page and re-indexes changed bodies only.
+//! - Outputs: with the same front data and templates, a page whose body and backlinks are
+//!   unchanged is kept without a look at its context; any other page is re-rendered only
+//!   when the digest of its template context (body as a token) differs from the last build's.
 
 use std::collections::hash_map::DefaultHasher;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -494,7 +498,8 @@ struct OutputMemo {
     /// Output path → digest of its inputs (template name and context), of every output
     /// rendered through the memo by the last successful build.
     inputs: HashMap<String, u128>,
-    /// The last successful build, when it had the same front matter as this one.
+    /// The last successful build, when its pages had the same link views as this one's
+    /// (see `Reuse`); `same_base` says whether its front data is this build's too.
     last: Option<Arc<PreviousBuild>>,
     /// Outputs of each feature in the last successful build.
     features: HashMap<&'static str, Vec<String>>,
