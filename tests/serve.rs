@@ -720,6 +720,7 @@ fn rebuilds_of_the_bundled_site_equal_a_clean_build() {
         "rather than fixing them.\n\nKeep the [[runbook#example]] at hand.",
     );
     // The edited page and the page it now links to; nothing else is rendered again.
+    assert_eq!(changes.bodies, 1);
     assert_eq!(changes.rendered, 2, "{:?}", changes.changed);
     assert!(
         changes
@@ -776,4 +777,26 @@ fn rebuilds_of_the_bundled_site_equal_a_clean_build() {
         "\n## ",
         "\nOne more thought on blame.\n\n## ",
     );
+    // A failed edit of names (an alias two terms claim) keeps the last good build for reuse:
+    // once fixed, nothing needs rendering again.
+    let mttr = root.join("content/glossary/mttr.md");
+    let text = std::fs::read_to_string(&mttr).unwrap();
+    std::fs::write(&mttr, text.replace("aliases: [", "aliases: [Runbook, ")).unwrap();
+    let changed = || ChangeSet {
+        paths: [mttr.clone()].into_iter().collect(),
+        rescan: false,
+    };
+    let errors = engine
+        .rebuild(&changed())
+        .expect_err("an alias claimed twice");
+    assert!(errors.to_string().contains("Runbook"), "{errors}");
+    std::fs::write(&mttr, &text).unwrap();
+    let (changes, _) = engine.rebuild(&changed()).expect("the fix builds");
+    assert_eq!(
+        (changes.bodies, changes.rendered),
+        (0, 0),
+        "{:?}",
+        changes.changed
+    );
+    assert_same_as_clean_build(&engine, &root, "fixing the alias");
 }

@@ -56,6 +56,9 @@ pub struct SiteChanges {
     /// Pages rendered by this build (the rest were reused).
     #[serde(skip)]
     pub rendered: usize,
+    /// Bodies rendered from Markdown by this build (the rest were reused).
+    #[serde(skip)]
+    pub bodies: usize,
 }
 
 struct Source {
@@ -79,7 +82,8 @@ pub struct IncrementalBuild {
     /// Keyed by absolute path; `Path` order is `walkdir`'s sorted order, the build order.
     sources: BTreeMap<PathBuf, Source>,
     listing_diags: Diagnostics,
-    last: Option<LastBuild>,
+    /// Kept through failed builds: fixing a typo in a title brings its reuse back.
+    last: Option<Arc<LastBuild>>,
     /// The last successful build's search index.
     search: Option<Arc<SearchState>>,
     outputs: OutputMemo,
@@ -196,7 +200,7 @@ impl IncrementalBuild {
         let names = names.finish();
         // The last build had pages of the same names and addresses: a body depends only on
         // its own file and those, so bodies of unchanged files hold, and so do their links.
-        let last = self.last.take().filter(|l| l.names_key == names);
+        let last = self.last.clone().filter(|l| l.names_key == names);
         if last.is_none() {
             // (Unchanged addresses were checked by the last build.)
             check_unique_urls(&pages, &mut diags);
@@ -208,6 +212,7 @@ impl IncrementalBuild {
         };
         timer.lap("sources");
 
+        let bodies_rendered = std::sync::atomic::AtomicUsize::new(0);
         let mut site = link_site(
             config,
             pages,
@@ -218,7 +223,10 @@ impl IncrementalBuild {
                 Some(l) if l.text_hashes.get(ctx.page_id) == text_hashes.get(ctx.page_id) => {
                     l.build.bodies[ctx.page_id].clone()
                 }
-                _ => Arc::new(render_body(ctx, ctx.pages[ctx.page_id].body())),
+                _ => {
+                    bodies_rendered.fetch_add(1, Ordering::Relaxed);
+                    Arc::new(render_body(ctx, ctx.pages[ctx.page_id].body()))
+                }
             },
         );
         timer.lap("link");
@@ -237,21 +245,21 @@ impl IncrementalBuild {
             };
             self.outputs
                 .start(tokens, last.as_ref().map(|l| l.build.clone()));
-            self.render(&site).map(|changes| (changes, diags))
+            self.render(&site).map(|mut changes| {
+                changes.bodies = bodies_rendered.into_inner();
+                (changes, diags)
+            })
         };
+        // A failed build leaves nothing to reuse: the last good one stays.
         if result.is_ok() {
             self.search = site.search.clone();
-        }
-        self.last = match result {
-            Ok(_) => Some(LastBuild {
+            self.last = Some(Arc::new(LastBuild {
                 names_key: names,
                 front_key: front,
                 text_hashes,
                 build: Arc::new(PreviousBuild::of(&site)),
-            }),
-            // A failed build leaves nothing to reuse but the last good one.
-            Err(_) => last,
-        };
+            }));
+        }
         timer.lap("render");
         // Give the pages back to their sources for the next build.
         let mut pages = site.pages.into_iter();
