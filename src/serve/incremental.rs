@@ -219,13 +219,18 @@ impl IncrementalBuild {
             &mut diags,
             &self.options,
             reuse,
-            &|ctx: &BodyContext<'_>| match &last {
-                Some(l) if l.text_hashes.get(ctx.page_id) == text_hashes.get(ctx.page_id) => {
-                    l.build.bodies[ctx.page_id].clone()
-                }
-                _ => {
-                    bodies_rendered.fetch_add(1, Ordering::Relaxed);
-                    Arc::new(render_body(ctx, ctx.pages[ctx.page_id].body()))
+            &|ctx: &BodyContext<'_>| {
+                let id = ctx.page_id;
+                let reused = last
+                    .as_ref()
+                    .filter(|l| l.text_hashes.get(id) == text_hashes.get(id))
+                    .and_then(|l| l.build.bodies.get(id));
+                match reused {
+                    Some(body) => body.clone(),
+                    None => {
+                        bodies_rendered.fetch_add(1, Ordering::Relaxed);
+                        Arc::new(render_body(ctx, ctx.pages[id].body()))
+                    }
                 }
             },
         );
