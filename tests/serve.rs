@@ -472,7 +472,7 @@ fn assert_same_as_clean_build(engine: &IncrementalBuild, root: &Path, step: &str
     let served: BTreeMap<String, Vec<u8>> = snapshot
         .files
         .iter()
-        .map(|(k, v)| (k.to_string(), v.to_vec()))
+        .map(|(k, v)| (k.to_string(), v.bytes().into_owned()))
         .collect();
     let only_served: Vec<&String> = served.keys().filter(|k| !clean.contains_key(*k)).collect();
     let only_clean: Vec<&String> = clean.keys().filter(|k| !served.contains_key(*k)).collect();

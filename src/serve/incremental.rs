@@ -40,10 +40,46 @@ use crate::timings::StageTimer;
 /// A complete built site in memory; requests are served from one snapshot at a time.
 #[derive(Debug, Default)]
 pub struct Snapshot {
-    /// Output path (`glossary/slo/index.html`) → bytes. Shared with the next snapshot:
+    /// Output path (`glossary/slo/index.html`) → file. Shared with the next snapshot:
     /// a rebuild copies no key and no file it did not change.
-    pub files: HashMap<Arc<str>, Arc<[u8]>>,
+    pub files: HashMap<Arc<str>, SiteFile>,
     pub base_path: String,
+}
+
+/// One output file as the server holds it.
+#[derive(Debug, Clone)]
+pub enum SiteFile {
+    /// Bytes shared with the stage that made them (the search index keeps its files): kept
+    /// as they are, and known unchanged when the next build hands over the same `Arc`.
+    Shared(Arc<[u8]>),
+    /// Everything else, LZ4-compressed: the pages of a 10,000-page site are ~450 MB of HTML,
+    /// and a request decompresses one page in well under a millisecond.
+    Compressed(Arc<[u8]>),
+}
+
+impl SiteFile {
+    pub fn compress(bytes: &[u8]) -> SiteFile {
+        SiteFile::Compressed(lz4_flex::block::compress_prepend_size(bytes).into())
+    }
+
+    pub fn bytes(&self) -> std::borrow::Cow<'_, [u8]> {
+        match self {
+            SiteFile::Shared(b) => std::borrow::Cow::Borrowed(b),
+            // Compressed here from bytes that were whole: decompressing cannot fail.
+            SiteFile::Compressed(c) => std::borrow::Cow::Owned(
+                lz4_flex::block::decompress_size_prepended(c).unwrap_or_default(),
+            ),
+        }
+    }
+
+    /// Same contents (compression is deterministic, so equal bytes compress equally).
+    fn same_as(&self, other: &SiteFile) -> bool {
+        match (self, other) {
+            (SiteFile::Shared(a), SiteFile::Shared(b)) => Arc::ptr_eq(a, b) || a == b,
+            (SiteFile::Compressed(a), SiteFile::Compressed(b)) => a == b,
+            _ => self.bytes() == other.bytes(),
+        }
+    }
 }
 
 /// What a successful rebuild changed, for the live-reload event.
@@ -325,14 +361,11 @@ impl IncrementalBuild {
                 (files, gone)
             }
         };
-        for (rel, bytes) in written {
-            if previous
-                .get(&rel)
-                .is_none_or(|old| !Arc::ptr_eq(old, &bytes) && **old != *bytes)
-            {
+        for (rel, file) in written {
+            if previous.get(&rel).is_none_or(|old| !old.same_as(&file)) {
                 changes.changed.push(rel.to_string());
             }
-            files.insert(rel, bytes);
+            files.insert(rel, file);
         }
         changes.changed.sort();
         for rel in gone {
@@ -442,7 +475,7 @@ impl IncrementalBuild {
 }
 
 /// The nearest folder above `folder` that still has a page (the home page at worst).
-fn nearest_folder(files: &HashMap<Arc<str>, Arc<[u8]>>, folder: &str) -> String {
+fn nearest_folder(files: &HashMap<Arc<str>, SiteFile>, folder: &str) -> String {
     let mut current = folder.trim_end_matches('/');
     while let Some((parent, _)) = current.rsplit_once('/') {
         let candidate = format!("{parent}/");
@@ -472,18 +505,23 @@ fn hash_of<T: Hash + ?Sized>(value: &T) -> u64 {
 /// Collects a build's outputs in memory.
 struct SnapshotSink {
     previous: Arc<Snapshot>,
-    files: Mutex<HashMap<Arc<str>, Arc<[u8]>>>,
+    files: Mutex<HashMap<Arc<str>, SiteFile>>,
     /// Shared bytes written again unchanged (the same `Arc` as in `previous`).
     same: Mutex<Vec<Arc<str>>>,
 }
 
 impl OutputSink for SnapshotSink {
     fn write(&self, rel_path: &str, bytes: &[u8]) -> io::Result<()> {
-        self.write_shared(rel_path, &Arc::from(bytes))
+        let file = SiteFile::compress(bytes);
+        self.files
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(rel_path.into(), file);
+        Ok(())
     }
 
     fn write_shared(&self, rel_path: &str, bytes: &Arc<[u8]>) -> io::Result<()> {
-        if let Some((rel, old)) = self.previous.files.get_key_value(rel_path)
+        if let Some((rel, SiteFile::Shared(old))) = self.previous.files.get_key_value(rel_path)
             && Arc::ptr_eq(old, bytes)
         {
             self.same
@@ -495,7 +533,7 @@ impl OutputSink for SnapshotSink {
         self.files
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .insert(rel_path.into(), bytes.clone());
+            .insert(rel_path.into(), SiteFile::Shared(bytes.clone()));
         Ok(())
     }
 }

@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 
 use crate::diagnostics::{Diagnostics, display_path};
 use crate::pipeline::BuildOptions;
-use incremental::{ChangeSet, IncrementalBuild, SiteChanges, Snapshot};
+use incremental::{ChangeSet, IncrementalBuild, SiteChanges, SiteFile, Snapshot};
 use reload::{BuildEvent, OverlayError, ReloadHub};
 use watch::{SourceWatcher, WatchSet};
 
@@ -338,8 +338,10 @@ fn failed_site() -> Snapshot {
         base_path: "/".into(),
         ..Snapshot::default()
     };
-    s.files
-        .insert("404.html".into(), Arc::from(page.as_bytes()));
+    s.files.insert(
+        "404.html".into(),
+        SiteFile::Shared(Arc::from(page.as_bytes())),
+    );
     s
 }
 

@@ -260,7 +260,7 @@ pub fn handle(request: Request, state: &ServerState) {
     }
     match resolve(&url, &snapshot) {
         Target::File(rel) => {
-            let bytes = snapshot.files[rel.as_str()].to_vec();
+            let bytes = snapshot.files[rel.as_str()].bytes().into_owned();
             respond(request, 200, content_type(&rel), bytes);
         }
         Target::Redirect(location) => redirect(request, &location),
@@ -270,7 +270,12 @@ pub fn handle(request: Request, state: &ServerState) {
 
 fn not_found(request: Request, snapshot: &Snapshot) {
     match snapshot.files.get("404.html") {
-        Some(page) => respond(request, 404, content_type("404.html"), page.to_vec()),
+        Some(page) => respond(
+            request,
+            404,
+            content_type("404.html"),
+            page.bytes().into_owned(),
+        ),
         None => respond(
             request,
             404,
@@ -283,6 +288,7 @@ fn not_found(request: Request, snapshot: &Snapshot) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::serve::incremental::SiteFile;
 
     fn site(base: &str) -> Snapshot {
         let mut s = Snapshot {
@@ -295,7 +301,8 @@ mod tests {
             "glossary/slo/index.html",
             "theme.css",
         ] {
-            s.files.insert(f.into(), Arc::from(&b"x"[..]));
+            s.files
+                .insert(f.into(), SiteFile::Shared(Arc::from(&b"x"[..])));
         }
         s
     }
