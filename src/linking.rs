@@ -215,15 +215,19 @@ pub fn link_site(
         .collect();
     let anchor_diags = check_anchors(&pages, &links, &anchors, &|id| bodies[id].links_to_anchors);
     timer.lap("    anchors");
+    let changed: Vec<_> = previous.map_or(Vec::new(), |before| {
+        (0..pages.len())
+            .filter(|&id| !Arc::ptr_eq(&before.bodies[id], &bodies[id]))
+            .map(|id| (id, before.bodies[id].links.as_slice(), links[id]))
+            .collect()
+    });
+    // Updating in place pays per changed link; past a few changed pages in ten, starting
+    // over is cheaper.
     let backlinks = match previous {
-        Some(before) => {
-            let changed: Vec<_> = (0..pages.len())
-                .filter(|&id| !Arc::ptr_eq(&before.bodies[id], &bodies[id]))
-                .map(|id| (id, before.bodies[id].links.as_slice(), links[id]))
-                .collect();
+        Some(before) if changed.len() <= pages.len() / 8 => {
             update_backlinks(&before.backlinks, &changed, &front.names.ranks)
         }
-        None => find_backlinks(&links, &front.names.ranks),
+        _ => find_backlinks(&links, &front.names.ranks),
     };
     timer.lap("    backlinks");
     link_diags.extend(anchor_diags);

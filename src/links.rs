@@ -374,6 +374,55 @@ mod tests {
     use super::*;
     use crate::content::{DiscoverOptions, parse_page};
 
+    #[test]
+    fn updated_backlinks_equal_backlinks_found_afresh() {
+        let mut seed = 11u64;
+        let mut next = |n: u64| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((seed >> 33) % n) as usize
+        };
+        let pages = 60;
+        let random_links = |next: &mut dyn FnMut(u64) -> usize| -> Vec<OutgoingLink> {
+            (0..next(8))
+                .map(|_| OutgoingLink {
+                    target: next(pages as u64),
+                    anchor: None,
+                    line: 1,
+                    column: 1,
+                    automatic: false,
+                })
+                .collect()
+        };
+        let ranks: Vec<usize> = (0..pages).map(|i| (i * 37) % pages).collect();
+        let mut links: Vec<Vec<OutgoingLink>> =
+            (0..pages).map(|_| random_links(&mut next)).collect();
+        for _round in 0..20 {
+            let before = links.clone();
+            let slices: Vec<&[OutgoingLink]> = before.iter().map(Vec::as_slice).collect();
+            let previous = find_backlinks(&slices, &ranks);
+            for _ in 0..next(4) + 1 {
+                let id = next(pages as u64);
+                links[id] = random_links(&mut next);
+            }
+            let changed: Vec<(PageId, &[OutgoingLink], &[OutgoingLink])> = (0..pages)
+                .filter(|&id| {
+                    before[id]
+                        .iter()
+                        .map(|l| l.target)
+                        .ne(links[id].iter().map(|l| l.target))
+                })
+                .map(|id| (id, before[id].as_slice(), links[id].as_slice()))
+                .collect();
+            let now: Vec<&[OutgoingLink]> = links.iter().map(Vec::as_slice).collect();
+            assert_eq!(
+                update_backlinks(&previous, &changed, &ranks),
+                find_backlinks(&now, &ranks)
+            );
+        }
+    }
+
     fn page(rel: &str, fm: &str) -> Page {
         parse_page(
             format!("content/{rel}").into(),
