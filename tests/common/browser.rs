@@ -401,17 +401,29 @@ impl Tab<'_> {
         );
     }
 
-    /// Viewport coordinates of the middle of an element, scrolled into view.
+    /// Viewport coordinates of the middle of an element, scrolled into view. Waits (up to
+    /// 2 s) until the element is what a click there would hit, so that a layout still
+    /// settling on a busy machine does not send the click elsewhere.
     fn center_of(&self, selector: &str, action: &str) -> (f64, f64) {
         let sel = serde_json::to_string(selector).unwrap_or_default();
-        let at = self.eval(&format!(
+        let probe = format!(
             "(() => {{ const e = document.querySelector({sel}); if (!e) return null;
                e.scrollIntoView({{block: 'center'}}); const r = e.getBoundingClientRect();
-               return [r.x + r.width / 2, r.y + r.height / 2]; }})()"
-        ));
-        match (at[0].as_f64(), at[1].as_f64()) {
-            (Some(x), Some(y)) => (x, y),
-            _ => panic!("{action}: no element matches `{selector}`"),
+               const x = r.x + r.width / 2, y = r.y + r.height / 2;
+               const hit = document.elementFromPoint(x, y);
+               const ok = !!hit && (e.contains(hit) || hit.contains(e) || (hit.control === e));
+               return [x, y, ok]; }})()"
+        );
+        let deadline = Instant::now() + Duration::from_secs(2);
+        loop {
+            let at = self.eval(&probe);
+            let (Some(x), Some(y)) = (at[0].as_f64(), at[1].as_f64()) else {
+                panic!("{action}: no element matches `{selector}`");
+            };
+            if at[2] == Value::Bool(true) || Instant::now() > deadline {
+                return (x, y);
+            }
+            std::thread::sleep(Duration::from_millis(50));
         }
     }
 
