@@ -10,7 +10,7 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::content::{KindData, Page, PageId, PageKind, kinds::PlainFrontMatter};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::links::{SiteIndex, check_anchors, find_backlinks, update_backlinks};
+use crate::links::{Backlinks, SiteIndex, check_anchors, find_backlinks, update_backlinks};
 use crate::markdown::{BodyContext, RenderedBody};
 use crate::pipeline::BuildOptions;
 use crate::site::Site;
@@ -114,7 +114,7 @@ pub type BodyRenderer<'a> = dyn Fn(&BodyContext<'_>) -> Arc<RenderedBody> + Sync
 pub struct PreviousBuild {
     pub front: Arc<FrontData>,
     pub bodies: Vec<Arc<RenderedBody>>,
-    pub backlinks: Vec<Vec<PageId>>,
+    pub backlinks: Backlinks,
     pub training: Arc<crate::training::Training>,
 }
 
@@ -261,8 +261,16 @@ fn add_missing_section_pages(config: &Config, pages: &mut Vec<Page>) {
         .collect();
     let has_home = pages.iter().any(|p| p.kind == PageKind::Home);
     let mut missing = Vec::new();
+    // Pages come folder by folder: look a section up once per run, not once per page (this
+    // runs at every `serve` rebuild).
+    let mut previous = None;
     for p in pages.iter() {
-        if !p.section.is_empty() && have.insert(p.section.clone()) {
+        if previous == Some(p.section.as_str()) {
+            continue;
+        }
+        previous = Some(p.section.as_str());
+        if !p.section.is_empty() && !have.contains(&p.section) {
+            have.insert(p.section.clone());
             missing.push(p.section.clone());
         }
     }

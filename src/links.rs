@@ -3,6 +3,7 @@
 //! every page body has been rendered.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -227,7 +228,7 @@ pub fn check_links(
     pages: &[Page],
     links: &[&[OutgoingLink]],
     anchors: &[&[String]],
-) -> (Vec<Diagnostic>, Vec<Vec<PageId>>) {
+) -> (Vec<Diagnostic>, Backlinks) {
     let diags = check_anchors(pages, links, anchors, &|_| true);
     (diags, find_backlinks(links, &title_ranks(pages)))
 }
@@ -281,7 +282,11 @@ pub fn title_ranks(pages: &[Page]) -> Vec<usize> {
 }
 
 /// For each page, the other pages linking to it, each once, in `ranks` order.
-pub fn find_backlinks(links: &[&[OutgoingLink]], ranks: &[usize]) -> Vec<Vec<PageId>> {
+/// Each page's backlinks. A list is shared (`Arc`) so that a rebuild that changes a few
+/// lists copies and compares only those.
+pub type Backlinks = Vec<Arc<[PageId]>>;
+
+pub fn find_backlinks(links: &[&[OutgoingLink]], ranks: &[usize]) -> Backlinks {
     let mut incoming: Vec<Vec<PageId>> = vec![Vec::new(); links.len()];
     for (from, page_links) in links.iter().enumerate() {
         for link in page_links.iter() {
@@ -292,20 +297,24 @@ pub fn find_backlinks(links: &[&[OutgoingLink]], ranks: &[usize]) -> Vec<Vec<Pag
         }
     }
     incoming
-        .par_iter_mut()
-        .for_each(|list| list.sort_unstable_by_key(|&id| ranks[id]));
-    incoming
+        .into_par_iter()
+        .map(|mut list| {
+            list.sort_unstable_by_key(|&id| ranks[id]);
+            list.into()
+        })
+        .collect()
 }
 
 /// [`find_backlinks`] after some pages' links changed, from the backlinks before: the
 /// result is the same, at a cost that grows with the changed links only.
 /// `changed` holds (page, its links before, its links now).
 pub fn update_backlinks(
-    previous: &[Vec<PageId>],
+    previous: &[Arc<[PageId]>],
     changed: &[(PageId, &[OutgoingLink], &[OutgoingLink])],
     ranks: &[usize],
-) -> Vec<Vec<PageId>> {
-    let mut incoming = previous.to_vec();
+) -> Backlinks {
+    // Only the lists that change are copied; the rest stay shared with `previous`.
+    let mut edited: HashMap<PageId, Vec<PageId>> = HashMap::new();
     for &(from, before, now) in changed {
         let targets = |links: &[OutgoingLink]| -> std::collections::BTreeSet<PageId> {
             links
@@ -317,15 +326,21 @@ pub fn update_backlinks(
         let (before, now) = (targets(before), targets(now));
         let key = ranks[from];
         for &t in before.difference(&now) {
-            if let Ok(i) = incoming[t].binary_search_by_key(&key, |&id| ranks[id]) {
-                incoming[t].remove(i);
+            let list = edited.entry(t).or_insert_with(|| previous[t].to_vec());
+            if let Ok(i) = list.binary_search_by_key(&key, |&id| ranks[id]) {
+                list.remove(i);
             }
         }
         for &t in now.difference(&before) {
-            if let Err(i) = incoming[t].binary_search_by_key(&key, |&id| ranks[id]) {
-                incoming[t].insert(i, from);
+            let list = edited.entry(t).or_insert_with(|| previous[t].to_vec());
+            if let Err(i) = list.binary_search_by_key(&key, |&id| ranks[id]) {
+                list.insert(i, from);
             }
         }
+    }
+    let mut incoming = previous.to_vec();
+    for (t, list) in edited {
+        incoming[t] = list.into();
     }
     incoming
 }
@@ -549,7 +564,7 @@ mod tests {
         assert_eq!(diags.len(), 1);
         assert_eq!((diags[0].line, diags[0].column), (5, 3));
         assert!(diags[0].message.contains("#nope"));
-        assert_eq!(incoming[0], [2, 1], "each linking page once, by title");
+        assert_eq!(*incoming[0], [2, 1], "each linking page once, by title");
         let back = backlink_groups(&pages, &incoming[0]);
         assert_eq!(back.total, 2);
         assert_eq!(back.summary, "Mentioned in 1 term, 1 post-mortem");

@@ -16,7 +16,7 @@ pub struct Site {
     /// Shared so that `serve` can reuse the bodies of unchanged pages across rebuilds.
     pub bodies: Vec<Arc<RenderedBody>>,
     /// Pages linking to each page (written or automatic links), each once.
-    pub backlinks: Vec<Vec<PageId>>,
+    pub backlinks: crate::links::Backlinks,
     /// Related glossary terms of each page, symmetric.
     pub related: Arc<Vec<Vec<PageId>>>,
     pub postmortems: Arc<crate::postmortems::Catalog>,

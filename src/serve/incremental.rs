@@ -672,7 +672,8 @@ impl RenderMemo for OutputMemo {
             && !crate::training::reads_other_bodies(site.pages[id].kind)
             && self.last.as_ref().is_some_and(|last| {
                 Arc::ptr_eq(&last.bodies[id], &site.bodies[id])
-                    && last.backlinks[id] == site.backlinks[id]
+                    && (Arc::ptr_eq(&last.backlinks[id], &site.backlinks[id])
+                        || last.backlinks[id] == site.backlinks[id])
             })
     }
 
