@@ -1,6 +1,7 @@
 //! Stage 3: resolve links between pages. `SiteIndex` answers "which page is this
-//! wikilink or relative path?"; `check_links` verifies anchors and builds backlinks once
-//! every page body has been rendered.
+//! wikilink or relative path?"; once every page body has been rendered, `check_anchors`
+//! verifies `#anchor`s and `find_backlinks` (or `update_backlinks`, from a previous build's)
+//! lists each page's backlinks in title order.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -219,18 +220,6 @@ pub struct BacklinkGroup<'a> {
     pub kind: PageKind,
     pub label: &'static str,
     pub pages: Vec<Backlink<'a>>,
-}
-
-/// Check that every link's `#anchor` exists on its target, and find each page's backlinks:
-/// the pages linking to it, each once, by title. `anchors[id]` holds the ids present on
-/// page `id`.
-pub fn check_links(
-    pages: &[Page],
-    links: &[&[OutgoingLink]],
-    anchors: &[&[String]],
-) -> (Vec<Diagnostic>, Backlinks) {
-    let diags = check_anchors(pages, links, anchors, &|_| true);
-    (diags, find_backlinks(links, &title_ranks(pages)))
 }
 
 /// Every link to `page#anchor` where the target has no such anchor, with a suggestion.
@@ -560,7 +549,8 @@ mod tests {
         ];
         let links: Vec<&[OutgoingLink]> = links.iter().map(Vec::as_slice).collect();
         let anchors: Vec<&[String]> = anchors.iter().map(Vec::as_slice).collect();
-        let (diags, incoming) = check_links(&pages, &links, &anchors);
+        let diags = check_anchors(&pages, &links, &anchors, &|_| true);
+        let incoming = find_backlinks(&links, &title_ranks(&pages));
         assert_eq!(diags.len(), 1);
         assert_eq!((diags[0].line, diags[0].column), (5, 3));
         assert!(diags[0].message.contains("#nope"));

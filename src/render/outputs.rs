@@ -178,13 +178,8 @@ pub fn render_site_with(
             Err(d) => diags.push(d),
         }
     }
-    let extra: [(String, Vec<u8>); 1] = [(
-        "highlight.css".into(),
-        crate::highlight::highlight_css().into_bytes(),
-    )];
-    let outputs: Vec<(&str, &[u8])> = extra
-        .iter()
-        .map(|(r, b)| (r.as_str(), b.as_slice()))
+    let highlight_css = crate::highlight::highlight_css();
+    let outputs: Vec<(&str, &[u8])> = std::iter::once(("highlight.css", highlight_css.as_bytes()))
         .chain(
             theme
                 .static_files
