@@ -3,7 +3,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use hindsight::diagnostics::Diagnostics;
-use hindsight::pipeline::{BuildOptions, build, check};
+use hindsight::pipeline::{BuildError, BuildOptions, build, check};
 use hindsight::scaffold::{PageTemplateKind, init_site, new_page};
 
 /// Hindsight builds an incident knowledge base (glossary, post-mortems, role-play scripts,
@@ -37,6 +37,9 @@ enum Command {
         /// Write the site here instead of `build.build-dir`.
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Replace the output folder even if hindsight did not build it (it is deleted).
+        #[arg(long)]
+        force: bool,
     },
     /// Run every validation of a build and write nothing.
     Check {
@@ -96,24 +99,16 @@ fn main() -> ExitCode {
         include_drafts: s.drafts,
         warn_links: s.warn_links,
         out_dir: out,
-        live_reload: false,
-        build_date: None,
+        ..BuildOptions::default()
     };
     match cli.command {
-        Command::Build { site, out } => match build(&site.root, &options(&site, out)) {
-            Ok(r) => {
-                report(&r.warnings);
-                println!(
-                    "Built {} pages ({} files) into {} in {:.0?}",
-                    r.pages,
-                    r.files,
-                    r.out_dir.display(),
-                    r.elapsed
-                );
-                ExitCode::SUCCESS
-            }
-            Err(d) => fail(&d),
-        },
+        Command::Build { site, out, force } => {
+            let options = BuildOptions {
+                force,
+                ..options(&site, out)
+            };
+            build_site(&site.root, &options)
+        }
         Command::Check { site } => match check(&site.root, &options(&site, None)) {
             Ok(w) => {
                 report(&w);
@@ -170,6 +165,27 @@ fn main() -> ExitCode {
                 ExitCode::from(1)
             }
         },
+    }
+}
+
+fn build_site(root: &std::path::Path, options: &BuildOptions) -> ExitCode {
+    match build(root, options) {
+        Ok(r) => {
+            report(&r.warnings);
+            println!(
+                "Built {} pages ({} files) into {} in {:.0?}",
+                r.pages,
+                r.files,
+                r.out_dir.display(),
+                r.elapsed
+            );
+            ExitCode::SUCCESS
+        }
+        Err(BuildError::Content(d)) => fail(&d),
+        Err(BuildError::Output(refusal)) => {
+            eprintln!("error: {refusal}");
+            ExitCode::from(2)
+        }
     }
 }
 

@@ -9,12 +9,12 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::config::load_config;
+use crate::config::{Config, load_config};
 use crate::content::{DiscoverOptions, discover_content};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::linking::{Reuse, link_site};
 use crate::markdown::{BodyContext, render_body};
-use crate::output::{NullSink, StagingDir};
+use crate::output::{NullSink, OutputRefusal, ProtectedPaths, StagingDir, check_output_dir};
 use crate::render::outputs::render_site;
 use crate::site::Site;
 
@@ -29,6 +29,39 @@ pub struct BuildOptions {
     pub live_reload: bool,
     /// The build date (overdue action items); default `SOURCE_DATE_EPOCH` or today (UTC).
     pub build_date: Option<jiff::civil::Date>,
+    /// Replace an existing output folder even if this tool did not build it.
+    pub force: bool,
+}
+
+/// Why `hindsight build` wrote nothing.
+#[derive(Debug)]
+pub enum BuildError {
+    /// Errors in the sources, each at its position (exit 1).
+    Content(Diagnostics),
+    /// The output path may not be written (exit 2): nothing was read or touched.
+    Output(OutputRefusal),
+}
+
+impl std::fmt::Display for BuildError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BuildError::Content(d) => write!(f, "{d}"),
+            BuildError::Output(r) => write!(f, "error: {r}"),
+        }
+    }
+}
+
+impl From<BuildError> for Diagnostics {
+    fn from(e: BuildError) -> Diagnostics {
+        match e {
+            BuildError::Content(d) => d,
+            BuildError::Output(r) => {
+                let mut d = Diagnostics::default();
+                d.push(Diagnostic::error(&r.path, 0, 0, r.to_string()));
+                d
+            }
+        }
+    }
 }
 
 /// What a successful build reports.
@@ -47,6 +80,15 @@ pub fn load_site(root: &Path, options: &BuildOptions) -> Result<(Site, Diagnosti
     let Some(config) = load_config(root, &mut diags) else {
         return Err(diags);
     };
+    load_content(config, diags, options)
+}
+
+/// Stages 2–3 for a loaded config; `diags` holds the config's warnings.
+fn load_content(
+    config: Config,
+    mut diags: Diagnostics,
+    options: &BuildOptions,
+) -> Result<(Site, Diagnostics), Diagnostics> {
     let pages = discover_content(
         &config,
         DiscoverOptions {
@@ -86,36 +128,34 @@ fn release_sources(site: &mut Site) {
     }
 }
 
-/// `hindsight build`: the whole pipeline, written atomically into the build dir.
-pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
+/// `hindsight build`: the whole pipeline, written atomically into the build dir. The output
+/// path is checked before any page is read; an unsafe one is refused and nothing is touched.
+pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildReport, BuildError> {
     let start = Instant::now();
-    let (mut site, warnings) = load_site(root, options)?;
-    release_sources(&mut site);
+    let mut diags = Diagnostics::default();
+    let Some(config) = load_config(root, &mut diags) else {
+        return Err(BuildError::Content(diags));
+    };
     let out_dir = options
         .out_dir
         .clone()
-        .unwrap_or_else(|| site.config.build_dir());
-    let staging = StagingDir::create(&out_dir).map_err(|e| {
+        .unwrap_or_else(|| config.build_dir());
+    let protected = ProtectedPaths::of_site(&config.root, &config.content_dir());
+    let target =
+        check_output_dir(&out_dir, &protected, options.force).map_err(BuildError::Output)?;
+    let (mut site, warnings) = load_content(config, diags, options).map_err(BuildError::Content)?;
+    release_sources(&mut site);
+    let output_error = |what: &str, e: std::io::Error| {
         let mut d = Diagnostics::default();
-        d.push(Diagnostic::error(
-            &out_dir,
-            0,
-            0,
-            format!("cannot create output folder: {e}"),
-        ));
-        d
-    })?;
-    let files = render_site(&site, &staging, options)?;
-    staging.commit().map_err(|e| {
-        let mut d = Diagnostics::default();
-        d.push(Diagnostic::error(
-            &out_dir,
-            0,
-            0,
-            format!("cannot move the new site into place: {e}"),
-        ));
-        d
-    })?;
+        d.push(Diagnostic::error(&out_dir, 0, 0, format!("{what}: {e}")));
+        BuildError::Content(d)
+    };
+    let staging =
+        StagingDir::create(&target).map_err(|e| output_error("cannot create output folder", e))?;
+    let files = render_site(&site, &staging, options).map_err(BuildError::Content)?;
+    staging
+        .commit()
+        .map_err(|e| output_error("cannot move the new site into place", e))?;
     Ok(BuildReport {
         pages: site.pages.len(),
         files,

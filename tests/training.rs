@@ -36,9 +36,12 @@ impl Fixture {
             out_dir: Some(self.out()),
             ..BuildOptions::default()
         };
-        build(self.dir.path(), &options)
-            .map(|_| ())
-            .map_err(|d| d.errors().map(|e| e.to_string()).collect())
+        build(self.dir.path(), &options).map(|_| ()).map_err(|d| {
+            hindsight::diagnostics::Diagnostics::from(d)
+                .errors()
+                .map(|e| e.to_string())
+                .collect()
+        })
     }
 
     fn page(&self, url: &str) -> Html {

@@ -1,0 +1,302 @@
+//! Putting a new site in place so that a complete site (the old one or the new one) is at
+//! the output path at every instant, even if the process is killed. The site is written
+//! into a staging folder beside the output (`site.tmp-PID`), marked as this tool's from the
+//! start. On Linux one `renameat2(RENAME_EXCHANGE)` swaps it with the old site; elsewhere (or
+//! on a filesystem without exchange) two renames do, through `site.old-PID`. The old tree is
+//! deleted after the swap. Staging and old folders left by a build that died are marked and
+//! named with its PID, so the next build finds and removes them (and, if a build died between
+//! the two renames, first puts the old site back).
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+use super::OutputSink;
+use super::owned::SITE_MARKER;
+
+/// Set to a step name, a test makes the build abort there (see [`SwapStep`]).
+pub const CRASH_HOOK: &str = "HINDSIGHT_TEST_CRASH_AT";
+/// Set to `rename`, a test makes the swap use the portable two-rename path.
+pub const SWAP_HOOK: &str = "HINDSIGHT_TEST_SWAP";
+
+/// The points of a swap at which a test may kill the build.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SwapStep {
+    /// Every file is written to the staging folder; nothing is swapped yet.
+    Staged,
+    /// Exchange path: the new site is in place; the old one waits at the staging name.
+    Exchanged,
+    /// Two-rename path: the old site moved aside; the new one not yet in place.
+    OldMovedAside,
+    /// The new site is in place; the old tree is not yet deleted.
+    Swapped,
+}
+
+impl SwapStep {
+    pub const ALL: [SwapStep; 4] = [
+        SwapStep::Staged,
+        SwapStep::Exchanged,
+        SwapStep::OldMovedAside,
+        SwapStep::Swapped,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            SwapStep::Staged => "staged",
+            SwapStep::Exchanged => "exchanged",
+            SwapStep::OldMovedAside => "old-moved-aside",
+            SwapStep::Swapped => "swapped",
+        }
+    }
+}
+
+fn crash_point(step: SwapStep) {
+    if std::env::var(CRASH_HOOK).is_ok_and(|s| s == step.name()) {
+        std::process::abort();
+    }
+}
+
+/// A fresh, marked folder next to the final output, swapped in by `commit`.
+pub struct StagingDir {
+    staging: PathBuf,
+    target: PathBuf,
+}
+
+impl StagingDir {
+    /// `target` must have passed [`super::owned::check_output_dir`].
+    pub fn create(target: &Path) -> io::Result<StagingDir> {
+        let parent = parent_of(target);
+        std::fs::create_dir_all(parent)?;
+        remove_debris(target);
+        let staging = sibling(target, "tmp", std::process::id());
+        if staging.exists() {
+            std::fs::remove_dir_all(&staging)?;
+        }
+        std::fs::create_dir_all(&staging)?;
+        mark(&staging)?;
+        Ok(StagingDir {
+            staging,
+            target: target.to_path_buf(),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.staging
+    }
+
+    /// Move the staged site into place, replacing the previous one, then delete the old tree.
+    pub fn commit(self) -> io::Result<()> {
+        crash_point(SwapStep::Staged);
+        let old = if self.target.exists() {
+            // A folder that passed the ownership check with --force: mark it as ours, so
+            // that if this build dies before deleting it the next build can.
+            mark(&self.target)?;
+            Some(self.swap_with_existing()?)
+        } else {
+            std::fs::rename(&self.staging, &self.target)?;
+            None
+        };
+        crash_point(SwapStep::Swapped);
+        if let Some(old) = old {
+            let _ = std::fs::remove_dir_all(old);
+        }
+        std::mem::forget(self);
+        Ok(())
+    }
+
+    /// Swaps the staging folder with the existing site; returns where the old site is now.
+    fn swap_with_existing(&self) -> io::Result<PathBuf> {
+        if std::env::var(SWAP_HOOK).is_ok_and(|s| s == "rename") {
+            return self.swap_by_renames();
+        }
+        match exchange(&self.staging, &self.target) {
+            Ok(()) => {
+                crash_point(SwapStep::Exchanged);
+                Ok(self.staging.clone())
+            }
+            Err(e) if exchange_unsupported(&e) => self.swap_by_renames(),
+            Err(e) => Err(e),
+        }
+    }
+
+    fn swap_by_renames(&self) -> io::Result<PathBuf> {
+        let old = sibling(&self.target, "old", std::process::id());
+        if old.exists() {
+            std::fs::remove_dir_all(&old)?;
+        }
+        std::fs::rename(&self.target, &old)?;
+        crash_point(SwapStep::OldMovedAside);
+        if let Err(e) = std::fs::rename(&self.staging, &self.target) {
+            let _ = std::fs::rename(&old, &self.target);
+            return Err(e);
+        }
+        Ok(old)
+    }
+}
+
+impl Drop for StagingDir {
+    /// An abandoned build removes its half-written folder.
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.staging);
+    }
+}
+
+impl OutputSink for StagingDir {
+    fn write(&self, rel_path: &str, bytes: &[u8]) -> io::Result<()> {
+        let path = self.staging.join(rel_path);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        std::fs::write(path, bytes)
+    }
+}
+
+fn mark(dir: &Path) -> io::Result<()> {
+    std::fs::write(
+        dir.join(SITE_MARKER),
+        "Built by hindsight: `hindsight build` replaces this folder.\n",
+    )
+}
+
+fn parent_of(target: &Path) -> &Path {
+    target
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+}
+
+fn file_name(target: &Path) -> String {
+    target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "site".into())
+}
+
+/// `site.tmp-PID` or `site.old-PID` beside `site`.
+fn sibling(target: &Path, role: &str, pid: u32) -> PathBuf {
+    parent_of(target).join(format!("{}.{role}-{pid}", file_name(target)))
+}
+
+/// Removes the marked staging and old folders of builds that are no longer running. If the
+/// output is missing because a build died between its two renames, its old site goes back.
+fn remove_debris(target: &Path) {
+    let name = file_name(target);
+    let Ok(entries) = std::fs::read_dir(parent_of(target)) else {
+        return;
+    };
+    let mut debris: Vec<(String, PathBuf)> = Vec::new();
+    for entry in entries.flatten() {
+        let entry_name = entry.file_name().to_string_lossy().into_owned();
+        let Some((role, pid)) = debris_name(&name, &entry_name) else {
+            continue;
+        };
+        let path = entry.path();
+        if pid != std::process::id() && !process_alive(pid) && path.join(SITE_MARKER).is_file() {
+            debris.push((role.to_string(), path));
+        }
+    }
+    if !target.exists()
+        && let Some((_, old)) = debris.iter().find(|(role, _)| role == "old")
+        && std::fs::rename(old, target).is_ok()
+    {
+        debris.retain(|(role, _)| role != "old");
+    }
+    for (_, path) in debris {
+        let _ = std::fs::remove_dir_all(path);
+    }
+}
+
+/// `("tmp", 42)` for `site.tmp-42` when the output is named `site`.
+fn debris_name<'a>(site_name: &str, entry: &'a str) -> Option<(&'a str, u32)> {
+    let rest = entry.strip_prefix(site_name)?.strip_prefix('.')?;
+    let (role, pid) = rest.split_once('-')?;
+    matches!(role, "tmp" | "old").then_some(())?;
+    Some((role, pid.parse().ok()?))
+}
+
+#[cfg(target_os = "linux")]
+fn process_alive(pid: u32) -> bool {
+    Path::new("/proc").join(pid.to_string()).exists()
+}
+
+/// Without a cheap portable liveness test, another PID's folders are kept.
+#[cfg(not(target_os = "linux"))]
+fn process_alive(_pid: u32) -> bool {
+    true
+}
+
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> io::Result<()> {
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).map_err(io::Error::from)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> io::Result<()> {
+    Err(io::Error::from(io::ErrorKind::Unsupported))
+}
+
+/// Kernels before 3.15 (ENOSYS) and some filesystems (EINVAL) cannot exchange.
+fn exchange_unsupported(e: &io::Error) -> bool {
+    e.kind() == io::ErrorKind::Unsupported || matches!(e.raw_os_error(), Some(22 | 38 | 95))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn commit_replaces_and_drop_discards() {
+        let tmp = tempfile::tempdir().unwrap();
+        let target = tmp.path().join("site");
+        std::fs::create_dir_all(&target).unwrap();
+        std::fs::write(target.join("old.html"), "old").unwrap();
+
+        let abandoned = StagingDir::create(&target).unwrap();
+        abandoned.write("new.html", b"x").unwrap();
+        let staged = abandoned.path().to_path_buf();
+        drop(abandoned);
+        assert!(!staged.exists());
+        assert!(target.join("old.html").exists());
+
+        let s = StagingDir::create(&target).unwrap();
+        s.write("a/index.html", b"new").unwrap();
+        s.commit().unwrap();
+        assert!(!target.join("old.html").exists());
+        assert!(target.join(SITE_MARKER).is_file());
+        assert_eq!(
+            std::fs::read_to_string(target.join("a/index.html")).unwrap(),
+            "new"
+        );
+        let left: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().collect();
+        assert_eq!(left.len(), 1, "only the site remains");
+    }
+
+    #[test]
+    fn debris_names() {
+        assert_eq!(debris_name("site", "site.tmp-42"), Some(("tmp", 42)));
+        assert_eq!(debris_name("site", "site.old-7"), Some(("old", 7)));
+        assert_eq!(debris_name("site", "site.bak-7"), None);
+        assert_eq!(debris_name("site", "site2.tmp-7"), None);
+        assert_eq!(debris_name("site", "site.tmp-x"), None);
+    }
+
+    #[test]
+    fn unmarked_or_live_debris_is_kept() {
+        let tmp = tempfile::tempdir().unwrap();
+        let target = tmp.path().join("site");
+        // PID 1 is alive; u32::MAX - 1 is not a PID.
+        let dead = sibling(&target, "tmp", u32::MAX - 1);
+        let live = sibling(&target, "tmp", 1);
+        let users = sibling(&target, "old", u32::MAX - 2);
+        for d in [&dead, &live, &users] {
+            std::fs::create_dir_all(d).unwrap();
+        }
+        mark(&dead).unwrap();
+        mark(&live).unwrap();
+        let s = StagingDir::create(&target).unwrap();
+        assert!(!dead.exists());
+        assert!(live.exists());
+        assert!(users.exists());
+        drop(s);
+    }
+}
