@@ -282,6 +282,7 @@ fn add_missing_section_pages(config: &Config, pages: &mut Vec<Page>) {
             date: None,
             draft: false,
             autolink: None,
+            extra: None,
         };
         Page {
             source_path: config.build.content_dir.join(&rel),

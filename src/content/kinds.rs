@@ -23,6 +23,10 @@ macro_rules! front_matter {
             /// Per-page opt-out of automatic glossary links.
             #[serde(default)]
             pub autolink: Option<bool>,
+            /// Anything a team wants its templates to show: any YAML, not validated,
+            /// handed to templates as `page.extra`.
+            #[serde(default, skip_serializing)]
+            pub extra: Option<serde_json::Value>,
             $($(#[$fmeta])* pub $field: $ty,)*
         }
 
@@ -35,6 +39,7 @@ macro_rules! front_matter {
                     date: self.date,
                     draft: self.draft,
                     autolink: self.autolink.unwrap_or(true),
+                    extra: self.extra.clone().unwrap_or_default(),
                 }
             }
         }
@@ -50,6 +55,8 @@ pub struct CommonMeta {
     pub date: Option<jiff::civil::Date>,
     pub draft: bool,
     pub autolink: bool,
+    /// The page's `extra:` front matter as written (`null` without one).
+    pub extra: serde_json::Value,
 }
 
 front_matter! {

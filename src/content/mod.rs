@@ -456,6 +456,30 @@ mod tests {
     }
 
     #[test]
+    fn extra_is_accepted_on_every_kind_as_any_yaml() {
+        let extra = "extra:\n  a: [1, {b: true}]\n  2026: year\n";
+        for (rel, more) in [
+            ("glossary/x.md", "summary: s\n"),
+            ("postmortems/x.md", ""),
+            ("scripts/x.md", ""),
+            ("guidelines/x.md", ""),
+            ("paths/x.md", ""),
+            ("notes/x.md", ""),
+            ("notes/_index.md", ""),
+            ("index.md", ""),
+        ] {
+            let p = parse(rel, &format!("---\ntitle: X\n{more}{extra}---\n"))
+                .unwrap_or_else(|e| panic!("{rel}: {e}"))
+                .unwrap();
+            assert_eq!(
+                p.meta.extra,
+                serde_json::json!({"a": [1, {"b": true}], "2026": "year"}),
+                "{rel}"
+            );
+        }
+    }
+
+    #[test]
     fn date_is_parsed() {
         let p = parse("a.md", "---\ntitle: A\ndate: 2021-06-08\n---\n")
             .unwrap()

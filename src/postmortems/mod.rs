@@ -173,9 +173,9 @@ impl Catalog {
         self.by_page.get(&page).map(|&i| &self.incidents[i])
     }
 
-    /// `page.extra.postmortems` of a post-mortem (its computed view) or of the
+    /// `page.derived.postmortems` of a post-mortem (its computed view) or of the
     /// post-mortems section (the catalog); none for other pages.
-    pub fn page_extra(&self, site: &Site, id: PageId) -> Option<serde_json::Value> {
+    pub fn page_derived(&self, site: &Site, id: PageId) -> Option<serde_json::Value> {
         let page = &site.pages[id];
         if let Some(incident) = self.incident_of(id) {
             return Some(views::postmortem_view(self, site, incident));

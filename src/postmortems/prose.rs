@@ -70,7 +70,7 @@ pub fn prose_fields(pm: &PostMortem) -> Vec<(ProseField, &str)> {
     fields
 }
 
-/// `page.extra.postmortems.linked`: the HTML of each prose field (`html`, in
+/// `page.derived.postmortems.linked`: the HTML of each prose field (`html`, in
 /// [`prose_fields`] order), under the front matter's names; lists keep their order.
 pub fn linked_view(pm: &PostMortem, html: &[String]) -> Value {
     let mut view = serde_json::Map::new();

@@ -162,7 +162,7 @@ fn severity_view(site: &Site, pm: &PostMortem) -> Value {
     }
 }
 
-/// `page.extra` of one post-mortem.
+/// `page.derived` of one post-mortem.
 pub fn postmortem_view(catalog: &Catalog, site: &Site, incident: &Incident) -> Value {
     let page = &site.pages[incident.page];
     let pm = postmortem(page).expect("incidents are post-mortems");
@@ -195,7 +195,7 @@ pub fn postmortem_view(catalog: &Catalog, site: &Site, incident: &Incident) -> V
     })
 }
 
-/// `page.extra` of the post-mortems section: one row per post-mortem and the filters.
+/// `page.derived` of the post-mortems section: one row per post-mortem and the filters.
 pub fn catalog_view(catalog: &Catalog, site: &Site, _url: &str) -> Value {
     let mut all_services = std::collections::BTreeSet::new();
     let mut all_categories = std::collections::BTreeSet::new();

@@ -334,13 +334,13 @@ fn render_generated(
     write(rel, html.as_bytes())
 }
 
-/// Extension point: kind-specific values computed for one page, as `page.extra`.
-fn page_extra(site: &Site, id: PageId) -> serde_json::Value {
+/// Extension point: kind-specific values computed for one page, as `page.derived`.
+fn page_derived(site: &Site, id: PageId) -> serde_json::Value {
     let mut extra = serde_json::Map::new();
-    if let Some(t) = site.training.page_extra(site, id) {
+    if let Some(t) = site.training.page_derived(site, id) {
         extra.insert("training".into(), t);
     }
-    if let Some(p) = site.postmortems.page_extra(site, id) {
+    if let Some(p) = site.postmortems.page_derived(site, id) {
         extra.insert("postmortems".into(), p);
     }
     serde_json::Value::Object(extra)
@@ -407,7 +407,8 @@ fn page_context<'a>(
             .map(|t| TermRef::of(&site.pages[t]))
             .collect(),
         data: &page.data,
-        extra: page_extra(site, id),
+        extra: &page.meta.extra,
+        derived: page_derived(site, id),
         source_path: page.source_path.to_string_lossy().into_owned(),
         edit_url,
         word_count: body.word_count,

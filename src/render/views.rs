@@ -94,8 +94,10 @@ pub struct PageView<'a> {
     pub terms_used: Vec<TermRef<'a>>,
     /// The page's kind-specific front matter as written.
     pub data: &'a KindData,
+    /// The page's `extra:` front matter as written: a team's own values, not validated.
+    pub extra: &'a serde_json::Value,
     /// Kind-specific values computed at build time (metrics, parsed dialogue, ...).
-    pub extra: serde_json::Value,
+    pub derived: serde_json::Value,
     pub source_path: String,
     pub edit_url: Option<String>,
     /// Words in the body, for a reading-time estimate.

@@ -75,7 +75,7 @@ struct PhaseView {
     blocks: Vec<BlockView>,
 }
 
-/// `page.extra.training.script`.
+/// `page.derived.training.script`.
 #[derive(Debug, Serialize)]
 pub struct ScriptView {
     scenario: Option<String>,

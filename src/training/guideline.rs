@@ -74,7 +74,7 @@ struct TechniqueView<'a> {
     demos: &'a [Demo],
 }
 
-/// `page.extra.training.guideline`: the body cut into its sections, and the techniques.
+/// `page.derived.training.guideline`: the body cut into its sections, and the techniques.
 pub fn guideline_view(site: &Site, training: &Training, id: PageId) -> serde_json::Value {
     let html = site.bodies[id].html();
     let (intro, sections) = split_sections(&html);

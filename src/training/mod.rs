@@ -137,8 +137,8 @@ impl Training {
         &self.problems
     }
 
-    /// Template values for one page, under `page.extra.training`; `None` when it has none.
-    pub fn page_extra(&self, site: &Site, id: PageId) -> Option<serde_json::Value> {
+    /// Template values for one page, under `page.derived.training`; `None` when it has none.
+    pub fn page_derived(&self, site: &Site, id: PageId) -> Option<serde_json::Value> {
         let mut extra = serde_json::Map::new();
         if let Some(v) = self.scripts.get(&id) {
             extra.insert("script".into(), serde_json::to_value(v).unwrap_or_default());
