@@ -336,6 +336,48 @@ pub fn nearest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Opt
         .map(|(_, c)| c)
 }
 
+/// How one run of the pipeline builds: set by the command line (`build`, `check`, `serve`).
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    pub include_drafts: bool,
+    /// Report link problems as warnings instead of failing the build.
+    pub warn_links: bool,
+    /// Overrides `build.build-dir`.
+    pub out_dir: Option<PathBuf>,
+    /// Set by `serve`: templates add the live-reload script.
+    pub live_reload: bool,
+    /// The build date (overdue action items); default `SOURCE_DATE_EPOCH` or today (UTC).
+    pub build_date: Option<jiff::civil::Date>,
+    /// Replace an existing output folder even if this tool did not build it.
+    pub force: bool,
+}
+
+impl BuildOptions {
+    /// The build date: `build_date` when given (tests, `--build-date`), else
+    /// `SOURCE_DATE_EPOCH` (reproducible builds), else the current UTC date.
+    pub fn build_date(&self) -> jiff::civil::Date {
+        self.build_date
+            .or_else(|| {
+                let secs: i64 = std::env::var("SOURCE_DATE_EPOCH")
+                    .ok()?
+                    .trim()
+                    .parse()
+                    .ok()?;
+                Some(
+                    jiff::Timestamp::from_second(secs)
+                        .ok()?
+                        .to_zoned(jiff::tz::TimeZone::UTC)
+                        .date(),
+                )
+            })
+            .unwrap_or_else(|| {
+                jiff::Timestamp::now()
+                    .to_zoned(jiff::tz::TimeZone::UTC)
+                    .date()
+            })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,15 +2,34 @@
 //!
 //! The build is one pipeline, a module per stage, run by [`pipeline`]:
 //! [`config`] → [`content`] → [`linking`] (with [`links`], [`markdown`], [`terms`]) →
-//! [`search`] → [`render`] → [`output`]; the site travels between stages as a
-//! [`site::Site`]. Features add their data and outputs: [`postmortems`], [`training`],
-//! [`search`]. [`serve`] reruns the pipeline incrementally; [`scaffold`] creates new sites
-//! and pages.
+//! [`kinds`] → [`site`] (with [`search`]) → [`render`] → [`output`]; [`serve`] reruns the
+//! same stages incrementally, and [`scaffold`] creates new sites and pages. Each content kind
+//! ([`postmortems`], [`training`]) plugs in through [`kinds::kind::Kind`], and
+//! [`kinds::registry`] names them all: no stage names a kind.
+//!
+//! Layers, bottom to top: a module imports only from its own layer or one below, and no
+//! two parts import each other around a circle (`tests/architecture.rs` checks both).
+//!
+//! 1. foundations: `diagnostics`, `escape`, `timings`, `highlight`, `output`
+//! 2. config: `config`
+//! 3. content: `content`
+//! 4. links, terms, markdown: `links`, `terms`, `markdown`
+//! 5. linking: `linking`
+//! 6. kind contract: `kinds::kind`
+//! 7. kinds: `postmortems`, `training`
+//! 8. registry: `kinds`, `kinds::registry`
+//! 9. search: `search`
+//! 10. site: `site`
+//! 11. render: `render`
+//! 12. pipeline: `pipeline`
+//! 13. commands: `serve`, `scaffold`
 
 pub mod config;
 pub mod content;
 pub mod diagnostics;
+pub mod escape;
 pub mod highlight;
+pub mod kinds;
 pub mod linking;
 pub mod links;
 pub mod markdown;

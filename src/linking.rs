@@ -1,29 +1,28 @@
 //! Stage 3: resolve links and terms. Adds section pages a folder lacks, derives what front
-//! matter says about the whole site (names, terms, related terms, the post-mortem catalog),
-//! renders every body with links and term links resolved, checks anchors and collects
-//! backlinks. `serve` hands in its last build so that only what changed is done again.
+//! matter says about the whole site (names, terms, related terms), renders every body with
+//! links and term links resolved and collects backlinks, into a [`LinkedSite`] that the
+//! kinds derive their data from. Anchors are checked once the kinds have added theirs
+//! ([`check_link_anchors`]). `serve` hands in its last build so that only what changed is
+//! done again.
 
 use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::config::Config;
+use crate::config::{BuildOptions, Config};
+use crate::content::positions::locate_in_front_matter;
 use crate::content::{KindData, Page, PageId, PageKind, kinds::PlainFrontMatter};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::links::{Backlinks, SiteIndex, check_anchors, find_backlinks, update_backlinks};
 use crate::markdown::{BodyContext, RenderedBody};
-use crate::pipeline::BuildOptions;
-use crate::site::Site;
 use crate::terms::TermLinker;
 
 /// Everything the link stage derives from the config and the pages' front matter, never
-/// from a body: the name index, related terms, the term matcher and the post-mortem
-/// catalog. A build whose config, page list and front matter equal an earlier build's can
+/// from a body: the name index, related terms and the term matcher. A build whose config, page list and front matter equal an earlier build's can
 /// reuse that build's `FrontData` (`serve` does, keyed by a hash of exactly those inputs).
 pub struct FrontData {
     names: Arc<NameData>,
     related: Arc<Vec<Vec<PageId>>>,
-    postmortems: Arc<crate::postmortems::Catalog>,
     /// Problems found deriving it, given again to every build that reuses it.
     diags: Diagnostics,
     /// Unknown `related` slugs: link problems, which `--warn-links` downgrades.
@@ -73,12 +72,7 @@ impl NameData {
 impl FrontData {
     /// Derive the front data of `pages` (section pages already added), reusing `names`
     /// when given (derived from pages with the same link views).
-    pub fn derive(
-        config: &Config,
-        pages: &[Page],
-        options: &BuildOptions,
-        names: Option<Arc<NameData>>,
-    ) -> FrontData {
+    pub fn derive(config: &Config, pages: &[Page], names: Option<Arc<NameData>>) -> FrontData {
         let mut timer = crate::timings::StageTimer::new();
         let names = names.unwrap_or_else(|| Arc::new(NameData::derive(config, pages)));
         timer.lap("    names and terms");
@@ -86,17 +80,10 @@ impl FrontData {
         let related = resolve_related(pages, &mut link_diags);
         let mut diags = Diagnostics::default();
         diags.extend(names.diags.items.iter().cloned());
-        let postmortems = crate::postmortems::Catalog::build(
-            config,
-            pages,
-            crate::postmortems::build_date(options.build_date),
-            &mut diags,
-        );
-        timer.lap("    related and catalog");
+        timer.lap("    related");
         FrontData {
             names,
             related: Arc::new(related),
-            postmortems: Arc::new(postmortems),
             diags,
             link_diags,
         }
@@ -106,23 +93,41 @@ impl FrontData {
 /// Renders one page body; `serve` passes one that reuses the bodies of unchanged pages.
 pub type BodyRenderer<'a> = dyn Fn(&BodyContext<'_>) -> Arc<RenderedBody> + Sync + 'a;
 
-/// Stage 3 on discovered pages: section pages, related terms, bodies, links and backlinks.
-/// Always returns the site (so `serve` can keep its pages); errors go into `diags`.
-/// `pages` keep their order, followed by any synthetic section and home pages.
+/// The site after the link stage: pages, their rendered bodies and links. What every kind
+/// derives its data from.
+pub struct LinkedSite {
+    pub config: Config,
+    pub pages: Vec<Page>,
+    /// Shared so that `serve` can reuse the bodies of unchanged pages across rebuilds.
+    pub bodies: Vec<Arc<RenderedBody>>,
+    /// Pages linking to each page (written or automatic links), each once.
+    pub backlinks: Backlinks,
+    /// Related glossary terms of each page, symmetric.
+    pub related: Arc<Vec<Vec<PageId>>>,
+    /// What the link stage derived from front matter alone; `serve` passes it to the next
+    /// build while no front matter changes.
+    pub front: Arc<FrontData>,
+}
+
+impl LinkedSite {
+    /// Where every page is, by name and by path: how links are resolved.
+    pub fn index(&self) -> &SiteIndex {
+        &self.front.names.index
+    }
+}
+
 /// What a build of the same pages with the same front matter left behind (see
 /// [`FrontData`]): `serve` passes its last build so that the next one reuses it.
 pub struct PreviousBuild {
     pub front: Arc<FrontData>,
     pub bodies: Vec<Arc<RenderedBody>>,
     pub backlinks: Backlinks,
-    pub training: Arc<crate::training::Training>,
 }
 
 impl PreviousBuild {
-    pub fn of(site: &Site) -> PreviousBuild {
+    pub fn of(site: &LinkedSite) -> PreviousBuild {
         PreviousBuild {
             front: site.front.clone(),
-            training: site.training.clone(),
             bodies: site.bodies.clone(),
             backlinks: site.backlinks.clone(),
         }
@@ -140,6 +145,9 @@ pub enum Reuse<'a> {
     Front(&'a PreviousBuild),
 }
 
+/// Stage 3 on discovered pages: section pages, related terms, bodies, links and backlinks.
+/// Always returns the site (so `serve` can keep its pages); errors go into `diags`.
+/// `pages` keep their order, followed by any synthetic section and home pages.
 /// With `reuse`, only changed bodies' links are followed again.
 pub fn link_site(
     config: Config,
@@ -148,20 +156,17 @@ pub fn link_site(
     options: &BuildOptions,
     reuse: Reuse<'_>,
     body: &BodyRenderer<'_>,
-) -> Site {
+) -> LinkedSite {
     let mut timer = crate::timings::StageTimer::new();
     add_missing_section_pages(&config, &mut pages);
     let (previous, front) = match reuse {
         Reuse::Front(p) if p.bodies.len() == pages.len() => (Some(p), p.front.clone()),
         Reuse::Names(p) if p.bodies.len() == pages.len() => {
             let names = Some(p.front.names.clone());
-            let front = FrontData::derive(&config, &pages, options, names);
+            let front = FrontData::derive(&config, &pages, names);
             (Some(p), Arc::new(front))
         }
-        _ => (
-            None,
-            Arc::new(FrontData::derive(&config, &pages, options, None)),
-        ),
+        _ => (None, Arc::new(FrontData::derive(&config, &pages, None))),
     };
     diags.extend(front.diags.items.iter().cloned());
     let (index, terms) = (&front.names.index, &front.names.terms);
@@ -177,44 +182,11 @@ pub fn link_site(
         })
         .collect();
     timer.lap("    bodies");
-    // Training reads front matter and scripts' bodies.
-    let training = match previous {
-        Some(before)
-            if Arc::ptr_eq(&before.front, &front)
-                && (0..pages.len()).all(|id| {
-                    pages[id].kind != PageKind::Script
-                        || Arc::ptr_eq(&before.bodies[id], &bodies[id])
-                }) =>
-        {
-            before.training.clone()
-        }
-        _ => Arc::new(crate::training::Training::build(&pages, index)),
-    };
-    diags.extend(training.problems().iter().cloned());
-    timer.lap("    training");
     let mut link_diags: Vec<Diagnostic> = bodies
         .iter()
         .flat_map(|b| b.diagnostics.iter().cloned())
         .collect();
     let links: Vec<_> = bodies.iter().map(|b| b.links.as_slice()).collect();
-    // Training pages have anchors beyond their headings; only theirs are copied.
-    let mut extra_anchors: std::collections::HashMap<PageId, Vec<String>> = Default::default();
-    training.add_anchors(&mut |id, anchor| {
-        extra_anchors
-            .entry(id)
-            .or_insert_with(|| bodies[id].anchors.clone())
-            .push(anchor)
-    });
-    let anchors: Vec<&[String]> = (0..pages.len())
-        .map(|id| {
-            extra_anchors
-                .get(&id)
-                .unwrap_or(&bodies[id].anchors)
-                .as_slice()
-        })
-        .collect();
-    let anchor_diags = check_anchors(&pages, &links, &anchors, &|id| bodies[id].links_to_anchors);
-    timer.lap("    anchors");
     let changed: Vec<_> = previous.map_or(Vec::new(), |before| {
         (0..pages.len())
             .filter(|&id| !Arc::ptr_eq(&before.bodies[id], &bodies[id]))
@@ -230,26 +202,56 @@ pub fn link_site(
         _ => find_backlinks(&links, &front.names.ranks),
     };
     timer.lap("    backlinks");
-    link_diags.extend(anchor_diags);
     link_diags.extend(front.link_diags.items.iter().cloned());
-    if options.warn_links {
-        for d in &mut link_diags {
-            d.severity = crate::diagnostics::Severity::Warning;
-        }
-    }
-    diags.extend(link_diags);
-    diags.sort();
-    Site {
+    diags.extend(link_problems(link_diags, options));
+    LinkedSite {
         config,
         pages,
         bodies,
         backlinks,
         related: front.related.clone(),
-        postmortems: front.postmortems.clone(),
-        training,
         front,
-        search: None,
     }
+}
+
+/// Link problems are errors, or warnings with `--warn-links`.
+fn link_problems(mut found: Vec<Diagnostic>, options: &BuildOptions) -> Vec<Diagnostic> {
+    if options.warn_links {
+        for d in &mut found {
+            d.severity = crate::diagnostics::Severity::Warning;
+        }
+    }
+    found
+}
+
+/// Check every link's `#anchor` against the target's headings and the anchors kinds add
+/// (`add_anchors` calls its argument once per extra anchor).
+pub fn check_link_anchors(
+    site: &LinkedSite,
+    add_anchors: &dyn Fn(&mut dyn FnMut(PageId, String)),
+    options: &BuildOptions,
+    diags: &mut Diagnostics,
+) {
+    let (pages, bodies) = (&site.pages, &site.bodies);
+    let links: Vec<_> = bodies.iter().map(|b| b.links.as_slice()).collect();
+    // Pages with anchors beyond their headings; only theirs are copied.
+    let mut extra_anchors: std::collections::HashMap<PageId, Vec<String>> = Default::default();
+    add_anchors(&mut |id, anchor| {
+        extra_anchors
+            .entry(id)
+            .or_insert_with(|| bodies[id].anchors.clone())
+            .push(anchor)
+    });
+    let anchors: Vec<&[String]> = (0..pages.len())
+        .map(|id| {
+            extra_anchors
+                .get(&id)
+                .unwrap_or(&bodies[id].anchors)
+                .as_slice()
+        })
+        .collect();
+    let found = check_anchors(pages, &links, &anchors, &|id| bodies[id].links_to_anchors);
+    diags.extend(link_problems(found, options));
 }
 
 /// A section folder without `_index.md` still gets a section page.
@@ -376,19 +378,4 @@ fn resolve_related(pages: &[Page], diags: &mut Diagnostics) -> Vec<Vec<PageId>> 
         r.retain(|&o| o != id);
     }
     related
-}
-
-/// Line and column of the first occurrence of `needle` in a page's front matter.
-pub fn locate_in_front_matter(page: &Page, needle: &str) -> (usize, usize) {
-    for (i, line) in page
-        .source
-        .lines()
-        .enumerate()
-        .take(page.body_line.saturating_sub(1))
-    {
-        if let Some(col) = line.find(needle) {
-            return (i + 1, line[..col].chars().count() + 1);
-        }
-    }
-    (1, 1)
 }

@@ -41,7 +41,60 @@ pub enum Resolution {
     Ambiguous(Vec<PageId>),
 }
 
+/// A link written in a page, split into the page part and its `#anchor`.
+pub struct WrittenLink<'a> {
+    pub path: &'a str,
+    pub anchor: Option<&'a str>,
+}
+
+impl<'a> WrittenLink<'a> {
+    pub fn parse(dest: &'a str) -> WrittenLink<'a> {
+        match dest.split_once('#') {
+            Some((path, anchor)) => WrittenLink {
+                path,
+                anchor: Some(anchor).filter(|a| !a.is_empty()),
+            },
+            None => WrittenLink {
+                path: dest,
+                anchor: None,
+            },
+        }
+    }
+}
+
+/// A relative link to a Markdown source (`../glossary/slo.md`), as opposed to a URL.
+pub fn is_local_markdown(path: &str) -> bool {
+    !path.contains("://")
+        && !path.starts_with("mailto:")
+        && (path.ends_with(".md") || path.ends_with(".markdown"))
+}
+
 impl SiteIndex {
+    /// The page a link written in page `from` names: a wikilink (`wiki`) by name, a
+    /// Markdown link by relative path. `None` for a link that is not to a page of the site
+    /// (a URL). The one resolver of every Markdown the site renders: bodies, script lines.
+    pub fn resolve_written(
+        &self,
+        pages: &[Page],
+        from: PageId,
+        wiki: bool,
+        link: &WrittenLink<'_>,
+    ) -> Option<Resolution> {
+        if wiki {
+            Some(if link.path.is_empty() {
+                Resolution::Found(from)
+            } else {
+                self.resolve_name(link.path)
+            })
+        } else if link.path.is_empty() && link.anchor.is_some() {
+            Some(Resolution::Found(from))
+        } else if is_local_markdown(link.path) {
+            Some(self.resolve_relative(&pages[from].rel_path, link.path))
+        } else {
+            None
+        }
+    }
+
     pub fn new(pages: &[Page]) -> SiteIndex {
         let mut index = SiteIndex::default();
         for (id, p) in pages.iter().enumerate() {
@@ -188,6 +241,23 @@ pub fn malformed_external_url(url: &str) -> Option<String> {
             }
         }
         _ => None,
+    }
+}
+
+/// The `href` from page `from` (whose [`root_prefix`] is `root`) to `target` at `anchor`:
+/// a bare fragment within a page.
+pub fn link_href(
+    root: &str,
+    pages: &[Page],
+    from: PageId,
+    target: PageId,
+    anchor: Option<&str>,
+) -> String {
+    let fragment = anchor.map(|a| format!("#{a}")).unwrap_or_default();
+    if target == from && !fragment.is_empty() {
+        fragment
+    } else {
+        format!("{root}{}{fragment}", pages[target].url)
     }
 }
 

@@ -12,8 +12,9 @@ use serde::Serialize;
 use crate::config::AutolinkMode;
 use crate::content::{Page, PageId};
 use crate::diagnostics::Diagnostic;
+pub use crate::escape::{escape_attr, escape_html, escape_html_into};
 use crate::highlight::highlight_code;
-use crate::links::{OutgoingLink, Resolution, SiteIndex};
+use crate::links::{OutgoingLink, Resolution, SiteIndex, WrittenLink, link_href};
 use crate::terms::fold::Folded;
 use crate::terms::{TermLinker, TermMention, term_link_close, term_link_open};
 
@@ -40,8 +41,8 @@ pub struct RenderedBody {
     pub toc: Vec<TocEntry>,
     pub anchors: Vec<String>,
     pub links: Vec<OutgoingLink>,
-    /// A post-mortem's front-matter prose with term links, as HTML, one entry per field of
-    /// [`crate::postmortems::prose::prose_fields`].
+    /// The page's front-matter prose with term links, as HTML, one entry per text of
+    /// [`BodyHooks::prose`].
     pub prose: Vec<String>,
     /// Some link names an `#anchor` (most bodies have none: anchor checks skip them).
     pub links_to_anchors: bool,
@@ -50,6 +51,26 @@ pub struct RenderedBody {
     /// Words in the body's text, counted once here rather than at every render.
     pub word_count: usize,
 }
+
+/// What kinds add to the bodies of their pages. The renderer names no kind: the kinds'
+/// registry implements this.
+pub trait BodyHooks: Sync {
+    /// Front-matter prose of `page` that gets term links with its body, in the order the
+    /// page shows it; `true` for prose shown above the body.
+    fn prose<'p>(&self, _page: &'p Page) -> Vec<(bool, &'p str)> {
+        Vec::new()
+    }
+
+    /// How much of a paragraph's plain text is words to search and quote.
+    fn searchable_len(&self, _page: &Page, text: &str) -> usize {
+        text.len()
+    }
+}
+
+/// Bodies rendered as Markdown alone.
+pub struct NoHooks;
+
+impl BodyHooks for NoHooks {}
 
 /// What rendering one body needs to know about the rest of the site.
 pub struct BodyContext<'a> {
@@ -167,7 +188,7 @@ impl PageTermLinks<'_> {
     /// Plain text from the front matter as HTML, with its term mentions linked.
     fn link_prose(&mut self, page: &Page, text: &str, links: &mut Vec<OutgoingLink>) -> String {
         let first_line = text.lines().next().unwrap_or_default();
-        let at = crate::linking::locate_in_front_matter(page, first_line);
+        let at = crate::content::positions::locate_in_front_matter(page, first_line);
         let mut run = TextRun::default();
         run.push(text, 0);
         let mut out = Vec::new();
@@ -277,7 +298,7 @@ fn no_link_depth_change(html: &str) -> isize {
     delta
 }
 
-pub fn render_body(ctx: &BodyContext<'_>, markdown: &str) -> RenderedBody {
+pub fn render_body(ctx: &BodyContext<'_>, markdown: &str, hooks: &dyn BodyHooks) -> RenderedBody {
     let page = &ctx.pages[ctx.page_id];
     let root = crate::links::root_prefix(&page.url);
     let mut out: Vec<Event<'_>> = Vec::new();
@@ -298,12 +319,9 @@ pub fn render_body(ctx: &BodyContext<'_>, markdown: &str) -> RenderedBody {
         folded: Folded::default(),
         mentions: Vec::new(),
     };
-    // A post-mortem's front-matter prose shown above the body takes the first term links.
-    let prose = match &page.data {
-        crate::content::KindData::Postmortem(pm) => crate::postmortems::prose::prose_fields(pm),
-        _ => Vec::new(),
-    };
-    let (before, after): (Vec<_>, Vec<_>) = prose.iter().partition(|(f, _)| f.before_body());
+    // Front-matter prose shown above the body takes the first term links.
+    let prose = hooks.prose(page);
+    let (before, after): (Vec<_>, Vec<_>) = prose.iter().partition(|(above, _)| *above);
     for (_, text) in before {
         let html = terms.link_prose(page, text, &mut result.links);
         result.prose.push(html);
@@ -503,14 +521,9 @@ pub fn render_body(ctx: &BodyContext<'_>, markdown: &str) -> RenderedBody {
             Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell) => {
                 // Inline HTML cannot span blocks: an unclosed `<code>` stops here.
                 html_depth = 0;
-                // A script line's trailing `{technique=id}` is markup for the dialogue, not
-                // words to search or quote in an excerpt.
-                if page.kind == crate::content::PageKind::Script {
-                    let kept = crate::training::script::split_technique_tag(&section.text)
-                        .0
-                        .len();
-                    section.text.truncate(kept);
-                }
+                // Kinds may mark up a paragraph's end (a script line's `{technique=id}`).
+                let kept = hooks.searchable_len(page, &section.text);
+                section.text.truncate(kept);
                 section.text.push(' ');
                 out.push(event);
             }
@@ -558,21 +571,12 @@ fn resolve_link(
     result: &mut RenderedBody,
 ) -> Option<String> {
     let page = &ctx.pages[ctx.page_id];
-    let (path, anchor) = match dest.split_once('#') {
-        Some((p, a)) => (p, Some(a.to_string()).filter(|a| !a.is_empty())),
-        None => (dest, None),
-    };
-    let resolution = if matches!(link_type, LinkType::WikiLink { .. }) {
-        if path.is_empty() {
-            Resolution::Found(ctx.page_id)
-        } else {
-            ctx.index.resolve_name(path)
-        }
-    } else if path.is_empty() && anchor.is_some() {
-        Resolution::Found(ctx.page_id)
-    } else if is_local_markdown(path) {
-        ctx.index.resolve_relative(&page.rel_path, path)
-    } else {
+    let written = WrittenLink::parse(dest);
+    let wiki = matches!(link_type, LinkType::WikiLink { .. });
+    let Some(resolution) = ctx
+        .index
+        .resolve_written(ctx.pages, ctx.page_id, wiki, &written)
+    else {
         if let Some(why) = crate::links::malformed_external_url(dest) {
             result.diagnostics.push(page.error(
                 line,
@@ -586,23 +590,24 @@ fn resolve_link(
         Resolution::Found(target) => {
             result.links.push(OutgoingLink {
                 target,
-                anchor: anchor.clone(),
+                anchor: written.anchor.map(str::to_string),
                 line,
                 column,
                 automatic: false,
             });
-            let fragment = anchor.map(|a| format!("#{a}")).unwrap_or_default();
-            if target == ctx.page_id && !fragment.is_empty() {
-                Some(fragment)
-            } else {
-                Some(format!("{root}{}{fragment}", ctx.pages[target].url))
-            }
+            Some(link_href(
+                root,
+                ctx.pages,
+                ctx.page_id,
+                target,
+                written.anchor,
+            ))
         }
         Resolution::Missing { suggestion } => {
             let hint = suggestion
                 .map(|s| format!("; did you mean `{s}`?"))
                 .unwrap_or_default();
-            let what = if matches!(link_type, LinkType::WikiLink { .. }) {
+            let what = if wiki {
                 "unresolved wikilink"
             } else {
                 "link to a missing page"
@@ -628,12 +633,6 @@ fn resolve_link(
             None
         }
     }
-}
-
-fn is_local_markdown(path: &str) -> bool {
-    !path.contains("://")
-        && !path.starts_with("mailto:")
-        && (path.ends_with(".md") || path.ends_with(".markdown"))
 }
 
 fn alert_kind(kind: BlockQuoteKind) -> (&'static str, &'static str) {
@@ -682,34 +681,6 @@ fn unique_id(base: String, counts: &mut std::collections::HashMap<String, usize>
     }
 }
 
-pub fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    escape_html_into(&mut out, s);
-    out
-}
-
-/// Append `s` to `out` with `<`, `>`, `&` and `"` escaped.
-pub fn escape_html_into(out: &mut String, s: &str) {
-    let mut start = 0;
-    for (i, b) in s.bytes().enumerate() {
-        let entity = match b {
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'&' => "&amp;",
-            b'"' => "&quot;",
-            _ => continue,
-        };
-        out.push_str(&s[start..i]);
-        out.push_str(entity);
-        start = i + 1;
-    }
-    out.push_str(&s[start..]);
-}
-
-pub fn escape_attr(s: &str) -> String {
-    escape_html(s).replace('\'', "&#39;")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -749,11 +720,19 @@ mod tests {
                 terms: &terms,
             },
             md,
+            &NoHooks,
         )
     }
 
     #[test]
-    fn technique_tags_of_script_lines_are_not_search_text() {
+    fn hooks_cut_paragraph_ends_out_of_search_text() {
+        /// Cuts a trailing ` {...}` as the training kind cuts technique tags.
+        struct CutTags;
+        impl BodyHooks for CutTags {
+            fn searchable_len(&self, _: &Page, text: &str) -> usize {
+                text.rfind(" {").unwrap_or(text.len())
+            }
+        }
         let mut pages = pages();
         pages.push(
             parse_page(
@@ -773,7 +752,7 @@ mod tests {
             index: &index,
             terms: &terms,
         };
-        let r = render_body(&ctx, pages[2].body());
+        let r = render_body(&ctx, pages[2].body(), &CutTags);
         let text: String = r.sections.iter().map(|s| s.text.as_str()).collect();
         assert!(text.contains("You: Hold the who."), "{text}");
         assert!(!text.contains("technique"), "{text}");

@@ -1,37 +1,26 @@
 //! The build pipeline, one stage after another:
 //! load config ([`crate::config`]) → discover and parse content ([`crate::content`]) →
-//! resolve links and terms, render bodies ([`crate::linking`]) → index for search
+//! resolve links and terms, render bodies ([`crate::linking`]) → derive each kind's data
+//! ([`crate::kinds`]) → assemble the [`Site`] ([`assemble`]) → index for search
 //! ([`index_for_search`], [`crate::search`]) → render with templates
 //! ([`crate::render::outputs`]) → write output ([`crate::output`]). `hindsight build`,
-//! `check` and `serve` all run it.
+//! `check` and `serve` all run it; `serve` through the same [`assemble`], with its last
+//! build to reuse.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+pub use crate::config::BuildOptions;
 use crate::config::{Config, load_config};
 use crate::content::{DiscoverOptions, discover_content};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::linking::{Reuse, link_site};
-use crate::markdown::{BodyContext, render_body};
+use crate::kinds::registry::{self, KindBodyHooks, KindsData};
+use crate::linking::{BodyRenderer, Reuse, check_link_anchors, link_site};
+use crate::markdown::{BodyContext, RenderedBody, render_body};
 use crate::output::{NullSink, OutputRefusal, ProtectedPaths, StagingDir, check_output_dir};
 use crate::render::outputs::render_site;
 use crate::site::Site;
-
-#[derive(Debug, Clone, Default)]
-pub struct BuildOptions {
-    pub include_drafts: bool,
-    /// Report link problems as warnings instead of failing the build.
-    pub warn_links: bool,
-    /// Overrides `build.build-dir`.
-    pub out_dir: Option<PathBuf>,
-    /// Set by `serve`: templates add the live-reload script.
-    pub live_reload: bool,
-    /// The build date (overdue action items); default `SOURCE_DATE_EPOCH` or today (UTC).
-    pub build_date: Option<jiff::civil::Date>,
-    /// Replace an existing output folder even if this tool did not build it.
-    pub force: bool,
-}
 
 /// Why `hindsight build` wrote nothing.
 #[derive(Debug)]
@@ -96,13 +85,14 @@ fn load_content(
         },
         &mut diags,
     );
-    let site = link_site(
+    let site = assemble(
         config,
         pages,
         &mut diags,
         options,
         Reuse::Nothing,
-        &|ctx: &BodyContext<'_>| Arc::new(render_body(ctx, ctx.pages[ctx.page_id].body())),
+        None,
+        &render_page_body,
     );
     if diags.has_errors() {
         return Err(diags);
@@ -110,19 +100,64 @@ fn load_content(
     Ok((site, diags))
 }
 
+/// Renders a page's body from its Markdown, with the kinds' additions.
+pub fn render_page_body(ctx: &BodyContext<'_>) -> Arc<RenderedBody> {
+    Arc::new(render_body(
+        ctx,
+        ctx.pages[ctx.page_id].body(),
+        &KindBodyHooks,
+    ))
+}
+
+/// Stages 3–4 on discovered pages: links and bodies, then each kind's data, then anchors
+/// (kinds add some). `serve` passes what its last build may lend (`reuse`, and that build's
+/// `kinds` data). Always returns the site, so `serve` can keep its pages; problems go into
+/// `diags`, sorted.
+pub fn assemble(
+    config: Config,
+    pages: Vec<crate::content::Page>,
+    diags: &mut Diagnostics,
+    options: &BuildOptions,
+    reuse: Reuse<'_>,
+    kinds: Option<&KindsData>,
+    body: &BodyRenderer<'_>,
+) -> Site {
+    let mut timer = crate::timings::StageTimer::new();
+    let linked = link_site(config, pages, diags, options, reuse, body);
+    let previous = match reuse {
+        Reuse::Names(p) | Reuse::Front(p) => kinds.map(|k| (p, k)),
+        Reuse::Nothing => None,
+    };
+    let kinds = registry::derive(&linked, options, previous, diags);
+    timer.lap("    kinds");
+    check_link_anchors(
+        &linked,
+        &|add| registry::anchors(&kinds, add),
+        options,
+        diags,
+    );
+    timer.lap("    anchors");
+    diags.sort();
+    Site {
+        linked,
+        kinds,
+        search: None,
+    }
+}
+
 /// Stage 4 for `serve`: the search index of `site`, updated from `previous` (the last
 /// build's) by re-indexing only pages whose body changed. `build` skips this stage and
 /// indexes while writing, so as not to hold the index's working data (~60 MB on a
 /// 10,000-page site) for nothing.
 pub fn index_for_search(site: &mut Site, previous: Option<&crate::search::SearchState>) {
-    site.search = crate::search::search_state(site, previous).map(Arc::new);
+    site.search = crate::search::search_state(&site.linked, previous).map(Arc::new);
 }
 
 /// Once bodies are rendered and validated, the Markdown sources are needed no more: a
 /// one-shot build frees them before rendering templates (~100 MB on a 10,000-page site).
 /// `serve` keeps them for its incremental rebuilds.
 fn release_sources(site: &mut Site) {
-    for page in &mut site.pages {
+    for page in &mut site.linked.pages {
         page.source = String::new();
         page.body_start = 0;
     }

@@ -63,8 +63,14 @@ fn extra_reaches_templates_of_every_kind_unvalidated() {
                 "content/glossary/slo.md",
                 "---\ntitle: SLO\nsummary: A target.\nextra:\n  owner: sre\n  review: 2026-01-01\n---\nx",
             ),
-            ("content/glossary/five.md", "---\ntitle: Five\nsummary: s\nextra: 5\n---\nx"),
-            ("content/glossary/none.md", "---\ntitle: None\nsummary: s\n---\nx"),
+            (
+                "content/glossary/five.md",
+                "---\ntitle: Five\nsummary: s\nextra: 5\n---\nx",
+            ),
+            (
+                "content/glossary/none.md",
+                "---\ntitle: None\nsummary: s\n---\nx",
+            ),
             (
                 "content/postmortems/db.md",
                 "---\ntitle: DB\ndate: 2026-01-02\nextra:\n  jira: [OPS-1, OPS-2]\n  nested: {depth: {n: 3}}\n---\nx",

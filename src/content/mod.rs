@@ -2,6 +2,7 @@
 
 pub mod front_matter;
 pub mod kinds;
+pub mod positions;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

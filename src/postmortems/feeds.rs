@@ -6,12 +6,12 @@ use std::fmt::Write;
 use serde_json::{Value, json};
 
 use super::{ATOM_PATH, Catalog, postmortem};
+use crate::linking::LinkedSite;
 use crate::markdown::escape_html;
-use crate::site::Site;
 
 /// Where site URLs point from outside the site: the absolute origin when `base-url` is a
 /// full URL, else the base path.
-fn url_base(site: &Site) -> String {
+fn url_base(site: &LinkedSite) -> String {
     site.config
         .site_origin()
         .map(|o| format!("{o}/"))
@@ -21,7 +21,7 @@ fn url_base(site: &Site) -> String {
 /// The JSON export: one object per post-mortem, newest first. Each post-mortem is written
 /// as one line and dropped before the next is built, so memory stays flat however many
 /// post-mortems the site has.
-pub fn json(catalog: &Catalog, site: &Site) -> String {
+pub fn json(catalog: &Catalog, site: &LinkedSite) -> String {
     let base = url_base(site);
     let items = catalog.incidents.iter().map(|inc| {
         let page = &site.pages[inc.page];
@@ -116,7 +116,7 @@ fn day_stamp(date: Option<jiff::civil::Date>, fallback: Option<jiff::civil::Date
 
 /// The Atom feed (RFC 4287), newest first. Entry ids are stable: the entry's URL when the
 /// site has an absolute base URL, else a `urn:` built from the slug.
-pub fn atom(catalog: &Catalog, site: &Site) -> String {
+pub fn atom(catalog: &Catalog, site: &LinkedSite) -> String {
     let base = url_base(site);
     let absolute = site.config.site_origin().is_some();
     let id_of = |url: &str, slug: &str| {

@@ -10,8 +10,8 @@ use serde_json::{Value, json};
 use super::metrics::{Distribution, distribution, human_seconds};
 use super::views::{done_ratio, is_open, percent, status_label};
 use super::{Catalog, categories, postmortem, services};
+use crate::linking::LinkedSite;
 use crate::markdown::escape_html;
-use crate::site::Site;
 
 /// A label and a count, for the count charts.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -22,7 +22,7 @@ pub struct Count {
 
 /// Incidents per severity (configured order), per service (most frequent first) and per
 /// factor category (configured order; an incident counts once per category it has).
-pub fn counts(catalog: &Catalog, site: &Site) -> (Vec<Count>, Vec<Count>, Vec<Count>) {
+pub fn counts(catalog: &Catalog, site: &LinkedSite) -> (Vec<Count>, Vec<Count>, Vec<Count>) {
     let pms: Vec<_> = catalog
         .incidents
         .iter()
@@ -73,7 +73,7 @@ pub struct Sample {
 }
 
 /// Every incident with the metric, shortest first.
-pub fn samples(catalog: &Catalog, site: &Site, metric: &str) -> Vec<Sample> {
+pub fn samples(catalog: &Catalog, site: &LinkedSite, metric: &str) -> Vec<Sample> {
     let mut v: Vec<Sample> = catalog
         .incidents
         .iter()
@@ -113,7 +113,7 @@ fn distribution_view(id: &str, title: &str, samples: &[Sample]) -> Value {
 }
 
 /// The insights page's template values.
-pub fn insights_view(catalog: &Catalog, site: &Site) -> Value {
+pub fn insights_view(catalog: &Catalog, site: &LinkedSite) -> Value {
     let (by_severity, by_service, by_category) = counts(catalog, site);
     let ttd = samples(catalog, site, "time_to_detect");
     let ttr = samples(catalog, site, "time_to_resolve");

@@ -3,13 +3,14 @@
 //! milestones, and the catalog learns across all of them: similar incidents, insights,
 //! action items by owner, and feeds.
 //!
-//! The pipeline builds one [`Catalog`] after content is parsed (`Catalog::build`), then
-//! asks it for per-page template values, generated pages and extra files.
+//! It plugs in as one kind ([`kind::Postmortems`]): the pipeline builds one [`Catalog`] once
+//! the site is linked (`Catalog::build`), then asks it for per-page template values,
+//! generated pages and extra files.
 
 pub mod feeds;
 pub mod insights;
+pub mod kind;
 pub mod metrics;
-pub mod positions;
 pub mod prose;
 pub mod rules;
 pub mod timeline;
@@ -22,11 +23,12 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::content::kinds::PostMortem;
+use crate::content::positions::FrontMatterPositions;
 use crate::content::{KindData, Page, PageId, PageKind};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::site::{GeneratedPage, Site};
+use crate::kinds::kind::GeneratedPage;
+use crate::linking::LinkedSite;
 use metrics::Metric;
-use positions::FrontMatterPositions;
 use timeline::Timeline;
 
 /// URL of the insights page, relative to the site root.
@@ -76,30 +78,6 @@ pub fn postmortem(page: &Page) -> Option<&PostMortem> {
         KindData::Postmortem(pm) => Some(pm),
         _ => None,
     }
-}
-
-/// The build date: `today` when given (tests, `--build-date`), else `SOURCE_DATE_EPOCH`
-/// (reproducible builds), else the current UTC date.
-pub fn build_date(today: Option<Date>) -> Date {
-    today
-        .or_else(|| {
-            let secs: i64 = std::env::var("SOURCE_DATE_EPOCH")
-                .ok()?
-                .trim()
-                .parse()
-                .ok()?;
-            Some(
-                jiff::Timestamp::from_second(secs)
-                    .ok()?
-                    .to_zoned(jiff::tz::TimeZone::UTC)
-                    .date(),
-            )
-        })
-        .unwrap_or_else(|| {
-            jiff::Timestamp::now()
-                .to_zoned(jiff::tz::TimeZone::UTC)
-                .date()
-        })
 }
 
 impl Catalog {
@@ -175,7 +153,7 @@ impl Catalog {
 
     /// `page.derived.postmortems` of a post-mortem (its computed view) or of the
     /// post-mortems section (the catalog); none for other pages.
-    pub fn page_derived(&self, site: &Site, id: PageId) -> Option<serde_json::Value> {
+    pub fn page_derived(&self, site: &LinkedSite, id: PageId) -> Option<serde_json::Value> {
         let page = &site.pages[id];
         if let Some(incident) = self.incident_of(id) {
             return Some(views::postmortem_view(self, site, incident));
@@ -187,7 +165,7 @@ impl Catalog {
     }
 
     /// The insights page, when the site has post-mortems.
-    pub fn generated_pages(&self, site: &Site) -> Vec<GeneratedPage> {
+    pub fn generated_pages(&self, site: &LinkedSite) -> Vec<GeneratedPage> {
         if self.incidents.is_empty() {
             return Vec::new();
         }
@@ -203,7 +181,7 @@ impl Catalog {
     }
 
     /// The Atom feed and the JSON export.
-    pub fn extra_files(&self, site: &Site) -> Vec<(String, Vec<u8>)> {
+    pub fn extra_files(&self, site: &LinkedSite) -> Vec<(String, Vec<u8>)> {
         if self.incidents.is_empty() {
             return Vec::new();
         }

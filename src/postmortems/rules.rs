@@ -3,10 +3,10 @@
 
 use jiff::civil::Date;
 
-use super::positions::FrontMatterPositions;
 use crate::config::PostmortemConfig;
 use crate::content::Page;
 use crate::content::kinds::PostMortem;
+use crate::content::positions::FrontMatterPositions;
 use crate::diagnostics::Diagnostic;
 
 pub const STATUSES: [&str; 4] = ["draft", "in-review", "reviewed", "published"];

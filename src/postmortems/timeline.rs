@@ -5,9 +5,9 @@ use jiff::tz::{AmbiguousOffset, TimeZone};
 use jiff::{Timestamp, Zoned};
 use serde::Serialize;
 
-use super::positions::FrontMatterPositions;
 use crate::content::Page;
 use crate::content::kinds::PostMortem;
+use crate::content::positions::FrontMatterPositions;
 use crate::diagnostics::Diagnostic;
 
 /// What a timeline entry can mark. Outage times (impact-start, mitigated, resolved) and

@@ -9,7 +9,7 @@ use super::metrics::human_seconds;
 use super::timeline::Timeline;
 use super::{Catalog, Incident, postmortem};
 use crate::content::kinds::PostMortem;
-use crate::site::Site;
+use crate::linking::LinkedSite;
 
 /// Height of a whole timeline, in rem, if every gap were drawn to scale.
 const TIMELINE_REM: f64 = 34.0;
@@ -151,7 +151,7 @@ pub fn percent(part: usize, total: usize) -> usize {
     (part * 100 + total / 2).checked_div(total).unwrap_or(0)
 }
 
-fn severity_view(site: &Site, pm: &PostMortem) -> Value {
+fn severity_view(site: &LinkedSite, pm: &PostMortem) -> Value {
     let Some(id) = &pm.severity else {
         return Value::Null;
     };
@@ -163,7 +163,7 @@ fn severity_view(site: &Site, pm: &PostMortem) -> Value {
 }
 
 /// `page.derived` of one post-mortem.
-pub fn postmortem_view(catalog: &Catalog, site: &Site, incident: &Incident) -> Value {
+pub fn postmortem_view(catalog: &Catalog, site: &LinkedSite, incident: &Incident) -> Value {
     let page = &site.pages[incident.page];
     let pm = postmortem(page).expect("incidents are post-mortems");
     let similar: Vec<Value> = incident
@@ -196,7 +196,7 @@ pub fn postmortem_view(catalog: &Catalog, site: &Site, incident: &Incident) -> V
 }
 
 /// `page.derived` of the post-mortems section: one row per post-mortem and the filters.
-pub fn catalog_view(catalog: &Catalog, site: &Site, _url: &str) -> Value {
+pub fn catalog_view(catalog: &Catalog, site: &LinkedSite, _url: &str) -> Value {
     let mut all_services = std::collections::BTreeSet::new();
     let mut all_categories = std::collections::BTreeSet::new();
     let mut years = std::collections::BTreeSet::new();

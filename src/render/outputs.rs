@@ -8,16 +8,18 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use tera::Context;
 
+use crate::config::BuildOptions;
 use crate::config::Config;
 use crate::content::{Page, PageId, PageKind};
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::kinds::kind::{DerivedKind, GeneratedPage, OutputFile};
+use crate::kinds::registry;
 use crate::links::{backlink_groups, root_prefix};
 use crate::output::OutputSink;
-use crate::pipeline::BuildOptions;
 use crate::render::theme::Theme;
 use crate::render::views::{LetterGroup, NavItem, PageRef, PageView, SectionView, TermRef};
 use crate::render::{Renderer, site_globals};
-use crate::site::{GeneratedPage, OutputFile, Site};
+use crate::site::Site;
 
 /// Lets `render_site` skip outputs whose inputs did not change (`serve`'s incremental
 /// rebuilds). The inputs of an output are its template and full context, so skipping is
@@ -30,7 +32,7 @@ pub trait RenderMemo: Sync {
     fn page_unchanged(&self, site: &Site, id: PageId) -> bool;
     /// True when the outputs of `feature`, which reads only what `reads` says, are known to
     /// equal the last build's.
-    fn feature_unchanged(&self, site: &Site, feature: &'static str, reads: Reads) -> bool;
+    fn feature_unchanged(&self, site: &Site, feature: &'static str, reads: Reads<'_>) -> bool;
     /// The outputs `feature` produced in this build.
     fn feature_outputs(&self, feature: &'static str, rels: Vec<String>);
     /// A short stand-in for page `id`'s body HTML that changes whenever the HTML does, so
@@ -74,7 +76,7 @@ impl RenderMemo for RenderAll {
     fn page_unchanged(&self, _: &Site, _: PageId) -> bool {
         false
     }
-    fn feature_unchanged(&self, _: &Site, _: &'static str, _: Reads) -> bool {
+    fn feature_unchanged(&self, _: &Site, _: &'static str, _: Reads<'_>) -> bool {
         false
     }
     fn feature_outputs(&self, _: &'static str, _: Vec<String>) {}
@@ -136,12 +138,12 @@ pub fn render_site_with(
     let mut files = site.pages.len();
     timer.lap("    pages");
 
-    for feature in FEATURES {
+    for feature in features(site) {
         if memo.feature_unchanged(site, feature.name, feature.reads) {
             continue;
         }
         let mut rels = Vec::new();
-        for generated in (feature.pages)(site) {
+        for generated in (feature.pages)() {
             let rel = format!("{}index.html", generated.url);
             rels.push(rel.clone());
             files += 1;
@@ -150,7 +152,7 @@ pub fn render_site_with(
             }
         }
         timer.lap(&format!("    {} pages", feature.name));
-        let outputs = (feature.files)(site);
+        let outputs = (feature.files)();
         files += outputs.len();
         let written: Vec<Result<(), Diagnostic>> = outputs
             .par_iter()
@@ -242,62 +244,63 @@ fn render_pages(
 
 /// What a feature's outputs are computed from (besides templates and settings). `serve`
 /// keeps a feature's outputs while none of it changed.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub enum Reads {
+#[derive(Clone, Copy)]
+pub enum Reads<'a> {
     FrontMatter,
-    /// Front matter and the training data (which reads scripts' bodies).
-    Training,
+    /// A kind's derived data: unchanged while it is the last build's.
+    Kind(&'a Arc<DerivedKind>),
     Bodies,
 }
 
-/// A feature that adds pages made from site data (insights, flashcards, the search page)
+/// Outputs made from site data: generated pages (insights, flashcards, the search page)
 /// and other files (feeds, JSON, search shards).
-struct Feature {
+struct Feature<'a> {
     name: &'static str,
-    reads: Reads,
-    pages: fn(&Site) -> Vec<GeneratedPage>,
-    files: fn(&Site) -> Vec<OutputFile>,
+    reads: Reads<'a>,
+    pages: Box<dyn Fn() -> Vec<GeneratedPage> + 'a>,
+    files: Box<dyn Fn() -> Vec<OutputFile> + 'a>,
 }
 
 fn shared(files: Vec<(String, Vec<u8>)>) -> Vec<OutputFile> {
     files.into_iter().map(|(r, b)| (r, b.into())).collect()
 }
 
-/// Extension point: the features that add pages and files, one entry each.
-const FEATURES: &[Feature] = &[
-    Feature {
+/// The sitemap, each kind's outputs in registry order, then search.
+fn features(site: &Site) -> Vec<Feature<'_>> {
+    let mut all = vec![Feature {
         name: "sitemap",
         reads: Reads::FrontMatter,
-        pages: |_| Vec::new(),
-        files: |site| {
+        pages: Box::new(Vec::new),
+        files: Box::new(|| {
             shared(vec![
                 ("sitemap.xml".into(), sitemap(site).into_bytes()),
                 ("robots.txt".into(), robots(&site.config).into_bytes()),
             ])
-        },
-    },
-    Feature {
-        name: "postmortems",
-        reads: Reads::FrontMatter,
-        pages: |site| site.postmortems.generated_pages(site),
-        files: |site| shared(site.postmortems.extra_files(site)),
-    },
-    Feature {
-        name: "training",
-        reads: Reads::Training,
-        pages: crate::training::generated_pages,
-        files: |site| shared(crate::training::extra_files(site)),
-    },
-    Feature {
+        }),
+    }];
+    for (kind, derived) in registry::BUILTIN.iter().zip(&site.kinds) {
+        all.push(Feature {
+            name: kind.name(),
+            reads: Reads::Kind(derived),
+            pages: Box::new(move || kind.generated_pages(&site.linked, derived)),
+            files: Box::new(move || shared(kind.files(&site.linked, derived))),
+        });
+    }
+    all.push(Feature {
         name: "search",
         reads: Reads::Bodies,
-        pages: |site| crate::search::search_page(site).into_iter().collect(),
-        files: |site| match &site.search {
+        pages: Box::new(|| {
+            crate::search::search_page(&site.linked)
+                .into_iter()
+                .collect()
+        }),
+        files: Box::new(|| match &site.search {
             Some(state) => state.files().to_vec(),
-            None => shared(crate::search::search_files(site)),
-        },
-    },
-];
+            None => shared(crate::search::search_files(&site.linked)),
+        }),
+    });
+    all
+}
 
 /// Render one generated page unless `memo` knows its inputs are unchanged.
 fn render_generated(
@@ -332,18 +335,6 @@ fn render_generated(
     }
     let html = renderer.render(generated.template, &ctx)?;
     write(rel, html.as_bytes())
-}
-
-/// Extension point: kind-specific values computed for one page, as `page.derived`.
-fn page_derived(site: &Site, id: PageId) -> serde_json::Value {
-    let mut extra = serde_json::Map::new();
-    if let Some(t) = site.training.page_derived(site, id) {
-        extra.insert("training".into(), t);
-    }
-    if let Some(p) = site.postmortems.page_derived(site, id) {
-        extra.insert("postmortems".into(), p);
-    }
-    serde_json::Value::Object(extra)
 }
 
 fn render_page(site: &Site, renderer: &Renderer, id: PageId) -> Result<String, Diagnostic> {
@@ -408,7 +399,7 @@ fn page_context<'a>(
             .collect(),
         data: &page.data,
         extra: &page.meta.extra,
-        derived: page_derived(site, id),
+        derived: registry::page_derived(&site.linked, &site.kinds, id),
         source_path: page.source_path.to_string_lossy().into_owned(),
         edit_url,
         word_count: body.word_count,
@@ -530,7 +521,7 @@ fn navigation(site: &Site) -> Vec<NavItem> {
         .collect();
     items.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.title.cmp(&b.1.title)));
     let mut nav: Vec<NavItem> = items.into_iter().map(|(_, n)| n).collect();
-    nav.extend(crate::training::practice_nav(&site.pages));
+    nav.extend(registry::nav(&site.pages));
     nav
 }
 

@@ -20,16 +20,8 @@ pub struct SiteView {
     pub generator: &'static str,
 }
 
-/// A top-level section in the site's navigation.
-#[derive(Debug, Clone, Serialize)]
-pub struct NavItem {
-    pub title: String,
-    pub url: String,
-    pub summary: Option<String>,
-    pub count: usize,
-    /// "39 entries", "5 activities".
-    pub count_label: String,
-}
+/// A top-level entry in the site's navigation.
+pub use crate::kinds::kind::NavItem;
 
 /// A page as a list entry (section listings, backlinks, related terms).
 #[derive(Debug, Clone, Serialize)]

@@ -8,11 +8,12 @@ pub mod shards;
 pub mod state;
 pub mod tokenize;
 
-use crate::site::{GeneratedPage, Site};
+use crate::kinds::kind::GeneratedPage;
+use crate::linking::LinkedSite;
 pub use state::SearchState;
 
 /// Every file of the search index, built in one go (a one-shot build).
-pub fn search_files(site: &Site) -> Vec<(String, Vec<u8>)> {
+pub fn search_files(site: &LinkedSite) -> Vec<(String, Vec<u8>)> {
     if !site.config.search.enabled {
         return Vec::new();
     }
@@ -22,7 +23,7 @@ pub fn search_files(site: &Site) -> Vec<(String, Vec<u8>)> {
 
 /// The search index of `site` for `serve`, re-analysing only the pages whose body is not
 /// the same `Arc` as in `previous` (the last build's). `None` when search is off.
-pub fn search_state(site: &Site, previous: Option<&SearchState>) -> Option<SearchState> {
+pub fn search_state(site: &LinkedSite, previous: Option<&SearchState>) -> Option<SearchState> {
     site.config
         .search
         .enabled
@@ -30,7 +31,7 @@ pub fn search_state(site: &Site, previous: Option<&SearchState>) -> Option<Searc
 }
 
 /// The shareable results page, `search/?q=…`.
-pub fn search_page(site: &Site) -> Option<GeneratedPage> {
+pub fn search_page(site: &LinkedSite) -> Option<GeneratedPage> {
     site.config.search.enabled.then(|| GeneratedPage {
         url: "search/".into(),
         template: "search.html",

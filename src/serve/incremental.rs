@@ -27,10 +27,11 @@ use tera::Context;
 use crate::config::{CONFIG_FILE, Config, load_config};
 use crate::content::{DiscoverOptions, Page, PageId, check_unique_urls, list_sources, load_page};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::linking::{PreviousBuild, Reuse, link_site, link_view};
-use crate::markdown::{BodyContext, render_body};
+use crate::kinds::registry::{self, KindsData};
+use crate::linking::{PreviousBuild, Reuse, link_view};
+use crate::markdown::BodyContext;
 use crate::output::OutputSink;
-use crate::pipeline::{BuildOptions, index_for_search};
+use crate::pipeline::{BuildOptions, assemble, index_for_search, render_page_body};
 use crate::render::outputs::{Reads, RenderMemo, render_site_with};
 use crate::render::theme::Theme;
 use crate::search::SearchState;
@@ -135,6 +136,8 @@ struct LastBuild {
     /// Per page id, the hash of its file.
     text_hashes: Vec<u64>,
     build: Arc<PreviousBuild>,
+    /// Each kind's derived data.
+    kinds: KindsData,
 }
 
 /// Stands in for a page's body HTML in its template inputs: a hash of everything the body
@@ -231,7 +234,7 @@ impl IncrementalBuild {
             }
         }
         // Past midnight, action items may become overdue: the date is an input too.
-        crate::postmortems::build_date(self.options.build_date).hash(&mut front);
+        self.options.build_date().hash(&mut front);
         let front = front.finish();
         let names = names.finish();
         // The last build had pages of the same names and addresses: a body depends only on
@@ -249,12 +252,13 @@ impl IncrementalBuild {
         timer.lap("sources");
 
         let bodies_rendered = std::sync::atomic::AtomicUsize::new(0);
-        let mut site = link_site(
+        let mut site = assemble(
             config,
             pages,
             &mut diags,
             &self.options,
             reuse,
+            last.as_ref().map(|l| &l.kinds),
             &|ctx: &BodyContext<'_>| {
                 let id = ctx.page_id;
                 let reused = last
@@ -265,7 +269,7 @@ impl IncrementalBuild {
                     Some(body) => body.clone(),
                     None => {
                         bodies_rendered.fetch_add(1, Ordering::Relaxed);
-                        Arc::new(render_body(ctx, ctx.pages[id].body()))
+                        render_page_body(ctx)
                     }
                 }
             },
@@ -284,8 +288,10 @@ impl IncrementalBuild {
                 names,
                 text_hashes: text_hashes.clone(),
             };
-            self.outputs
-                .start(tokens, last.as_ref().map(|l| l.build.clone()));
+            self.outputs.start(
+                tokens,
+                last.as_ref().map(|l| (l.build.clone(), l.kinds.clone())),
+            );
             self.render(&site).map(|mut changes| {
                 changes.bodies = bodies_rendered.into_inner();
                 (changes, diags)
@@ -298,12 +304,13 @@ impl IncrementalBuild {
                 names_key: names,
                 front_key: front,
                 text_hashes,
-                build: Arc::new(PreviousBuild::of(&site)),
+                build: Arc::new(PreviousBuild::of(&site.linked)),
+                kinds: site.kinds.clone(),
             }));
         }
         timer.lap("render");
         // Give the pages back to their sources for the next build.
-        let mut pages = site.pages.into_iter();
+        let mut pages = site.linked.pages.into_iter();
         for source in self.sources.values_mut().filter(|s| s.lent) {
             source.lent = false;
             source.page = pages.next();
@@ -550,8 +557,9 @@ struct OutputMemo {
     /// rendered through the memo by the last successful build.
     inputs: HashMap<String, u128>,
     /// The last successful build, when its pages had the same link views as this one's
-    /// (see `Reuse`); `same_base` says whether its front data is this build's too.
-    last: Option<Arc<PreviousBuild>>,
+    /// (see `Reuse`), and its kinds' data; `same_base` says whether its front data is this
+    /// build's too.
+    last: Option<(Arc<PreviousBuild>, KindsData)>,
     /// Outputs of each feature in the last successful build.
     features: HashMap<&'static str, Vec<String>>,
     /// Filled during a build; committed if the build succeeds.
@@ -567,7 +575,7 @@ struct OutputMemo {
 }
 
 impl OutputMemo {
-    fn start(&mut self, tokens: BodyTokens, last: Option<Arc<PreviousBuild>>) {
+    fn start(&mut self, tokens: BodyTokens, last: Option<(Arc<PreviousBuild>, KindsData)>) {
         self.tokens = tokens;
         self.last = last;
         self.next_inputs = Mutex::default();
@@ -655,7 +663,7 @@ impl RenderMemo for OutputMemo {
             .as_ref()
             .is_none_or(|(t, g)| *t != templates || g != globals);
         self.theme_changed.store(changed, Ordering::Relaxed);
-        let same_front = self.last.as_ref().is_some_and(|last| {
+        let same_front = self.last.as_ref().is_some_and(|(last, _)| {
             Arc::ptr_eq(&last.front, &site.front) && last.bodies.len() == site.pages.len()
         });
         self.same_base
@@ -669,22 +677,21 @@ impl RenderMemo for OutputMemo {
         // (lists, related terms, post-mortem metrics); training pages also read scripts.
         // (With the same base, every output not written again is kept: see `finish`.)
         self.same_base.load(Ordering::Relaxed)
-            && !crate::training::reads_other_bodies(site.pages[id].kind)
-            && self.last.as_ref().is_some_and(|last| {
+            && !registry::shows_other_bodies(site.pages[id].kind)
+            && self.last.as_ref().is_some_and(|(last, _)| {
                 Arc::ptr_eq(&last.bodies[id], &site.bodies[id])
                     && (Arc::ptr_eq(&last.backlinks[id], &site.backlinks[id])
                         || last.backlinks[id] == site.backlinks[id])
             })
     }
 
-    fn feature_unchanged(&self, site: &Site, feature: &'static str, reads: Reads) -> bool {
+    fn feature_unchanged(&self, _: &Site, feature: &'static str, reads: Reads<'_>) -> bool {
         let same = self.same_base.load(Ordering::Relaxed)
             && match reads {
                 Reads::FrontMatter => true,
-                Reads::Training => self
-                    .last
-                    .as_ref()
-                    .is_some_and(|last| Arc::ptr_eq(&last.training, &site.training)),
+                Reads::Kind(derived) => self.last.as_ref().is_some_and(|(_, kinds)| {
+                    kinds.iter().any(|before| Arc::ptr_eq(before, derived))
+                }),
                 Reads::Bodies => false,
             };
         if !same {

@@ -14,8 +14,8 @@ use indexmap::IndexMap;
 use crate::config::AutolinkMode;
 use crate::content::{Page, PageId};
 use crate::diagnostics::Diagnostic;
+use crate::escape::escape_attr;
 use crate::links::OutgoingLink;
-use crate::markdown::escape_attr;
 use fold::{Folded, fold_name};
 
 /// A mention of a term in a text run.
@@ -99,7 +99,7 @@ impl TermLinker {
                 .map(|p| {
                     p.glossary().map(|_| TermMarkup {
                         url: escape_attr(&p.url),
-                        summary: crate::markdown::escape_html(
+                        summary: crate::escape::escape_html(
                             p.meta.summary.as_deref().unwrap_or_default(),
                         ),
                     })
@@ -133,14 +133,14 @@ impl TermLinker {
     pub fn push_link(&self, html: &mut String, root: &str, term: PageId, tip: usize, text: &str) {
         use std::fmt::Write;
         let Some(Some(m)) = self.markup.get(term) else {
-            crate::markdown::escape_html_into(html, text);
+            crate::escape::escape_html_into(html, text);
             return;
         };
         html.push_str("<span class=\"term-ref\"><a class=\"term-link\" href=\"");
         html.push_str(root);
         html.push_str(&m.url);
         let _ = write!(html, "\" aria-describedby=\"{TIP_PREFIX}{tip}\">");
-        crate::markdown::escape_html_into(html, text);
+        crate::escape::escape_html_into(html, text);
         let _ = write!(
             html,
             "</a><span class=\"term-tip\" id=\"{TIP_PREFIX}{tip}\" role=\"tooltip\">"
@@ -187,7 +187,7 @@ fn claimed_twice(
         NameSource::Title => "the title",
         _ => "an alias",
     };
-    let (line, col) = crate::linking::locate_in_front_matter(page, name);
+    let (line, col) = crate::content::positions::locate_in_front_matter(page, name);
     page.error(
         line,
         col,
@@ -253,7 +253,7 @@ pub fn term_link_open(href: &str, tip_id: &str, title: Option<&str>) -> String {
 pub fn term_link_close(tip_id: &str, summary: &str) -> String {
     format!(
         "</a><span class=\"term-tip\" id=\"{tip_id}\" role=\"tooltip\">{}</span></span>",
-        crate::markdown::escape_html(summary)
+        crate::escape::escape_html(summary)
     )
 }
 

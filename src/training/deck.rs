@@ -7,8 +7,9 @@ use std::collections::{BTreeMap, HashMap};
 use serde::Serialize;
 
 use crate::content::{Page, PageId, PageKind};
-use crate::render::views::NavItem;
-use crate::site::{GeneratedPage, Site};
+use crate::kinds::kind::GeneratedPage;
+use crate::kinds::kind::NavItem;
+use crate::linking::LinkedSite;
 
 /// Output path of the card data, relative to the site root.
 pub const CARDS_FILE: &str = "train/cards.js";
@@ -36,7 +37,7 @@ pub struct Card {
 }
 
 /// The glossary's cards, sorted by term.
-pub fn cards(site: &Site) -> Vec<Card> {
+pub fn cards(site: &LinkedSite) -> Vec<Card> {
     let mut terms: Vec<PageId> = site
         .pages
         .iter()
@@ -99,7 +100,7 @@ pub fn cards(site: &Site) -> Vec<Card> {
         .collect()
 }
 
-pub fn extra_files(site: &Site) -> Vec<(String, Vec<u8>)> {
+pub fn extra_files(site: &LinkedSite) -> Vec<(String, Vec<u8>)> {
     let cards = cards(site);
     if cards.is_empty() {
         return Vec::new();
@@ -141,7 +142,7 @@ pub fn practice_nav(pages: &[Page]) -> Option<NavItem> {
     })
 }
 
-pub fn generated_pages(site: &Site) -> Vec<GeneratedPage> {
+pub fn generated_pages(site: &LinkedSite) -> Vec<GeneratedPage> {
     let terms = site
         .pages
         .iter()

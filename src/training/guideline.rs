@@ -6,10 +6,10 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use super::{Demo, Technique, Training};
+use crate::content::positions::locate_in_front_matter;
 use crate::content::{KindData, Page, PageId};
 use crate::diagnostics::Diagnostics;
-use crate::linking::locate_in_front_matter;
-use crate::site::Site;
+use crate::linking::LinkedSite;
 
 /// Every technique declared by a guideline, by id. A repeated id is an error.
 pub fn collect_techniques(pages: &[Page], diags: &mut Diagnostics) -> HashMap<String, Technique> {
@@ -75,7 +75,7 @@ struct TechniqueView<'a> {
 }
 
 /// `page.derived.training.guideline`: the body cut into its sections, and the techniques.
-pub fn guideline_view(site: &Site, training: &Training, id: PageId) -> serde_json::Value {
+pub fn guideline_view(site: &LinkedSite, training: &Training, id: PageId) -> serde_json::Value {
     let html = site.bodies[id].html();
     let (intro, sections) = split_sections(&html);
     let techniques: Vec<TechniqueView> = match &site.pages[id].data {

@@ -2,13 +2,15 @@
 //! demonstrate each technique, learning paths, and flashcards and a quiz generated from the
 //! glossary.
 //!
-//! [`Training::build`] runs with the content stages (it validates scripts and paths, so its
-//! errors are reported with every other error of the build); rendering then asks it for each
-//! page's extra template values, the generated pages and the card data file.
+//! It plugs in as one kind ([`kind::TrainingKind`]): [`Training::build`] runs once the
+//! bodies are linked (it validates scripts and paths, so its errors are reported with every
+//! other error of the build); rendering then asks it for each page's derived template
+//! values, the generated pages and the card data file.
 
 pub mod deck;
 pub mod dialogue;
 pub mod guideline;
+pub mod kind;
 pub mod paths;
 pub mod script;
 
@@ -18,11 +20,11 @@ use pulldown_cmark::{Event, LinkType, Parser, Tag, html};
 use rayon::prelude::*;
 use serde::Serialize;
 
+use crate::content::positions::FrontMatterPositions;
 use crate::content::{KindData, Page, PageId, PageKind};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::linking::locate_in_front_matter;
-use crate::links::{Resolution, SiteIndex, root_prefix};
-use crate::site::{GeneratedPage, Site};
+use crate::linking::LinkedSite;
+use crate::links::{Resolution, SiteIndex, WrittenLink, link_href, root_prefix};
 use script::{Block, ScriptRules, parse_script};
 
 /// A technique declared by a guideline.
@@ -138,7 +140,7 @@ impl Training {
     }
 
     /// Template values for one page, under `page.derived.training`; `None` when it has none.
-    pub fn page_derived(&self, site: &Site, id: PageId) -> Option<serde_json::Value> {
+    pub fn page_derived(&self, site: &LinkedSite, id: PageId) -> Option<serde_json::Value> {
         let mut extra = serde_json::Map::new();
         if let Some(v) = self.scripts.get(&id) {
             extra.insert("script".into(), serde_json::to_value(v).unwrap_or_default());
@@ -177,12 +179,6 @@ impl Training {
     }
 }
 
-/// Whether pages of `kind` show data made from other pages' bodies: a script shows its
-/// parsed lines, a guideline quotes the script lines that demonstrate its techniques.
-pub fn reads_other_bodies(kind: PageKind) -> bool {
-    matches!(kind, PageKind::Script | PageKind::Guideline)
-}
-
 /// Check one script against its roles, the techniques and the post-mortems, and build its view.
 fn check_script(ctx: &ScriptContext<'_>, id: PageId) -> Option<CheckedScript> {
     let pages = ctx.pages;
@@ -195,8 +191,8 @@ fn check_script(ctx: &ScriptContext<'_>, id: PageId) -> Option<CheckedScript> {
     let learner = fm.learner.as_deref().unwrap_or("You");
     if !roles.contains(&learner) {
         let (line, col) = match fm.learner {
-            Some(_) => locate_value(page, "learner"),
-            None => locate_value(page, "roles"),
+            Some(_) => FrontMatterPositions::new(page).key("learner"),
+            None => FrontMatterPositions::new(page).key("roles"),
         };
         let how = if fm.learner.is_some() {
             ""
@@ -215,7 +211,7 @@ fn check_script(ctx: &ScriptContext<'_>, id: PageId) -> Option<CheckedScript> {
     let postmortem = fm.postmortem.as_deref().and_then(|slug| {
         let found = ctx.postmortems.get(slug).map(|&p| &pages[p]);
         if found.is_none() {
-            let (line, col) = locate_value(page, "postmortem");
+            let (line, col) = FrontMatterPositions::new(page).key("postmortem");
             let hint = crate::config::nearest(slug, ctx.postmortems.keys().copied())
                 .map(|s| format!("; did you mean `{s}`?"))
                 .unwrap_or_default();
@@ -239,7 +235,7 @@ fn check_script(ctx: &ScriptContext<'_>, id: PageId) -> Option<CheckedScript> {
         && !parsed.phases.is_empty()
         && d != phase_minutes
     {
-        let (line, col) = locate_value(page, "duration");
+        let (line, col) = FrontMatterPositions::new(page).key("duration");
         diags.push(page.warning(
             line,
             col,
@@ -284,35 +280,6 @@ fn check_script(ctx: &ScriptContext<'_>, id: PageId) -> Option<CheckedScript> {
         demos,
         diags,
     })
-}
-
-pub use deck::practice_nav;
-
-/// Pages the training feature generates: the practice hub, flashcards and quiz.
-pub fn generated_pages(site: &Site) -> Vec<GeneratedPage> {
-    deck::generated_pages(site)
-}
-
-/// Files the training feature writes besides pages: the card data for flashcards and quiz.
-pub fn extra_files(site: &Site) -> Vec<(String, Vec<u8>)> {
-    deck::extra_files(site)
-}
-
-/// Line and column of the value of a top-level front-matter key (`learner: You` → at `You`).
-fn locate_value(page: &Page, key: &str) -> (usize, usize) {
-    let prefix = format!("{key}:");
-    for (i, line) in page
-        .source
-        .lines()
-        .enumerate()
-        .take(page.body_line.saturating_sub(1))
-    {
-        if let Some(rest) = line.strip_prefix(&prefix) {
-            let value_at = prefix.len() + (rest.len() - rest.trim_start().len());
-            return (i + 1, line[..value_at].chars().count() + 1);
-        }
-    }
-    locate_in_front_matter(page, key)
 }
 
 /// Renders Markdown fragments of a page (script lines, stage directions) with its internal
@@ -367,24 +334,15 @@ impl Links<'_> {
         out
     }
 
+    /// The body's resolver ([`SiteIndex::resolve_written`]); unresolved links stay as written.
     fn resolve(&self, link_type: LinkType, dest: &str, root: &str) -> Option<String> {
-        let page = &self.pages[self.from];
-        let (path, fragment) = match dest.split_once('#') {
-            Some((p, a)) => (p, format!("#{a}")),
-            None => (dest, String::new()),
-        };
-        let resolution = if matches!(link_type, LinkType::WikiLink { .. }) {
-            if path.is_empty() {
-                return Some(fragment);
-            }
-            self.index.resolve_name(path)
-        } else if path.ends_with(".md") && !path.contains("://") {
-            self.index.resolve_relative(&page.rel_path, path)
-        } else {
-            return None;
-        };
-        match resolution {
-            Resolution::Found(t) => Some(format!("{root}{}{fragment}", self.pages[t].url)),
+        let written = WrittenLink::parse(dest);
+        let wiki = matches!(link_type, LinkType::WikiLink { .. });
+        match self
+            .index
+            .resolve_written(self.pages, self.from, wiki, &written)?
+        {
+            Resolution::Found(t) => Some(link_href(root, self.pages, self.from, t, written.anchor)),
             _ => None,
         }
     }

@@ -5,9 +5,9 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
+use crate::content::positions::locate_in_front_matter;
 use crate::content::{KindData, Page, PageId, PageKind};
 use crate::diagnostics::Diagnostics;
-use crate::linking::locate_in_front_matter;
 
 /// A step as the path page lists it.
 #[derive(Debug, Clone, Serialize)]

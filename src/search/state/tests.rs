@@ -73,7 +73,7 @@ fn fixture_of(count: usize) -> (Vec<Page>, Vec<Arc<RenderedBody>>) {
         Ok(s) => s,
         Err(d) => panic!("fixture does not build: {d:?}"),
     };
-    (site.pages, site.bodies)
+    (site.linked.pages, site.linked.bodies)
 }
 
 /// A new body of page `url` with its sections changed by `edit`.

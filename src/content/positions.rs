@@ -1,9 +1,25 @@
 //! Where a value sits in a page's YAML front matter, so a diagnostic can point at the
 //! offending list entry rather than at the first line that happens to contain the text.
+//! The one front-matter locator: every kind's validation points through it.
 //! A line scanner for block-style YAML (what authors and `hindsight new` write); flow
 //! style (`[a, b]`) is found on its key's line.
 
 use crate::content::Page;
+
+/// Line and column of the first occurrence of `needle` in a page's front matter.
+pub fn locate_in_front_matter(page: &Page, needle: &str) -> (usize, usize) {
+    for (i, line) in page
+        .source
+        .lines()
+        .enumerate()
+        .take(page.body_line.saturating_sub(1))
+    {
+        if let Some(col) = line.find(needle) {
+            return (i + 1, line[..col].chars().count() + 1);
+        }
+    }
+    (1, 1)
+}
 
 /// One `key:` line of the front matter.
 #[derive(Debug, Clone)]
@@ -71,7 +87,7 @@ impl<'a> FrontMatterPositions<'a> {
             .iter()
             .find(|l| l.indent == 0 && l.key == key)
             .map(|l| (l.line, l.value_col))
-            .unwrap_or_else(|| crate::linking::locate_in_front_matter(self.page, key))
+            .unwrap_or_else(|| locate_in_front_matter(self.page, key))
     }
 
     /// Position of `needle` inside the value of a top-level key (for flow lists).

@@ -1,0 +1,128 @@
+//! The contract every kind implements ([`Kind`]), and what kinds hand to the stages above
+//! them: generated pages, output files, navigation entries and their derived data.
+
+use std::any::Any;
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use crate::config::BuildOptions;
+use crate::content::{Page, PageId, PageKind};
+use crate::diagnostics::Diagnostics;
+use crate::linking::LinkedSite;
+
+/// A page the build makes from site data rather than from a Markdown file
+/// (insights, flashcards, the search page, ...).
+pub struct GeneratedPage {
+    /// Output folder relative to the site root, ending in `/` (`postmortems/insights/`).
+    pub url: String,
+    pub template: &'static str,
+    pub title: String,
+    pub summary: Option<String>,
+    /// Extra template variables: each key of this object becomes a template variable.
+    pub context: serde_json::Value,
+}
+
+/// A file's path under the site root and its bytes (shared, so `serve` can keep them).
+pub type OutputFile = (String, Arc<[u8]>);
+
+/// A top-level entry in the site's navigation.
+#[derive(Debug, Clone, Serialize)]
+pub struct NavItem {
+    pub title: String,
+    pub url: String,
+    pub summary: Option<String>,
+    pub count: usize,
+    /// "39 entries", "5 activities".
+    pub count_label: String,
+}
+
+/// What a kind's derived data is computed from besides the config and the build date. A
+/// `serve` rebuild keeps the last build's data while none of it changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reads {
+    /// Every page's front matter (and the site's names and addresses).
+    FrontMatter,
+    /// Front matter, and the bodies of the pages of these kinds.
+    BodiesOf(&'static [PageKind]),
+}
+
+/// What one kind derived from the whole site in one build, and the problems it found
+/// (given again to every build that reuses it). Each kind reads back its own type.
+pub struct DerivedKind {
+    data: Box<dyn Any + Send + Sync>,
+    pub diags: Diagnostics,
+}
+
+impl DerivedKind {
+    pub fn new<T: Any + Send + Sync>(data: T, diags: Diagnostics) -> DerivedKind {
+        DerivedKind {
+            data: Box::new(data),
+            diags,
+        }
+    }
+
+    /// The data, when it is a `T` (always, for the kind that derived it).
+    pub fn get<T: Any>(&self) -> Option<&T> {
+        self.data.downcast_ref()
+    }
+}
+
+/// A kind of content plugged into the pipeline. Every method but [`Kind::name`],
+/// [`Kind::reads`] and [`Kind::derive`] has a default that adds nothing.
+pub trait Kind: Sync {
+    /// Names the kind's derived values in templates (`page.derived.<name>`) and its outputs.
+    fn name(&self) -> &'static str;
+
+    /// What [`Kind::derive`] reads, so `serve` knows when to derive again.
+    fn reads(&self) -> Reads;
+
+    /// Validates the kind's pages against the whole site and derives its data.
+    fn derive(&self, site: &LinkedSite, options: &BuildOptions) -> DerivedKind;
+
+    /// Ids that pages have beyond their body's headings, so links to them are checked.
+    fn anchors(&self, _derived: &DerivedKind, _add: &mut dyn FnMut(PageId, String)) {}
+
+    /// Template values for page `id`, as `page.derived.<name>`; `None` when it has none.
+    fn page_derived(
+        &self,
+        _site: &LinkedSite,
+        _derived: &DerivedKind,
+        _id: PageId,
+    ) -> Option<serde_json::Value> {
+        None
+    }
+
+    /// Pages the kind generates from site data.
+    fn generated_pages(&self, _site: &LinkedSite, _derived: &DerivedKind) -> Vec<GeneratedPage> {
+        Vec::new()
+    }
+
+    /// Files the kind writes besides pages (feeds, data files).
+    fn files(&self, _site: &LinkedSite, _derived: &DerivedKind) -> Vec<(String, Vec<u8>)> {
+        Vec::new()
+    }
+
+    /// An entry the kind adds to the navigation after the sections.
+    fn nav(&self, _pages: &[Page]) -> Option<NavItem> {
+        None
+    }
+
+    /// Whether pages of `kind` show data this kind made from other pages' bodies (`serve`
+    /// then renders them again whenever the derived data changes).
+    fn shows_other_bodies(&self, _kind: PageKind) -> bool {
+        false
+    }
+
+    /// Front-matter prose of `page` that gets term links with its body, in the order the
+    /// page shows it; `true` for prose shown above the body.
+    fn prose<'p>(&self, _page: &'p Page) -> Vec<(bool, &'p str)> {
+        Vec::new()
+    }
+
+    /// How much of a paragraph's plain text is words to search and quote (a script line's
+    /// trailing technique tag is markup, not words).
+    fn searchable_len(&self, _page: &Page, text: &str) -> usize {
+        text.len()
+    }
+}
