@@ -4,7 +4,7 @@
 //! [`config`] → [`content`] → [`linking`] (with [`links`], [`markdown`], [`terms`]) →
 //! [`kinds`] → [`site`] (with [`search`]) → [`render`] → [`output`]; [`serve`] reruns the
 //! same stages incrementally, and [`scaffold`] creates new sites and pages. Each content kind
-//! ([`postmortems`], [`training`]) plugs in through [`kinds::kind::Kind`], and
+//! is a folder of [`kinds`] that plugs in through [`kinds::kind::Kind`], and
 //! [`kinds::registry`] names them all: no stage names a kind.
 //!
 //! Layers, bottom to top: a module imports only from its own layer or one below, and no
@@ -16,8 +16,8 @@
 //! 4. links, terms, markdown: `links`, `terms`, `markdown`
 //! 5. linking: `linking`
 //! 6. kind contract: `kinds::kind`
-//! 7. kinds: `postmortems`, `training`
-//! 8. registry: `kinds`, `kinds::registry`
+//! 7. kinds: `kinds`, `postmortems`, `training`
+//! 8. registry: `kinds::registry`
 //! 9. search: `search`
 //! 10. site: `site`
 //! 11. render: `render`

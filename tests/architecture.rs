@@ -18,8 +18,9 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("links, terms, markdown", &["links", "terms", "markdown"]),
     ("linking", &["linking"]),
     ("kind contract", &["kinds::kind"]),
-    ("kinds", &["postmortems", "training"]),
-    ("registry", &["kinds", "kinds::registry"]),
+    // Every folder of `kinds` but the contract and the registry is a kind.
+    ("kinds", &["kinds", "postmortems", "training"]),
+    ("registry", &["kinds::registry"]),
     ("search", &["search"]),
     ("site", &["site"]),
     ("render", &["render"]),

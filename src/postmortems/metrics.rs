@@ -176,7 +176,7 @@ pub fn distribution(values: &[i64]) -> Option<Distribution> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::postmortems::timeline::{TimelinePoint, resolve_at, time_zone};
+    use super::super::timeline::{TimelinePoint, resolve_at, time_zone};
 
     fn timeline(zone: Option<&str>, entries: &[(&str, Option<Milestone>)]) -> Timeline {
         let tz = zone.and_then(time_zone);
