@@ -16,7 +16,7 @@
 //! 4. links, terms, markdown: `links`, `terms`, `markdown`
 //! 5. linking: `linking`
 //! 6. kind contract: `kinds::kind`
-//! 7. kinds: `kinds`, `postmortems`, `training`
+//! 7. kinds: `kinds`, `training`
 //! 8. registry: `kinds::registry`
 //! 9. search: `search`
 //! 10. site: `site`
@@ -35,7 +35,6 @@ pub mod links;
 pub mod markdown;
 pub mod output;
 pub mod pipeline;
-pub mod postmortems;
 pub mod render;
 pub mod scaffold;
 pub mod search;

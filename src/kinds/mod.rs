@@ -5,4 +5,5 @@
 //! and name no kind themselves.
 
 pub mod kind;
+pub mod postmortems;
 pub mod registry;

@@ -14,7 +14,7 @@ use crate::markdown::BodyHooks;
 
 /// The built-in kinds.
 pub static BUILTIN: &[&dyn Kind] = &[
-    &crate::postmortems::kind::Postmortems,
+    &crate::kinds::postmortems::kind::Postmortems,
     &crate::training::kind::TrainingKind,
 ];
 
