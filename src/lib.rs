@@ -16,7 +16,7 @@
 //! 4. links, terms, markdown: `links`, `terms`, `markdown`
 //! 5. linking: `linking`
 //! 6. kind contract: `kinds::kind`
-//! 7. kinds: `kinds`, `training`
+//! 7. kinds: `kinds`
 //! 8. registry: `kinds::registry`
 //! 9. search: `search`
 //! 10. site: `site`
@@ -42,4 +42,3 @@ pub mod serve;
 pub mod site;
 pub mod terms;
 pub mod timings;
-pub mod training;

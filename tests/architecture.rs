@@ -19,7 +19,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("linking", &["linking"]),
     ("kind contract", &["kinds::kind"]),
     // Every folder of `kinds` but the contract and the registry is a kind.
-    ("kinds", &["kinds", "training"]),
+    ("kinds", &["kinds"]),
     ("registry", &["kinds::registry"]),
     ("search", &["search"]),
     ("site", &["site"]),

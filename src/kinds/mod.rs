@@ -7,3 +7,4 @@
 pub mod kind;
 pub mod postmortems;
 pub mod registry;
+pub mod training;

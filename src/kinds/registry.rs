@@ -15,7 +15,7 @@ use crate::markdown::BodyHooks;
 /// The built-in kinds.
 pub static BUILTIN: &[&dyn Kind] = &[
     &crate::kinds::postmortems::kind::Postmortems,
-    &crate::training::kind::TrainingKind,
+    &crate::kinds::training::kind::TrainingKind,
 ];
 
 /// Each kind's derived data, in [`BUILTIN`]'s order.

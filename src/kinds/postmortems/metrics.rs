@@ -175,8 +175,8 @@ pub fn distribution(values: &[i64]) -> Option<Distribution> {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use super::super::timeline::{TimelinePoint, resolve_at, time_zone};
+    use super::*;
 
     fn timeline(zone: Option<&str>, entries: &[(&str, Option<Milestone>)]) -> Timeline {
         let tz = zone.and_then(time_zone);
