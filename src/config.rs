@@ -32,6 +32,7 @@ const KNOWN_KEYS: &[&str] = &[
     "postmortems",
     "postmortems.severities",
     "postmortems.factor-categories",
+    "kinds",
 ];
 
 #[derive(Debug, Clone, Deserialize)]
@@ -46,6 +47,254 @@ pub struct Config {
     pub glossary: GlossaryConfig,
     pub search: SearchConfig,
     pub postmortems: PostmortemConfig,
+    /// `[kinds.<name>]` tables as written; see [`Config::declared`] for the checked form.
+    pub kinds: indexmap::IndexMap<String, KindConfig>,
+    /// The kinds `book.toml` declares and the fields it adds to built-in kinds, checked.
+    /// Held for the whole run (pages point at their kind), so leaked once per load.
+    #[serde(skip)]
+    pub declared: &'static DeclaredKinds,
+}
+
+/// One `[kinds.<name>]` table of `book.toml`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KindConfig {
+    /// Folder under the content dir (`runbooks`); the kind's name when unset.
+    pub folder: Option<String>,
+    /// One page's label (`Runbook`).
+    pub name: Option<String>,
+    /// The section's title and nav entry (`Runbooks`).
+    pub title: Option<String>,
+    /// The page template; the theme's `page.html` (with the fields as a fact box) when unset.
+    pub template: Option<String>,
+    #[serde(default)]
+    pub fields: indexmap::IndexMap<String, FieldSpec>,
+}
+
+/// One field of `[kinds.<name>.fields]`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct FieldSpec {
+    #[serde(rename = "type")]
+    pub ty: FieldType,
+    #[serde(default)]
+    pub required: bool,
+    /// The allowed values of an `enum`.
+    #[serde(default)]
+    pub values: Vec<String>,
+    /// The kind a `page`/`pages` field must point to.
+    #[serde(default)]
+    pub kind: Option<String>,
+}
+
+/// The types a declared field can have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FieldType {
+    String,
+    /// Markdown, term-linked.
+    Text,
+    Integer,
+    Number,
+    Boolean,
+    Date,
+    Datetime,
+    Enum,
+    List,
+    Url,
+    /// A reference to one page (`folder/slug` or a name), checked like a link.
+    Page,
+    Pages,
+}
+
+impl FieldType {
+    pub const NAMES: [&'static str; 12] = [
+        "string", "text", "integer", "number", "boolean", "date", "datetime", "enum", "list",
+        "url", "page", "pages",
+    ];
+}
+
+/// A kind declared in `book.toml`, checked.
+#[derive(Debug)]
+pub struct DeclaredKind {
+    /// The key of its table (`runbook`): `hindsight new runbook`, search's kind chip.
+    pub id: String,
+    pub folder: String,
+    /// One page's label and the section's title.
+    pub label: String,
+    pub title: String,
+    pub template: Option<String>,
+    pub fields: indexmap::IndexMap<String, FieldSpec>,
+}
+
+// A kind is one table of `book.toml`: its key names it.
+impl PartialEq for DeclaredKind {
+    fn eq(&self, other: &Self) -> bool {
+        self.id == other.id
+    }
+}
+impl Eq for DeclaredKind {}
+impl std::hash::Hash for DeclaredKind {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.id.hash(state)
+    }
+}
+impl PartialOrd for DeclaredKind {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for DeclaredKind {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.id.cmp(&other.id)
+    }
+}
+
+/// Every kind `book.toml` declares, and the fields it adds to built-in kinds.
+#[derive(Debug, Default)]
+pub struct DeclaredKinds {
+    pub kinds: Vec<DeclaredKind>,
+    /// Built-in kind (`postmortem`) → its added fields.
+    pub builtin_fields: Vec<(String, indexmap::IndexMap<String, FieldSpec>)>,
+}
+
+static NO_DECLARED_KINDS: DeclaredKinds = DeclaredKinds {
+    kinds: Vec::new(),
+    builtin_fields: Vec::new(),
+};
+
+/// Built-in kinds by name and folder; `[kinds.<name>]` of these may only add `fields`.
+pub const BUILTIN_KINDS: [(&str, &str); 5] = [
+    ("glossary", "glossary"),
+    ("postmortem", "postmortems"),
+    ("script", "scripts"),
+    ("guideline", "guidelines"),
+    ("path", "paths"),
+];
+
+impl DeclaredKinds {
+    pub fn none() -> &'static DeclaredKinds {
+        &NO_DECLARED_KINDS
+    }
+
+    /// The declared kind whose folder is `folder`.
+    pub fn by_folder(&self, folder: &str) -> Option<&DeclaredKind> {
+        self.kinds.iter().find(|k| k.folder == folder)
+    }
+
+    pub fn by_id(&self, id: &str) -> Option<&DeclaredKind> {
+        self.kinds.iter().find(|k| k.id == id)
+    }
+
+    /// Fields `book.toml` adds to the built-in kind `name`.
+    pub fn builtin(&self, name: &str) -> Option<&indexmap::IndexMap<String, FieldSpec>> {
+        self.builtin_fields
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, f)| f)
+    }
+}
+
+/// Checks the `[kinds]` tables; problems name their place in `book.toml`.
+fn check_kinds(config: &Config, text: &str, diags: &mut Diagnostics) -> DeclaredKinds {
+    let mut declared = DeclaredKinds::default();
+    let error = |key: &str, message: String| {
+        let (line, col) = find_key_position(text, key);
+        Diagnostic::error(CONFIG_FILE, line, col, message).with_source(text)
+    };
+    let known: Vec<&str> = BUILTIN_KINDS
+        .iter()
+        .map(|(n, _)| *n)
+        .chain(config.kinds.keys().map(String::as_str))
+        .collect();
+    for (id, table) in &config.kinds {
+        for (name, field) in &table.fields {
+            check_field(id, name, field, &known, diags, &error);
+        }
+        if BUILTIN_KINDS.iter().any(|(n, _)| n == id) {
+            if table.folder.is_some()
+                || table.name.is_some()
+                || table.title.is_some()
+                || table.template.is_some()
+            {
+                diags.push(error(
+                    id,
+                    format!("`[kinds.{id}]` is a built-in kind: it takes only `fields`"),
+                ));
+            }
+            declared
+                .builtin_fields
+                .push((id.clone(), table.fields.clone()));
+            continue;
+        }
+        let folder = table.folder.clone().unwrap_or_else(|| id.clone());
+        if let Some((name, _)) = BUILTIN_KINDS.iter().find(|(_, f)| *f == folder) {
+            diags.push(error(
+                id,
+                format!("folder `{folder}` is the built-in kind `{name}`'s; choose another"),
+            ));
+            continue;
+        }
+        let label = table.name.clone().unwrap_or_else(|| capitalized(id));
+        declared.kinds.push(DeclaredKind {
+            id: id.clone(),
+            title: table.title.clone().unwrap_or_else(|| capitalized(&folder)),
+            folder,
+            label,
+            template: table.template.clone(),
+            fields: table.fields.clone(),
+        });
+    }
+    declared
+}
+
+fn check_field(
+    kind: &str,
+    name: &str,
+    field: &FieldSpec,
+    known: &[&str],
+    diags: &mut Diagnostics,
+    error: &dyn Fn(&str, String) -> Diagnostic,
+) {
+    if field.ty == FieldType::Enum && field.values.is_empty() {
+        diags.push(error(
+            name,
+            format!("field `{name}` of kind `{kind}` is an enum: list its `values`"),
+        ));
+    }
+    if field.ty != FieldType::Enum && !field.values.is_empty() {
+        diags.push(error(
+            name,
+            format!("field `{name}` of kind `{kind}` has `values` but is not an enum"),
+        ));
+    }
+    match (&field.kind, field.ty) {
+        (Some(k), FieldType::Page | FieldType::Pages) if !known.contains(&k.as_str()) => {
+            let hint = nearest(k, known.iter().copied())
+                .map(|s| format!("; did you mean `{s}`?"))
+                .unwrap_or_default();
+            diags.push(error(
+                name,
+                format!("field `{name}` of kind `{kind}` points to unknown kind `{k}`{hint}"),
+            ));
+        }
+        (Some(_), FieldType::Page | FieldType::Pages) | (None, _) => {}
+        (Some(_), _) => diags.push(error(
+            name,
+            format!(
+                "field `{name}` of kind `{kind}` has `kind` but is not a `page` or `pages` field"
+            ),
+        )),
+    }
+}
+
+fn capitalized(s: &str) -> String {
+    let words = s.replace(['-', '_'], " ");
+    let mut chars = words.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -192,6 +441,8 @@ impl Default for Config {
             glossary: GlossaryConfig::default(),
             search: SearchConfig::default(),
             postmortems: PostmortemConfig::default(),
+            kinds: Default::default(),
+            declared: DeclaredKinds::none(),
         }
     }
 }
@@ -271,6 +522,14 @@ pub fn parse_config(text: &str, root: &Path, diags: &mut Diagnostics) -> Option<
     match toml::from_str::<Config>(text) {
         Ok(mut c) => {
             c.root = root.to_path_buf();
+            let errors = diags.errors().count();
+            let declared = check_kinds(&c, text, diags);
+            if diags.errors().count() > errors {
+                return None;
+            }
+            if !declared.kinds.is_empty() || !declared.builtin_fields.is_empty() {
+                c.declared = Box::leak(Box::new(declared));
+            }
             Some(c)
         }
         Err(e) => {
@@ -303,8 +562,11 @@ fn warn_unknown_keys(table: &toml::Table, prefix: &str, text: &str, diags: &mut 
             );
             continue;
         }
-        // Array-of-tables values such as `severities` are data, not further keys.
-        if let toml::Value::Table(inner) = value {
+        // Array-of-tables values such as `severities` are data, not further keys; kinds'
+        // tables are checked key by key as they are read.
+        if let toml::Value::Table(inner) = value
+            && path != "kinds"
+        {
             warn_unknown_keys(inner, &path, text, diags);
         }
     }

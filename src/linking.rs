@@ -159,6 +159,9 @@ pub fn link_site(
 ) -> LinkedSite {
     let mut timer = crate::timings::StageTimer::new();
     add_missing_section_pages(&config, &mut pages);
+    for page in &pages {
+        diags.extend(page.problems.iter().cloned());
+    }
     let (previous, front) = match reuse {
         Reuse::Front(p) if p.bodies.len() == pages.len() => (Some(p), p.front.clone()),
         Reuse::Names(p) if p.bodies.len() == pages.len() => {
@@ -298,10 +301,15 @@ fn add_missing_section_pages(config: &Config, pages: &mut Vec<Page>) {
             body_start: 0,
             body_line: 1,
             source: String::new(),
+            fields: None,
+            problems: Vec::new(),
         }
     };
     for s in missing {
-        let title = section_title(&s);
+        let title = match config.declared.by_folder(&s) {
+            Some(kind) => kind.title.clone(),
+            None => section_title(&s),
+        };
         pages.push(synthetic(
             title,
             format!("{s}/_index.md"),

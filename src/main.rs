@@ -4,7 +4,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use hindsight::diagnostics::Diagnostics;
 use hindsight::pipeline::{BuildError, BuildOptions, build, check};
-use hindsight::scaffold::{PageTemplateKind, init_site, new_page};
+use hindsight::scaffold::{init_site, new_page};
 
 /// Hindsight builds an incident knowledge base (glossary, post-mortems, role-play scripts,
 /// guidelines) into a searchable, cross-linked static site.
@@ -70,8 +70,9 @@ enum Command {
     },
     /// Create a new page from its kind's template; the slug comes from the title.
     New {
-        /// glossary, postmortem, script, guideline, path or page.
-        kind: PageTemplateKind,
+        /// glossary, postmortem, script, guideline, path, page, or a kind declared in
+        /// book.toml ([kinds.<name>]).
+        kind: String,
         /// The page's title, e.g. "Blast Radius".
         title: String,
         /// Folder of the site.
@@ -155,7 +156,7 @@ fn main() -> ExitCode {
                 ExitCode::from(1)
             }
         },
-        Command::New { kind, title, root } => match new_page(&root, kind, &title) {
+        Command::New { kind, title, root } => match new_page(&root, &kind, &title) {
             Ok(path) => {
                 println!("Created {}", path.display());
                 ExitCode::SUCCESS

@@ -44,6 +44,8 @@ pub struct RenderedBody {
     /// The page's front-matter prose with term links, as HTML, one entry per text of
     /// [`BodyHooks::prose`].
     pub prose: Vec<String>,
+    /// The page's declared `text` fields with term links, as HTML: (field, HTML).
+    pub fields_html: Vec<(String, String)>,
     /// Some link names an `#anchor` (most bodies have none: anchor checks skip them).
     pub links_to_anchors: bool,
     pub sections: Vec<TextSection>,
@@ -326,6 +328,7 @@ pub fn render_body(ctx: &BodyContext<'_>, markdown: &str, hooks: &dyn BodyHooks)
         let html = terms.link_prose(page, text, &mut result.links);
         result.prose.push(html);
     }
+    link_declared_fields(ctx, &mut terms, &mut result);
     // Open links and images, and raw HTML elements such as `<a>` or `<code>`: no term links.
     let mut link_depth = 0usize;
     let mut html_depth = 0isize;
@@ -559,6 +562,66 @@ pub fn render_body(ctx: &BodyContext<'_>, markdown: &str, hooks: &dyn BodyHooks)
         .map(|s| s.text.split_whitespace().count())
         .sum();
     result
+}
+
+/// A page's declared fields, shown above its body: each `page`/`pages` reference is checked
+/// like a link and counted as one (backlinks), and `text` fields get term links.
+fn link_declared_fields(
+    ctx: &BodyContext<'_>,
+    terms: &mut PageTermLinks<'_>,
+    result: &mut RenderedBody,
+) {
+    use crate::config::FieldType;
+    let page = &ctx.pages[ctx.page_id];
+    let Some(fields) = &page.fields else { return };
+    let pos = crate::content::positions::FrontMatterPositions::new(page);
+    for (name, value) in &fields.values {
+        let spec = &fields.spec[name];
+        match spec.ty {
+            FieldType::Text => {
+                if let crate::content::declared::FieldValue::Text(text) = value {
+                    let html = terms.link_prose(page, text, &mut result.links);
+                    result.fields_html.push((name.clone(), html));
+                }
+            }
+            FieldType::Page | FieldType::Pages => {
+                for reference in value.references() {
+                    let (line, column) = pos.in_key(name, reference);
+                    let problem = match ctx.index.resolve_name(reference) {
+                        Resolution::Found(target) => match &spec.kind {
+                            Some(k) if ctx.pages[target].kind.name() != k => Some(format!(
+                                "field `{name}` takes {k} pages; `{reference}` is a {}",
+                                ctx.pages[target].kind.label().0
+                            )),
+                            _ => {
+                                result.links.push(OutgoingLink {
+                                    target,
+                                    anchor: None,
+                                    line,
+                                    column,
+                                    automatic: false,
+                                });
+                                None
+                            }
+                        },
+                        Resolution::Missing { suggestion } => Some(format!(
+                            "field `{name}` names a missing page `{reference}`{}",
+                            suggestion
+                                .map(|s| format!("; did you mean `{s}`?"))
+                                .unwrap_or_default()
+                        )),
+                        Resolution::Ambiguous(_) => Some(format!(
+                            "field `{name}`: `{reference}` matches several pages; write it as `folder/slug`"
+                        )),
+                    };
+                    if let Some(message) = problem {
+                        result.diagnostics.push(page.error(line, column, message));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
 }
 
 fn resolve_link(

@@ -82,6 +82,7 @@ fn load_content(
         &config,
         DiscoverOptions {
             include_drafts: options.include_drafts,
+            declared: config.declared,
         },
         &mut diags,
     );

@@ -1,8 +1,10 @@
-//! `hindsight init` and `hindsight new`: a new site, or a new page from its kind's template.
+//! `hindsight init` and `hindsight new`: a new site, or a new page from its kind's template
+//! (a built-in kind's, or one written from the fields `book.toml` declares).
 
 use std::io;
 use std::path::{Path, PathBuf};
 
+use crate::config::{Config, DeclaredKind, FieldSpec, FieldType};
 use crate::content::slugify;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -61,8 +63,79 @@ fn today() -> String {
     jiff::Zoned::now().date().to_string()
 }
 
-/// Write a new page for `title` under its kind's folder; never overwrites.
-pub fn new_page(root: &Path, kind: PageTemplateKind, title: &str) -> io::Result<PathBuf> {
+/// Front-matter lines for declared fields, each with a comment saying what it takes.
+fn declared_field_lines(fields: &indexmap::IndexMap<String, FieldSpec>, today: &str) -> String {
+    let mut out = String::new();
+    for (name, f) in fields {
+        let need = if f.required { "required" } else { "optional" };
+        let (what, value) = match f.ty {
+            FieldType::String => ("text".to_string(), "\"\"".to_string()),
+            FieldType::Text => ("Markdown text, term-linked".into(), "\"\"".into()),
+            FieldType::Integer => ("a whole number".into(), "0".into()),
+            FieldType::Number => ("a number".into(), "0".into()),
+            FieldType::Boolean => ("true or false".into(), "false".into()),
+            FieldType::Date => ("a date".into(), today.to_string()),
+            FieldType::Datetime => ("a date and time".into(), format!("{today}T09:00:00Z")),
+            FieldType::Enum => (
+                format!("one of {}", f.values.join(", ")),
+                f.values[0].clone(),
+            ),
+            FieldType::List => ("a list".into(), "[]".into()),
+            FieldType::Url => ("a URL".into(), "https://example.com".into()),
+            FieldType::Page | FieldType::Pages => {
+                let of = f
+                    .kind
+                    .as_deref()
+                    .map(|k| format!(" of kind {k}"))
+                    .unwrap_or_default();
+                let many = if f.ty == FieldType::Pages {
+                    "pages"
+                } else {
+                    "a page"
+                };
+                let empty = if f.ty == FieldType::Pages {
+                    "[]"
+                } else {
+                    "\"\""
+                };
+                (format!("{many}{of}, as folder/slug"), empty.to_string())
+            }
+        };
+        out.push_str(&format!("# {what} ({need})\n{name}: {value}\n"));
+    }
+    out
+}
+
+/// The template of a kind `book.toml` declares: the common fields, then its own.
+fn declared_template(kind: &DeclaredKind, title: &str, today: &str) -> String {
+    format!(
+        "---\ntitle: {}\nsummary: What this {} is about.\n{}---\n\n",
+        yaml_string(title),
+        kind.label.to_lowercase(),
+        declared_field_lines(&kind.fields, today)
+    )
+}
+
+/// The kinds `hindsight new` knows, for an error message.
+fn kind_names(config: &Config) -> String {
+    let builtin = [
+        "glossary",
+        "postmortem",
+        "script",
+        "guideline",
+        "path",
+        "page",
+    ];
+    builtin
+        .into_iter()
+        .chain(config.declared.kinds.iter().map(|k| k.id.as_str()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Write a new page of `kind` (a built-in kind or one `book.toml` declares) for `title`
+/// under its kind's folder; never overwrites.
+pub fn new_page(root: &Path, kind: &str, title: &str) -> io::Result<PathBuf> {
     let slug = slugify(title);
     if slug.is_empty() {
         return Err(io::Error::new(
@@ -71,10 +144,34 @@ pub fn new_page(root: &Path, kind: PageTemplateKind, title: &str) -> io::Result<
         ));
     }
     let mut config_diags = crate::diagnostics::Diagnostics::default();
-    let content_dir = crate::config::load_config(root, &mut config_diags)
-        .map(|c| c.content_dir())
+    let config = crate::config::load_config(root, &mut config_diags)
         .ok_or_else(|| io::Error::other(config_diags.to_string()))?;
-    let dir = content_dir.join(kind.folder());
+    let today = today();
+    let (folder, text) = match (
+        <PageTemplateKind as clap::ValueEnum>::from_str(kind, true),
+        config.declared.by_id(kind),
+    ) {
+        (Ok(builtin), _) => {
+            let mut text = builtin.template(title, &today);
+            if let Some(fields) = config.declared.builtin(kind) {
+                // The added fields go just before the closing `---`.
+                let end = text[4..].find("\n---\n").map_or(text.len(), |i| i + 5);
+                text.insert_str(end, &declared_field_lines(fields, &today));
+            }
+            (builtin.folder().to_string(), text)
+        }
+        (Err(_), Some(declared)) => (
+            declared.folder.clone(),
+            declared_template(declared, title, &today),
+        ),
+        (Err(_), None) => {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("unknown kind `{kind}`: one of {}", kind_names(&config)),
+            ));
+        }
+    };
+    let dir = config.content_dir().join(folder);
     std::fs::create_dir_all(&dir)?;
     let path = dir.join(format!("{slug}.md"));
     let mut file = std::fs::OpenOptions::new()
@@ -91,7 +188,7 @@ pub fn new_page(root: &Path, kind: PageTemplateKind, title: &str) -> io::Result<
                 e
             }
         })?;
-    io::Write::write_all(&mut file, kind.template(title, &today()).as_bytes())?;
+    io::Write::write_all(&mut file, text.as_bytes())?;
     Ok(path)
 }
 
@@ -178,9 +275,9 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("hindsight-new-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
-        let p = new_page(&dir, PageTemplateKind::Glossary, "Blast Radius").unwrap();
+        let p = new_page(&dir, "glossary", "Blast Radius").unwrap();
         assert!(p.ends_with("content/glossary/blast-radius.md"));
-        let err = new_page(&dir, PageTemplateKind::Glossary, "Blast Radius").unwrap_err();
+        let err = new_page(&dir, "glossary", "Blast Radius").unwrap_err();
         assert!(err.to_string().contains("already exists"));
         std::fs::remove_dir_all(&dir).unwrap();
     }

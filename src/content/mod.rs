@@ -1,5 +1,6 @@
 //! Stage 2: discover the Markdown files under the content dir and parse each into a typed `Page`.
 
+pub mod declared;
 pub mod front_matter;
 pub mod kinds;
 pub mod positions;
@@ -10,14 +11,14 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::config::Config;
+use crate::config::{Config, DeclaredKind, DeclaredKinds};
 use crate::diagnostics::{Diagnostic, Diagnostics, display_path};
+use declared::DeclaredFields;
 use front_matter::{FrontMatterError, SplitSource, parse_yaml, split_front_matter};
 use kinds::*;
 
 /// What a page is, decided by its top folder under the content dir.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PageKind {
     Home,
     Section,
@@ -27,9 +28,33 @@ pub enum PageKind {
     Guideline,
     Path,
     Plain,
+    /// A kind `book.toml` declares (`[kinds.runbook]`).
+    Declared(&'static DeclaredKind),
+}
+
+/// Templates and search see a kind as its name (`postmortem`, `runbook`).
+impl Serialize for PageKind {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.name())
+    }
 }
 
 impl PageKind {
+    /// The kind's name: `postmortem`, or a declared kind's key (`runbook`).
+    pub fn name(self) -> &'static str {
+        match self {
+            PageKind::Home => "home",
+            PageKind::Section => "section",
+            PageKind::Glossary => "glossary",
+            PageKind::Postmortem => "postmortem",
+            PageKind::Script => "script",
+            PageKind::Guideline => "guideline",
+            PageKind::Path => "path",
+            PageKind::Plain => "plain",
+            PageKind::Declared(k) => &k.id,
+        }
+    }
+
     fn from_top_folder(folder: &str) -> PageKind {
         match folder {
             "glossary" => PageKind::Glossary,
@@ -52,6 +77,7 @@ impl PageKind {
             PageKind::Guideline => "guideline.html",
             PageKind::Path => "path.html",
             PageKind::Plain => "page.html",
+            PageKind::Declared(k) => k.template.as_deref().unwrap_or("page.html"),
         }
     }
 
@@ -66,6 +92,7 @@ impl PageKind {
             PageKind::Guideline => ("guideline", "guidelines"),
             PageKind::Path => ("learning path", "learning paths"),
             PageKind::Plain => ("page", "pages"),
+            PageKind::Declared(k) => (&k.label, &k.title),
         }
     }
 }
@@ -106,6 +133,10 @@ pub struct Page {
     pub body_line: usize,
     /// Full source text: the body is a slice of it, and diagnostics quote its lines.
     pub source: String,
+    /// Fields `book.toml` declares for the page's kind, checked.
+    pub fields: Option<Box<DeclaredFields>>,
+    /// Problems with declared fields, reported by the link stage with every other error.
+    pub problems: Vec<Diagnostic>,
 }
 
 impl Page {
@@ -135,10 +166,21 @@ impl Page {
     }
 }
 
-/// Options that decide which sources become pages.
-#[derive(Debug, Clone, Copy, Default)]
+/// Options that decide which sources become pages and what they are.
+#[derive(Debug, Clone, Copy)]
 pub struct DiscoverOptions {
     pub include_drafts: bool,
+    /// Kinds and fields `book.toml` declares.
+    pub declared: &'static DeclaredKinds,
+}
+
+impl Default for DiscoverOptions {
+    fn default() -> Self {
+        DiscoverOptions {
+            include_drafts: false,
+            declared: DeclaredKinds::none(),
+        }
+    }
 }
 
 /// Find every `.md` file under the content dir and parse it; all problems are collected.
@@ -259,14 +301,37 @@ pub fn parse_page(
         let mut url: String = folders.iter().map(|f| format!("{}/", slugify(f))).collect();
         url.push_str(&slug);
         url.push('/');
-        (
-            PageKind::from_top_folder(if folders.is_empty() { "" } else { folders[0] }),
-            slug,
-            url,
-        )
+        let top = if folders.is_empty() { "" } else { folders[0] };
+        let kind = match options.declared.by_folder(top) {
+            Some(declared) => PageKind::Declared(declared),
+            None => PageKind::from_top_folder(top),
+        };
+        (kind, slug, url)
     };
 
-    let data = parse_kind(kind, &split).map_err(fm_error)?;
+    let spec = match kind {
+        PageKind::Declared(k) => Some(&k.fields),
+        other => options.declared.builtin(other.name()),
+    };
+    // Declared fields are checked below; the typed front matter never sees them (nor, for
+    // a declared kind, any key but the common ones: an unknown one is reported there too).
+    let closed = matches!(kind, PageKind::Declared(_));
+    let typed_yaml = spec.map(|spec| {
+        declared::without_keys(split.yaml, &|key| {
+            spec.contains_key(key) || (closed && !declared::COMMON_KEYS.contains(&key))
+        })
+    });
+    let typed_split = SplitSource {
+        yaml: typed_yaml.as_deref().unwrap_or(split.yaml),
+        yaml_line: split.yaml_line,
+        body: split.body,
+        body_line: split.body_line,
+    };
+    let data = parse_kind(kind, &typed_split).map_err(fm_error)?;
+    let found: Option<indexmap::IndexMap<String, serde_json::Value>> = match spec {
+        Some(_) => Some(parse_yaml(&split).map_err(fm_error)?),
+        None => None,
+    };
     let meta = match &data {
         KindData::Plain(f) => f.common(),
         KindData::Glossary(f) => f.common(),
@@ -310,7 +375,26 @@ pub fn parse_page(
         body_start,
         body_line,
         source: text,
-    }))
+        fields: None,
+        problems: Vec::new(),
+    })
+    .map(|page| with_declared_fields(page, spec, found.as_ref(), closed)))
+}
+
+/// Check the page's declared fields (when its kind has any) and keep their values.
+fn with_declared_fields(
+    mut page: Page,
+    spec: Option<&'static indexmap::IndexMap<String, crate::config::FieldSpec>>,
+    found: Option<&indexmap::IndexMap<String, serde_json::Value>>,
+    closed: bool,
+) -> Page {
+    if let (Some(spec), Some(found)) = (spec, found) {
+        let label = page.kind.label().0;
+        let (fields, problems) = declared::check_fields(&page, label, spec, found, closed);
+        page.fields = Some(Box::new(fields));
+        page.problems = problems;
+    }
+    page
 }
 
 fn parse_kind(kind: PageKind, split: &SplitSource<'_>) -> Result<KindData, FrontMatterError> {
@@ -320,7 +404,9 @@ fn parse_kind(kind: PageKind, split: &SplitSource<'_>) -> Result<KindData, Front
         PageKind::Script => KindData::Script(parse_yaml(split)?),
         PageKind::Guideline => KindData::Guideline(parse_yaml(split)?),
         PageKind::Path => KindData::Path(parse_yaml(split)?),
-        PageKind::Home | PageKind::Section | PageKind::Plain => KindData::Plain(parse_yaml(split)?),
+        PageKind::Home | PageKind::Section | PageKind::Plain | PageKind::Declared(_) => {
+            KindData::Plain(parse_yaml(split)?)
+        }
     })
 }
 
@@ -436,6 +522,7 @@ mod tests {
             "---\ntitle: A\ndraft: true\n---\n".into(),
             DiscoverOptions {
                 include_drafts: true,
+                ..DiscoverOptions::default()
             },
         );
         assert!(with.unwrap().is_some());

@@ -10,14 +10,18 @@ use tera::Context;
 
 use crate::config::BuildOptions;
 use crate::config::Config;
+use crate::config::FieldType;
 use crate::content::{Page, PageId, PageKind};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::kinds::kind::{DerivedKind, GeneratedPage, OutputFile};
 use crate::kinds::registry;
+use crate::links::Resolution;
 use crate::links::{backlink_groups, root_prefix};
 use crate::output::OutputSink;
 use crate::render::theme::Theme;
-use crate::render::views::{LetterGroup, NavItem, PageRef, PageView, SectionView, TermRef};
+use crate::render::views::{
+    FieldView, LetterGroup, NavItem, PageRef, PageView, SectionView, TermRef,
+};
 use crate::render::{Renderer, site_globals};
 use crate::site::Site;
 
@@ -403,6 +407,7 @@ fn page_context<'a>(
         source_path: page.source_path.to_string_lossy().into_owned(),
         edit_url,
         word_count: body.word_count,
+        fields: field_views(site, id),
     };
     let mut ctx = PageContext {
         root: root_prefix(&page.url),
@@ -438,6 +443,49 @@ fn page_context<'a>(
         "page.html"
     };
     (template.to_string(), ctx)
+}
+
+/// The fact box of page `id`: its declared fields, labelled, with pages resolved.
+fn field_views(site: &Site, id: PageId) -> Vec<FieldView<'_>> {
+    let (page, body) = (&site.pages[id], &site.bodies[id]);
+    let Some(fields) = &page.fields else {
+        return Vec::new();
+    };
+    fields
+        .values
+        .iter()
+        .map(|(name, value)| {
+            let ty = fields.spec[name].ty;
+            let pages = match ty {
+                FieldType::Page | FieldType::Pages => value
+                    .references()
+                    .into_iter()
+                    .filter_map(|r| match site.index().resolve_name(r) {
+                        Resolution::Found(t) => Some(PageRef::of(&site.pages[t])),
+                        _ => None,
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            };
+            let html = body
+                .fields_html
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, h)| h.as_str());
+            let mut label = name.replace('_', " ");
+            if let Some(first) = label.get(0..1) {
+                label.replace_range(0..1, &first.to_uppercase());
+            }
+            FieldView {
+                name,
+                label,
+                ty,
+                value,
+                html,
+                pages,
+            }
+        })
+        .collect()
 }
 
 fn section_view(site: &Site, section: &str) -> SectionView {

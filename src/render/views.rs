@@ -94,6 +94,23 @@ pub struct PageView<'a> {
     pub edit_url: Option<String>,
     /// Words in the body, for a reading-time estimate.
     pub word_count: usize,
+    /// Fields `book.toml` declares for the page's kind, in declared order (the fact box).
+    pub fields: Vec<FieldView<'a>>,
+}
+
+/// A declared field as the fact box shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct FieldView<'a> {
+    pub name: &'a str,
+    /// The name as a label: `last_tested` → "Last tested".
+    pub label: String,
+    #[serde(rename = "type")]
+    pub ty: crate::config::FieldType,
+    pub value: &'a crate::content::declared::FieldValue,
+    /// A `text` field's value with term links, as HTML.
+    pub html: Option<&'a str>,
+    /// The pages a `page`/`pages` field names.
+    pub pages: Vec<PageRef>,
 }
 
 /// A letter of the glossary's A–Z index.

@@ -565,12 +565,7 @@ pub(super) fn facets<D: std::borrow::Borrow<SearchDoc>>(docs: &[D]) -> Vec<Facet
         };
     push_group(
         "kind",
-        &|d| {
-            vec![(
-                format!("{:?}", d.kind).to_lowercase(),
-                d.kind.label().1.to_string(),
-            )]
-        },
+        &|d| vec![(d.kind.name().to_string(), d.kind.label().1.to_string())],
         usize::MAX,
     );
     push_group(
