@@ -817,7 +817,7 @@ fn scaffolded_postmortem_validates() {
 fn sample_site_postmortem_validates() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("kb");
-    hindsight::scaffold::init_site(&root).unwrap();
+    hindsight::scaffold::init_site(&root, None).unwrap();
     let (files, warnings) = build(&root, "2026-01-20").unwrap();
     assert!(!has_postmortem_diagnostics(&warnings), "{warnings}");
     assert!(files.contains_key("postmortems/insights/index.html"));

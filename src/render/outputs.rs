@@ -558,12 +558,11 @@ fn sitemap(site: &Site) -> String {
     out
 }
 
+/// robots.txt may name the sitemap only by a full URL (RFC 9309 readers and Lighthouse
+/// reject a path), so with a bare-path `base-url` the line is left out (`check` says why).
 fn robots(config: &Config) -> String {
-    let origin = config.site_origin().unwrap_or_default();
-    let sitemap = if origin.is_empty() {
-        format!("{}sitemap.xml", config.base_path())
-    } else {
-        format!("{origin}/sitemap.xml")
-    };
-    format!("User-agent: *\nAllow: /\nSitemap: {sitemap}\n")
+    match config.site_origin() {
+        Some(origin) => format!("User-agent: *\nAllow: /\nSitemap: {origin}/sitemap.xml\n"),
+        None => "User-agent: *\nAllow: /\n".into(),
+    }
 }

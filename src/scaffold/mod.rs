@@ -152,14 +152,44 @@ const SAMPLE_SITE: &[(&str, &str)] = &[
 ];
 
 /// Create a new site in `dir`, which must be empty or absent.
-pub fn init_site(dir: &Path) -> io::Result<()> {
+/// Where `hindsight init --ci` sets up publishing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CiProvider {
+    /// `.github/workflows/pages.yml`: build and publish to GitHub Pages.
+    Github,
+    /// `.gitlab-ci.yml`: build and publish to GitLab Pages.
+    Gitlab,
+}
+
+impl CiProvider {
+    /// The workflow file's path in the site and its text.
+    pub fn workflow(self) -> (&'static str, &'static str) {
+        match self {
+            CiProvider::Github => (
+                ".github/workflows/pages.yml",
+                include_str!("github-pages.yml"),
+            ),
+            CiProvider::Gitlab => (".gitlab-ci.yml", include_str!("gitlab-pages.yml")),
+        }
+    }
+}
+
+/// Keeps built sites and their staging folders out of version control.
+const GITIGNORE: &str = "# Built by `hindsight build`; never commit it.\n/site/\n/site.tmp-*/\n/site.old-*/\n/public/\n";
+
+/// A new site in `dir` (absent or empty): sample pages of every kind, a `.gitignore`, and a
+/// publishing workflow when `ci` names one.
+pub fn init_site(dir: &Path, ci: Option<CiProvider>) -> io::Result<()> {
     if dir.exists() && std::fs::read_dir(dir)?.next().is_some() {
         return Err(io::Error::new(
             io::ErrorKind::AlreadyExists,
             format!("{} is not empty; choose a new folder", dir.display()),
         ));
     }
-    for (rel, text) in SAMPLE_SITE {
+    let extra = [(".gitignore", GITIGNORE)]
+        .into_iter()
+        .chain(ci.map(CiProvider::workflow));
+    for (rel, text) in SAMPLE_SITE.iter().copied().chain(extra) {
         let path = dir.join(rel);
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)?;
