@@ -327,9 +327,15 @@ fn sources_are_listed_with_titles_and_cited_from_the_timeline() {
     assert_eq!(
         cites,
         [
-            Some(("[1]".to_string(), "#pm-source-rep".to_string())),
+            Some((
+                "[1] source: Example Corp, incident report".to_string(),
+                "#pm-source-rep".to_string()
+            )),
             None,
-            Some(("[2]".to_string(), "#pm-source-status".to_string())),
+            Some((
+                "[2] source: Status page".to_string(),
+                "#pm-source-status".to_string()
+            )),
         ]
     );
     // No status on the item: no progress bar, no invented status.
