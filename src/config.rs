@@ -612,6 +612,8 @@ pub struct BuildOptions {
     pub build_date: Option<jiff::civil::Date>,
     /// Replace an existing output folder even if this tool did not build it.
     pub force: bool,
+    /// Overrides `build.base-url` (CI sets the URL its host publishes the site at).
+    pub base_url: Option<String>,
 }
 
 impl BuildOptions {

@@ -389,7 +389,7 @@ fn new_scaffolds_a_declared_kind_from_its_fields() {
     let pm = hindsight::scaffold::new_page(dir.path(), "postmortem", "Queue stall").unwrap();
     let text = std::fs::read_to_string(pm).unwrap();
     assert!(
-        text.contains("sources: []\n# text (required)\nteam: \"\"\n---\n"),
+        text.contains("url: https://example.com/alerts\n# text (required)\nteam: \"\"\n---\n"),
         "{text}"
     );
     let err = hindsight::scaffold::new_page(dir.path(), "runbok", "X").unwrap_err();

@@ -94,6 +94,8 @@ pub struct PageView<'a> {
     pub edit_url: Option<String>,
     /// Words in the body, for a reading-time estimate.
     pub word_count: usize,
+    /// The body has a Mermaid diagram: the page loads the diagram library.
+    pub diagrams: bool,
     /// Fields `book.toml` declares for the page's kind, in declared order (the fact box).
     pub fields: Vec<FieldView<'a>>,
 }
