@@ -227,11 +227,14 @@ fn link_problems(mut found: Vec<Diagnostic>, options: &BuildOptions) -> Vec<Diag
     found
 }
 
+/// Receives each anchor a page has beyond its headings.
+pub type AddAnchor<'a> = dyn FnMut(PageId, String) + 'a;
+
 /// Check every link's `#anchor` against the target's headings and the anchors kinds add
 /// (`add_anchors` calls its argument once per extra anchor).
 pub fn check_link_anchors(
     site: &LinkedSite,
-    add_anchors: &dyn Fn(&mut dyn FnMut(PageId, String)),
+    add_anchors: &dyn Fn(&mut AddAnchor<'_>),
     options: &BuildOptions,
     diags: &mut Diagnostics,
 ) {

@@ -228,11 +228,15 @@ fn a_declared_kind_gets_section_nav_facts_backlinks_term_links_and_search() {
     assert!(search.contains("Runbooks"));
 }
 
-/// Every error of `runbook` as `line:col message`.
+/// Every error of the fixture site with this runbook, as `path:line:col message`.
 fn errors(runbook: &str, postmortem_team: &str) -> Vec<String> {
-    let dir = fixture(runbook, postmortem_team);
-    let diags = build(dir.path()).unwrap_err();
-    diags
+    errors_of(fixture(runbook, postmortem_team).path())
+}
+
+/// Every error of the site at `root`, as `path:line:col message`.
+fn errors_of(root: &Path) -> Vec<String> {
+    build(root)
+        .unwrap_err()
         .errors()
         .map(|d| format!("{}:{}:{} {}", d.path.display(), d.line, d.column, d.message))
         .collect()
@@ -342,11 +346,7 @@ fn a_bad_declaration_is_an_error_in_book_toml() {
         "[kinds.runbook]\nfolder = \"runbooks\"\n[kinds.runbook.fields]\nlevel = { type = \"enum\" }\nsize = { type = \"bigint\" }\n",
         &[("content/index.md", "---\ntitle: Home\n---\n")],
     );
-    let e: Vec<String> = build(dir.path())
-        .unwrap_err()
-        .errors()
-        .map(|d| format!("{}:{}:{} {}", d.path.display(), d.line, d.column, d.message))
-        .collect();
+    let e = errors_of(dir.path());
     assert!(
         e.iter()
             .any(|m| m.starts_with("book.toml:7:17") && m.contains("bigint")),
@@ -356,11 +356,7 @@ fn a_bad_declaration_is_an_error_in_book_toml() {
         "[kinds.runbook.fields]\nlevel = { type = \"enum\" }\nlink = { type = \"pages\", kind = \"postmortm\" }\n",
         &[("content/index.md", "---\ntitle: Home\n---\n")],
     );
-    let e: Vec<String> = build(dir.path())
-        .unwrap_err()
-        .errors()
-        .map(|d| format!("{}:{}:{} {}", d.path.display(), d.line, d.column, d.message))
-        .collect();
+    let e = errors_of(dir.path());
     has(
         &e,
         "book.toml:4:1 field `level` of kind `runbook` is an enum: list its `values`",

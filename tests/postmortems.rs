@@ -990,12 +990,7 @@ fn bundled_postmortems_validate_and_render() {
 #[test]
 fn scaffolded_postmortem_validates() {
     let dir = site(&[]);
-    let path = hindsight::scaffold::new_page(
-        dir.path(),
-        "postmortem",
-        "Checkout outage",
-    )
-    .unwrap();
+    let path = hindsight::scaffold::new_page(dir.path(), "postmortem", "Checkout outage").unwrap();
     assert!(path.ends_with("content/postmortems/checkout-outage.md"));
     let (files, warnings) = build(dir.path(), "2030-01-01").unwrap();
     assert!(!has_postmortem_diagnostics(&warnings), "{warnings}");

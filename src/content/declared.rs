@@ -140,7 +140,7 @@ fn type_name(field: &FieldSpec) -> String {
                 None => what.to_string(),
             }
         }
-        ty => format!("{}", FieldType::NAMES[ty as usize]),
+        ty => FieldType::NAMES[ty as usize].to_string(),
     }
 }
 
