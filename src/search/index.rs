@@ -375,7 +375,11 @@ fn doc_terms(
             add_text(stemmer, table, &mut c, &s.heading, Field::Heading);
             add_text(stemmer, table, &mut c, &s.text, Field::Body);
         }
-        for extra in doc.tags.iter().chain(&doc.services).chain(&doc.severity) {
+        // A tag names what the page is about, as a heading does.
+        for tag in &doc.tags {
+            add_text(stemmer, table, &mut c, tag, Field::Heading);
+        }
+        for extra in doc.services.iter().chain(&doc.severity) {
             add_text(stemmer, table, &mut c, extra, Field::Body);
         }
         DocTerms {

@@ -161,12 +161,22 @@ pub fn correction(
             format!("{term}{}", w[j..].iter().collect::<String>()),
         );
     }
-    for ending in STEM_ENDINGS {
-        let whole = format!("{term}{ending}");
-        let letters: Vec<char> = whole.chars().collect();
-        if letters.len().abs_diff(w.len()) <= max {
-            let d = distances_to_prefixes(&letters, &w)[w.len()];
-            consider(d, whole);
+    // The term as it is, without a final "e" ("stage" → "staging") or with its last letter
+    // doubled ("run" → "running"), before the ending.
+    let last = t[t.len().saturating_sub(1)..].iter().collect::<String>();
+    let bases = [
+        term.to_string(),
+        term.strip_suffix('e').unwrap_or(term).to_string(),
+        format!("{term}{last}"),
+    ];
+    for base in &bases {
+        for ending in STEM_ENDINGS {
+            let whole = format!("{base}{ending}");
+            let letters: Vec<char> = whole.chars().collect();
+            if letters.len().abs_diff(w.len()) <= max {
+                let d = distances_to_prefixes(&letters, &w)[w.len()];
+                consider(d, whole);
+            }
         }
     }
     best
@@ -554,6 +564,7 @@ mod tests {
         assert_eq!(fix("rolbck", "rollback"), None);
         assert_eq!(fix("incidnet", "incid"), Some((1, "incident".into())));
         assert_eq!(fix("rnubook", "runbook"), Some((1, "runbook".into())));
+        assert_eq!(fix("stagng", "stage"), Some((1, "staging".into())));
         assert_eq!(fix("slo", "sla"), None);
     }
 

@@ -18,7 +18,7 @@
 use serde_json::json;
 
 use super::index::{Facet, Posting, SearchDoc, SearchIndex};
-use super::tokenize::{FILLER_WORDS, STOP_WORDS};
+use super::tokenize::{FILLER_WORDS, STEM_ENDINGS, STOP_WORDS};
 
 /// Target size of one shard; a single very common term may exceed it on its own.
 pub const SHARD_BYTES: usize = 12 * 1024;
@@ -245,6 +245,7 @@ pub fn manifest_file<'a>(
         "facets": facets,
         "stop": STOP_WORDS,
         "filler": FILLER_WORDS,
+        "endings": STEM_ENDINGS,
         "vocab": vocab_letters,
     });
     script("manifest", 0, &manifest)
