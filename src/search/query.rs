@@ -169,7 +169,10 @@ pub fn correction(
         term.strip_suffix('e').unwrap_or(term).to_string(),
         format!("{term}{last}"),
     ];
-    for base in &bases {
+    // Every word of a base and an ending starts within one edit of the term, so a term far
+    // from every start of `word` needs no endings tried.
+    let near = row.iter().min().is_some_and(|&d| d <= max + 1);
+    for base in bases.iter().filter(|_| near) {
         for ending in STEM_ENDINGS {
             let whole = format!("{base}{ending}");
             let letters: Vec<char> = whole.chars().collect();

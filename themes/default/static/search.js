@@ -251,6 +251,8 @@
     }
     for (var j = w.length - 1; j >= 1; j--) if (row[j] <= max) consider(row[j], term + w.slice(j).join(""));
     /* The term, without a final "e" (stage → staging), with its last letter doubled (run → running). */
+    /* Such a word starts within one edit of the term: a term far from every start of the word needs no endings. */
+    if (Math.min.apply(null, row) > max + 1) return best;
     [term, term.replace(/e$/, ""), term + t[t.length - 1]].forEach(function (b) {
       endings.forEach(function (e) {
         var whole = Array.from(b + e);
@@ -413,8 +415,15 @@
   function escapeHtml(s) {
     return s.replace(/[&<>"']/g, function (c) { return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]; });
   }
+  /* Stems of the words excerpts are made of: each result scans all its text for matches. */
+  var stems = new Map();
+  function stemOf(folded) {
+    var st = stems.get(folded);
+    if (st === undefined) { st = stem(folded); if (stems.size < 50000) stems.set(folded, st); }
+    return st;
+  }
   function tokenMatches(matchers, token) {
-    var f = fold(token), st = stem(f);
+    var f = fold(token), st = stemOf(f);
     return matchers.some(function (m) { return m.stem === st || m.terms[st] || (m.prefix && f.indexOf(m.prefix) === 0); });
   }
   /* Text with query words wrapped in <mark>, HTML-escaped. */
@@ -437,7 +446,7 @@
       WORD.lastIndex = 0;
       while ((m = WORD.exec(s[2]))) {
         if (tokenMatches(matchers, m[0])) {
-          found[stem(fold(m[0]))] = true;
+          found[stemOf(fold(m[0]))] = true;
           if (first < 0) first = m.index;
         }
       }
