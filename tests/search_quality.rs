@@ -76,7 +76,7 @@ fn query_set_finds_the_right_pages() {
             r.map_or("-".into(), |r| r.to_string()),
             answer.corrections
         );
-        if !r.is_some_and(|r| r <= 3) {
+        if r.is_none_or(|r| r > 3) {
             misses.push(format!("{:?} → {:?}", case.q, answer.shown));
         }
         match case.kind.as_str() {

@@ -20,6 +20,7 @@
 
   function fold(s) {
     s = s.toLowerCase();
+    if (/^[\x00-\x7f]*$/.test(s)) return s; /* nothing to fold */
     var out = "";
     for (var i = 0; i < s.length; i++) { var c = s[i]; out += FOLD[c] || c; }
     return out;
