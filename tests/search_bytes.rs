@@ -11,7 +11,7 @@ use hindsight::pipeline::{BuildOptions, load_site};
 use hindsight::search::{index::build_index, query, shards::index_files};
 
 const BUDGET: usize = 150_000;
-const FIRST_QUERY_BUDGET: usize = 60_000;
+const FIRST_QUERY_BUDGET: usize = 60 * 1024;
 
 #[test]
 #[ignore = "builds a 10,000-page site; run with --release -- --ignored"]
