@@ -9,6 +9,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use super::tokenize::{WordStemmer, for_each_word, is_stop_word};
+use crate::content::kinds::PostMortem;
 use crate::content::{KindData, Page, PageKind};
 use crate::markdown::RenderedBody;
 
@@ -216,54 +217,7 @@ fn shown(heading: &'static str, anchor: &'static str, parts: &[&str]) -> Option<
 pub fn shown_text(page: &Page) -> Vec<ShownText> {
     let summary = page.meta.summary.as_deref().unwrap_or("");
     let sections = match &page.data {
-        KindData::Postmortem(pm) => {
-            let impact = pm.impact.as_ref().and_then(|i| i.description.as_deref());
-            let mut causes: Vec<&str> = pm.trigger.iter().map(String::as_str).collect();
-            causes.extend(pm.root_causes.iter().map(String::as_str));
-            causes.extend(
-                pm.contributing_factors
-                    .iter()
-                    .map(|f| f.description.as_str()),
-            );
-            let events: Vec<&str> = pm.timeline.iter().map(|t| t.event.as_str()).collect();
-            let actions: Vec<&str> = pm.action_items.iter().map(|a| a.title.as_str()).collect();
-            let lessons: Vec<&str> = pm
-                .lessons
-                .iter()
-                .flat_map(|l| {
-                    l.went_well
-                        .iter()
-                        .chain(&l.went_wrong)
-                        .chain(&l.got_lucky)
-                        .map(String::as_str)
-                })
-                .collect();
-            vec![
-                shown(
-                    "",
-                    "",
-                    &[
-                        summary,
-                        impact.unwrap_or(""),
-                        pm.blast_radius.as_deref().unwrap_or(""),
-                    ],
-                ),
-                shown("Trigger and causes", "pm-causes", &causes),
-                shown(
-                    "Detection",
-                    "pm-detection",
-                    &[pm.detection.as_deref().unwrap_or("")],
-                ),
-                shown(
-                    "Resolution",
-                    "pm-resolution",
-                    &[pm.resolution.as_deref().unwrap_or("")],
-                ),
-                shown("Timeline", "pm-timeline", &events),
-                shown("Action items", "pm-actions", &actions),
-                shown("Lessons", "pm-lessons", &lessons),
-            ]
-        }
+        KindData::Postmortem(pm) => postmortem_text(pm, summary),
         KindData::Script(s) => {
             let roles: Vec<String> = s
                 .roles
@@ -290,6 +244,38 @@ pub fn shown_text(page: &Page) -> Vec<ShownText> {
         _ => vec![shown("", "", &[summary])],
     };
     sections.into_iter().flatten().collect()
+}
+
+/// A post-mortem's sections as its page lays them out (see `postmortem.html`).
+fn postmortem_text(pm: &PostMortem, summary: &str) -> Vec<Option<ShownText>> {
+    fn text(o: &Option<String>) -> &str {
+        o.as_deref().unwrap_or("")
+    }
+    let impact = pm.impact.as_ref().map_or("", |i| text(&i.description));
+    let mut causes = vec![text(&pm.trigger)];
+    causes.extend(pm.root_causes.iter().map(String::as_str));
+    causes.extend(
+        pm.contributing_factors
+            .iter()
+            .map(|f| f.description.as_str()),
+    );
+    let events: Vec<&str> = pm.timeline.iter().map(|t| t.event.as_str()).collect();
+    let actions: Vec<&str> = pm.action_items.iter().map(|a| a.title.as_str()).collect();
+    let lessons: Vec<&str> = pm
+        .lessons
+        .iter()
+        .flat_map(|l| l.went_well.iter().chain(&l.went_wrong).chain(&l.got_lucky))
+        .map(String::as_str)
+        .collect();
+    vec![
+        shown("", "", &[summary, impact, text(&pm.blast_radius)]),
+        shown("Trigger and causes", "pm-causes", &causes),
+        shown("Detection", "pm-detection", &[text(&pm.detection)]),
+        shown("Resolution", "pm-resolution", &[text(&pm.resolution)]),
+        shown("Timeline", "pm-timeline", &events),
+        shown("Action items", "pm-actions", &actions),
+        shown("Lessons", "pm-lessons", &lessons),
+    ]
 }
 
 /// About the first `max` bytes of `text` with runs of white space collapsed, cut at a word.
