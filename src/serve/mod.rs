@@ -489,3 +489,88 @@ fn open_browser(url: &str) {
         eprintln!("warning: cannot open a browser ({cmd}: {e}); open {url} yourself");
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::{BufRead, BufReader, Write};
+    use std::net::TcpStream;
+
+    fn open_stream(addr: SocketAddr) -> TcpStream {
+        let mut s = TcpStream::connect(addr).unwrap();
+        write!(
+            s,
+            "GET /__hindsight/events HTTP/1.1\r\nHost: localhost\r\n\r\n"
+        )
+        .unwrap();
+        s
+    }
+
+    /// The generation of the next `build` event on an open stream.
+    fn next_generation(stream: &mut BufReader<TcpStream>) -> u64 {
+        let mut line = String::new();
+        loop {
+            line.clear();
+            assert!(stream.read_line(&mut line).unwrap() > 0, "stream closed");
+            if let Some(rest) = line.strip_prefix("data: {\"generation\":") {
+                let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+                return digits.parse().unwrap();
+            }
+        }
+    }
+
+    #[test]
+    fn a_build_is_published_at_once_however_many_pages_stop_reading() {
+        let state = Arc::new(ServerState {
+            slot: SlotSender::new(SiteSlot {
+                snapshot: Arc::new(failed_site()),
+                building: false,
+                event: BuildEvent::new(1, Vec::new(), SiteChanges::default()),
+            }),
+            hub: ReloadHub::default(),
+        });
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let _http = HttpServer::start(listener, state.clone()).unwrap();
+        let _stalled: Vec<TcpStream> = (0..10).map(|_| open_stream(addr)).collect();
+        let mut reader = BufReader::new(open_stream(addr));
+        reader
+            .get_ref()
+            .set_read_timeout(Some(Duration::from_secs(20)))
+            .unwrap();
+        assert_eq!(next_generation(&mut reader), 1);
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while state.streams() < 11 && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        assert_eq!(state.streams(), 11);
+
+        // ~600 KB an event: twelve are more than the kernel buffers for a client that never
+        // reads (about 4 MB on loopback), so writes to the stalled pages block.
+        let changed: Vec<String> = (0..10_000)
+            .map(|i| format!("postmortems/an-incident-with-a-rather-long-slug-{i:05}/index.html"))
+            .collect();
+        let (mut publish, mut delivery) = (Duration::ZERO, Duration::ZERO);
+        for generation in 2..14 {
+            let changes = SiteChanges {
+                changed: changed.clone(),
+                ..SiteChanges::default()
+            };
+            let event = BuildEvent::new(generation, Vec::new(), changes);
+            let started = Instant::now();
+            state.publish(None, event);
+            publish = publish.max(started.elapsed());
+            assert_eq!(next_generation(&mut reader), generation);
+            delivery = delivery.max(started.elapsed());
+        }
+        // Written to each page in turn with a 2 s timeout, one event would take 20 s.
+        assert!(
+            publish < Duration::from_millis(300),
+            "publishing took {publish:?}"
+        );
+        assert!(
+            delivery < Duration::from_secs(1),
+            "delivery took {delivery:?}"
+        );
+    }
+}
