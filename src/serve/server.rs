@@ -457,6 +457,37 @@ mod tests {
         }
     }
 
+    fn range(value: &str, len: u64) -> Ranged {
+        let mut headers = HeaderMap::new();
+        headers.insert(RANGE, HeaderValue::from_str(value).unwrap());
+        requested_range(&headers, len)
+    }
+
+    #[test]
+    fn ranges() {
+        assert_eq!(range("bytes=0-0", 10), Ranged::Part(0..=0));
+        assert_eq!(range("bytes=2-", 10), Ranged::Part(2..=9));
+        assert_eq!(range("bytes=-4", 10), Ranged::Part(6..=9));
+        assert_eq!(range("bytes=-40", 10), Ranged::Part(0..=9));
+        assert_eq!(range("bytes=5-400", 10), Ranged::Part(5..=9));
+        assert_eq!(range("bytes=10-", 10), Ranged::Unsatisfiable);
+        assert_eq!(range("bytes=0-1", 0), Ranged::Unsatisfiable);
+        for whole in ["bytes=0-1,4-5", "bytes=5-2", "bytes=x", "lines=1-2", ""] {
+            assert_eq!(range(whole, 10), Ranged::Whole, "{whole}");
+        }
+        assert_eq!(requested_range(&HeaderMap::new(), 10), Ranged::Whole);
+    }
+
+    #[test]
+    fn header_values_carry_no_control_characters() {
+        assert_eq!(header_safe("/glossary/?q=1"), "/glossary/?q=1");
+        assert_eq!(
+            header_safe("/a\r\nSet-Cookie: x"),
+            "/a%0D%0ASet-Cookie:%20x"
+        );
+        assert_eq!(header_safe("/caf\u{e9}/"), "/caf%C3%A9/");
+    }
+
     #[test]
     fn content_types() {
         assert_eq!(content_type("a/index.html"), "text/html; charset=utf-8");
