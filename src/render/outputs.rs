@@ -179,11 +179,13 @@ pub fn render_site_with(
         }
     }
     let highlight_css = crate::highlight::highlight_css();
+    let diagrams = site.bodies.iter().any(|b| b.diagrams);
     let outputs: Vec<(&str, &[u8])> = std::iter::once(("highlight.css", highlight_css.as_bytes()))
         .chain(
             theme
                 .static_files
                 .iter()
+                .filter(|(r, _)| static_file_needed(r, diagrams))
                 .map(|(r, f)| (r.as_str(), f.bytes.as_slice())),
         )
         .collect();
@@ -360,6 +362,16 @@ fn render_page(site: &Site, renderer: &Renderer, id: PageId) -> Result<String, D
     }
 }
 
+/// The diagram library (2.6 MB) and its loader are written only into sites that have a
+/// diagram; the vendoring note never is.
+fn static_file_needed(rel: &str, diagrams: bool) -> bool {
+    match rel {
+        "vendor/mermaid/README.md" => false,
+        "diagrams.js" => diagrams,
+        _ => diagrams || !rel.starts_with("vendor/mermaid/"),
+    }
+}
+
 /// What a page template sees besides the site globals.
 #[derive(serde::Serialize)]
 struct PageContext<'a> {
@@ -411,6 +423,7 @@ fn page_context<'a>(
         source_path: page.source_path.to_string_lossy().into_owned(),
         edit_url,
         word_count: body.word_count,
+        diagrams: body.diagrams,
     };
     let mut ctx = PageContext {
         root: root_prefix(&page.url),
@@ -558,12 +571,11 @@ fn sitemap(site: &Site) -> String {
     out
 }
 
+/// robots.txt may name the sitemap only by a full URL (RFC 9309 readers and Lighthouse
+/// reject a path), so with a bare-path `base-url` the line is left out (`check` says why).
 fn robots(config: &Config) -> String {
-    let origin = config.site_origin().unwrap_or_default();
-    let sitemap = if origin.is_empty() {
-        format!("{}sitemap.xml", config.base_path())
-    } else {
-        format!("{origin}/sitemap.xml")
-    };
-    format!("User-agent: *\nAllow: /\nSitemap: {sitemap}\n")
+    match config.site_origin() {
+        Some(origin) => format!("User-agent: *\nAllow: /\nSitemap: {origin}/sitemap.xml\n"),
+        None => "User-agent: *\nAllow: /\n".into(),
+    }
 }
