@@ -147,12 +147,7 @@ struct Events {
 
 impl Events {
     fn connect(addr: SocketAddr) -> Events {
-        let mut s = TcpStream::connect(addr).unwrap();
-        write!(
-            s,
-            "GET /__hindsight/events HTTP/1.1\r\nHost: localhost\r\n\r\n"
-        )
-        .unwrap();
+        let s = open_events(addr);
         s.set_read_timeout(Some(Duration::from_millis(200)))
             .unwrap();
         let mut events = Events {
@@ -450,8 +445,8 @@ fn idle_connections_do_not_hold_up_requests() {
     server.stop();
 }
 
-/// An event-stream request whose answer is never read.
-fn stalled_stream(addr: SocketAddr) -> TcpStream {
+/// A connection that has asked for the event stream (and read nothing yet).
+fn open_events(addr: SocketAddr) -> TcpStream {
     let mut s = TcpStream::connect(addr).unwrap();
     write!(
         s,
@@ -466,7 +461,7 @@ fn pages_that_stop_reading_do_not_delay_reloads() {
     let site = Site::new();
     let server = site.serve();
     let addr = server.addr();
-    let stalled: Vec<TcpStream> = (0..10).map(|_| stalled_stream(addr)).collect();
+    let stalled: Vec<TcpStream> = (0..10).map(|_| open_events(addr)).collect();
     let mut events = Events::connect(addr);
     let deadline = Instant::now() + Duration::from_secs(10);
     while server.state.streams() < 11 && Instant::now() < deadline {
