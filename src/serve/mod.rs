@@ -546,31 +546,46 @@ mod tests {
         assert_eq!(state.streams(), 11);
 
         // ~600 KB an event: twelve are more than the kernel buffers for a client that never
-        // reads (about 4 MB on loopback), so writes to the stalled pages block.
+        // reads (about 4 MB on loopback), so writes to the stalled pages block from then on.
         let changed: Vec<String> = (0..10_000)
             .map(|i| format!("postmortems/an-incident-with-a-rather-long-slug-{i:05}/index.html"))
             .collect();
-        let (mut publish, mut delivery) = (Duration::ZERO, Duration::ZERO);
+        let filling = Instant::now();
         for generation in 2..14 {
             let changes = SiteChanges {
                 changed: changed.clone(),
                 ..SiteChanges::default()
             };
-            let event = BuildEvent::new(generation, Vec::new(), changes);
+            state.publish(None, BuildEvent::new(generation, Vec::new(), changes));
+            assert_eq!(next_generation(&mut reader), generation);
+        }
+        // Written to each page in turn with a 2 s timeout, this would take minutes.
+        let filling = filling.elapsed();
+        assert!(filling < Duration::from_secs(10), "{filling:?}");
+        let (mut publish, mut delivery) = (Duration::ZERO, Duration::ZERO);
+        for generation in 14..17 {
+            let event = BuildEvent::new(generation, Vec::new(), SiteChanges::default());
             let started = Instant::now();
             state.publish(None, event);
             publish = publish.max(started.elapsed());
             assert_eq!(next_generation(&mut reader), generation);
             delivery = delivery.max(started.elapsed());
         }
-        // Written to each page in turn with a 2 s timeout, one event would take 20 s.
         assert!(
-            publish < Duration::from_millis(300),
+            publish < Duration::from_millis(100),
             "publishing took {publish:?}"
         );
         assert!(
             delivery < Duration::from_secs(1),
             "delivery took {delivery:?}"
         );
+
+        // The stalled pages' connections are closed once nothing moved for a while; the
+        // reading page stays.
+        let deadline = Instant::now() + server::WRITE_STALL + Duration::from_secs(10);
+        while state.streams() > 1 && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        assert_eq!(state.streams(), 1, "stalled streams still open");
     }
 }

@@ -172,8 +172,9 @@ const WORKERS: usize = 2;
 /// A client must send a whole request head within this time, on a new connection and
 /// between requests on a kept-alive one (slowloris, idle preconnected sockets).
 const HEAD_TIMEOUT: Duration = Duration::from_secs(10);
-/// A client that takes nothing of what is written to it for this long is disconnected.
-const WRITE_STALL: Duration = Duration::from_secs(10);
+/// A client that takes nothing of what is written to it for this long is disconnected
+/// (shorter in unit tests, which wait for it).
+pub(crate) const WRITE_STALL: Duration = Duration::from_secs(if cfg!(test) { 2 } else { 10 });
 
 /// The HTTP side of a running server: its own small runtime. Stopping (or dropping) it
 /// closes every connection and the listening socket.
