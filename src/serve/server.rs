@@ -2,7 +2,6 @@
 //! endpoints under `/__hindsight/`. Only files of the built site can be served; any path
 //! that tries to leave it is a 404.
 //!
-//!
 //! axum (hyper) on a runtime of its own with a fixed number of threads, whatever its
 //! clients do: connections are capped, a request head must arrive within a deadline
 //! (slowloris, idle preconnected sockets), a client that stops reading is dropped, and
