@@ -2,6 +2,7 @@
 
 pub mod declared;
 pub mod front_matter;
+pub mod history;
 pub mod kinds;
 pub mod positions;
 
