@@ -163,14 +163,20 @@ static NO_DECLARED_KINDS: DeclaredKinds = DeclaredKinds {
     builtin_fields: Vec::new(),
 };
 
-/// Built-in kinds by name and folder; `[kinds.<name>]` of these may only add `fields`.
-pub const BUILTIN_KINDS: [(&str, &str); 5] = [
-    ("glossary", "glossary"),
-    ("postmortem", "postmortems"),
-    ("script", "scripts"),
-    ("guideline", "guidelines"),
-    ("path", "paths"),
+/// The built-in kinds of page as (name, folder, section title), in navigation order: the
+/// one list of their folders. `[kinds.<name>]` of these may only add `fields`.
+pub const BUILTIN_KINDS: [(&str, &str, &str); 5] = [
+    ("glossary", "glossary", "Glossary"),
+    ("postmortem", "postmortems", "Post-mortems"),
+    ("script", "scripts", "Scripts"),
+    ("guideline", "guidelines", "Guidelines"),
+    ("path", "paths", "Learning paths"),
 ];
+
+/// The folder of the built-in kind `name`.
+pub fn builtin_folder(name: &str) -> Option<&'static str> {
+    BUILTIN_KINDS.iter().find(|k| k.0 == name).map(|k| k.1)
+}
 
 impl DeclaredKinds {
     pub fn none() -> &'static DeclaredKinds {
@@ -204,14 +210,14 @@ fn check_kinds(config: &Config, text: &str, diags: &mut Diagnostics) -> Declared
     };
     let known: Vec<&str> = BUILTIN_KINDS
         .iter()
-        .map(|(n, _)| *n)
+        .map(|k| k.0)
         .chain(config.kinds.keys().map(String::as_str))
         .collect();
     for (id, table) in &config.kinds {
         for (name, field) in &table.fields {
             check_field(id, name, field, &known, diags, &error);
         }
-        if BUILTIN_KINDS.iter().any(|(n, _)| n == id) {
+        if builtin_folder(id).is_some() {
             if table.folder.is_some()
                 || table.name.is_some()
                 || table.title.is_some()
@@ -228,7 +234,7 @@ fn check_kinds(config: &Config, text: &str, diags: &mut Diagnostics) -> Declared
             continue;
         }
         let folder = table.folder.clone().unwrap_or_else(|| id.clone());
-        if let Some((name, _)) = BUILTIN_KINDS.iter().find(|(_, f)| *f == folder) {
+        if let Some((name, ..)) = BUILTIN_KINDS.iter().find(|k| k.1 == folder) {
             diags.push(error(
                 id,
                 format!("folder `{folder}` is the built-in kind `{name}`'s; choose another"),

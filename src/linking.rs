@@ -333,14 +333,10 @@ fn add_missing_section_pages(config: &Config, pages: &mut Vec<Page>) {
 }
 
 fn section_title(folder: &str) -> String {
-    match folder {
-        "glossary" => "Glossary".into(),
-        "postmortems" => "Post-mortems".into(),
-        "scripts" => "Scripts".into(),
-        "guidelines" => "Guidelines".into(),
-        "paths" => "Learning paths".into(),
-        other => {
-            let mut c = other.replace(['-', '_'], " ");
+    match crate::config::BUILTIN_KINDS.iter().find(|k| k.1 == folder) {
+        Some((.., title)) => title.to_string(),
+        None => {
+            let mut c = folder.replace(['-', '_'], " ");
             if let Some(first) = c.get(0..1) {
                 c.replace_range(0..1, &first.to_uppercase());
             }

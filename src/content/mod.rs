@@ -57,14 +57,17 @@ impl PageKind {
     }
 
     fn from_top_folder(folder: &str) -> PageKind {
-        match folder {
-            "glossary" => PageKind::Glossary,
-            "postmortems" => PageKind::Postmortem,
-            "scripts" => PageKind::Script,
-            "guidelines" => PageKind::Guideline,
-            "paths" => PageKind::Path,
-            _ => PageKind::Plain,
-        }
+        let builtin = [
+            PageKind::Glossary,
+            PageKind::Postmortem,
+            PageKind::Script,
+            PageKind::Guideline,
+            PageKind::Path,
+        ];
+        builtin
+            .into_iter()
+            .find(|k| crate::config::builtin_folder(k.name()) == Some(folder))
+            .unwrap_or(PageKind::Plain)
     }
 
     /// The template that renders a page of this kind.

@@ -550,7 +550,7 @@ fn section_view(site: &Site, section: &str) -> SectionView {
 
 /// Top-level sections in a fixed, meaningful order, then any others alphabetically.
 fn navigation(site: &Site) -> Vec<NavItem> {
-    const ORDER: [&str; 5] = ["glossary", "postmortems", "scripts", "guidelines", "paths"];
+    const ORDER: [(&str, &str, &str); 5] = crate::config::BUILTIN_KINDS;
     let mut items: Vec<(usize, NavItem)> = site
         .pages
         .iter()
@@ -558,7 +558,7 @@ fn navigation(site: &Site) -> Vec<NavItem> {
         .map(|p| {
             let rank = ORDER
                 .iter()
-                .position(|s| *s == p.section)
+                .position(|(_, folder, _)| *folder == p.section)
                 .unwrap_or(ORDER.len());
             let count = site
                 .pages

@@ -19,14 +19,15 @@ pub enum PageTemplateKind {
 
 impl PageTemplateKind {
     fn folder(self) -> &'static str {
-        match self {
+        let name = match self {
             PageTemplateKind::Glossary => "glossary",
-            PageTemplateKind::Postmortem => "postmortems",
-            PageTemplateKind::Script => "scripts",
-            PageTemplateKind::Guideline => "guidelines",
-            PageTemplateKind::Path => "paths",
+            PageTemplateKind::Postmortem => "postmortem",
+            PageTemplateKind::Script => "script",
+            PageTemplateKind::Guideline => "guideline",
+            PageTemplateKind::Path => "path",
             PageTemplateKind::Page => "",
-        }
+        };
+        crate::config::builtin_folder(name).unwrap_or("")
     }
 
     /// The front matter and body of a new page, with every field in place and explained.
