@@ -21,6 +21,7 @@ const KNOWN_KEYS: &[&str] = &[
     "build.build-dir",
     "build.theme",
     "build.base-url",
+    "build.last-updated",
     "output",
     "output.html",
     "output.html.edit-url-template",
@@ -319,6 +320,8 @@ pub struct BuildConfig {
     pub build_dir: PathBuf,
     pub theme: String,
     pub base_url: String,
+    /// Date each page by the last git commit touching its file.
+    pub last_updated: bool,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -433,6 +436,7 @@ impl Default for BuildConfig {
             build_dir: "site".into(),
             theme: "default".into(),
             base_url: "/".into(),
+            last_updated: true,
         }
     }
 }

@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 
 pub use crate::config::BuildOptions;
 use crate::config::{Config, load_config};
+use crate::content::history::History;
 use crate::content::{DiscoverOptions, discover_content};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::kinds::registry::{self, KindBodyHooks, KindsData};
@@ -95,6 +96,7 @@ fn load_content(
         },
         &mut diags,
     );
+    let history = Arc::new(read_history(&config, &pages));
     let site = assemble(
         config,
         pages,
@@ -102,6 +104,7 @@ fn load_content(
         options,
         Reuse::Nothing,
         None,
+        history,
         &render_page_body,
     );
     if diags.has_errors() {
@@ -119,6 +122,15 @@ pub fn render_page_body(ctx: &BodyContext<'_>) -> Arc<RenderedBody> {
     ))
 }
 
+/// The pages' last commit dates, unless `build.last-updated` is off.
+pub fn read_history(config: &Config, pages: &[crate::content::Page]) -> History {
+    if !config.build.last_updated {
+        return History::default();
+    }
+    let files: Vec<&str> = pages.iter().map(|p| p.rel_path.as_str()).collect();
+    History::read(&config.content_dir(), &files)
+}
+
 /// Stages 3–4 on discovered pages: links and bodies, then each kind's data, then anchors
 /// (kinds add some). `serve` passes what its last build may lend (`reuse`, and that build's
 /// `kinds` data). Always returns the site, so `serve` can keep its pages; problems go into
@@ -130,6 +142,7 @@ pub fn assemble(
     options: &BuildOptions,
     reuse: Reuse<'_>,
     kinds: Option<&KindsData>,
+    history: Arc<History>,
     body: &BodyRenderer<'_>,
 ) -> Site {
     let mut timer = crate::timings::StageTimer::new();
@@ -152,6 +165,7 @@ pub fn assemble(
         linked,
         kinds,
         search: None,
+        history,
     }
 }
 

@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 
+use crate::content::history::History;
 use crate::kinds::registry::KindsData;
 use crate::linking::LinkedSite;
 
@@ -16,6 +17,8 @@ pub struct Site {
     /// [`crate::pipeline::index_for_search`]); a one-shot build indexes while it writes the
     /// files instead.
     pub search: Option<Arc<crate::search::SearchState>>,
+    /// When each page's file was last committed; empty outside git or when switched off.
+    pub history: Arc<History>,
 }
 
 impl std::ops::Deref for Site {

@@ -420,6 +420,10 @@ fn page_context<'a>(
         edit_url,
         word_count: body.word_count,
         diagrams: body.diagrams,
+        updated: site
+            .history
+            .last_updated(&page.rel_path)
+            .map(|d| d.to_string()),
         fields: field_views(site, id),
     };
     let mut ctx = PageContext {
@@ -602,7 +606,7 @@ fn sitemap(site: &Site) -> String {
         out.push_str("  <url><loc>");
         out.push_str(&crate::markdown::escape_html(&format!("{base}{}", p.url)));
         out.push_str("</loc>");
-        if let Some(d) = p.meta.date {
+        if let Some(d) = site.history.last_updated(&p.rel_path).or(p.meta.date) {
             out.push_str(&format!("<lastmod>{d}</lastmod>"));
         }
         out.push_str("</url>\n");

@@ -96,6 +96,8 @@ pub struct PageView<'a> {
     pub word_count: usize,
     /// The body has a Mermaid diagram: the page loads the diagram library.
     pub diagrams: bool,
+    /// The date of the last git commit touching the page's file (`YYYY-MM-DD`).
+    pub updated: Option<String>,
     /// Fields `book.toml` declares for the page's kind, in declared order (the fact box).
     pub fields: Vec<FieldView<'a>>,
 }

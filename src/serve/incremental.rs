@@ -123,6 +123,9 @@ pub struct IncrementalBuild {
     last: Option<Arc<LastBuild>>,
     /// The last successful build's search index.
     search: Option<Arc<SearchState>>,
+    /// Git dates of the pages, read at the first build and after a rescan (a save changes
+    /// the work tree, not the history).
+    history: Option<Arc<crate::content::history::History>>,
     outputs: OutputMemo,
     snapshot: Arc<Snapshot>,
 }
@@ -175,6 +178,7 @@ impl IncrementalBuild {
             listing_diags: Diagnostics::default(),
             last: None,
             search: None,
+            history: None,
             outputs: OutputMemo::default(),
             snapshot: Arc::new(Snapshot::default()),
         }
@@ -251,6 +255,10 @@ impl IncrementalBuild {
         };
         timer.lap("sources");
 
+        let history = self
+            .history
+            .get_or_insert_with(|| Arc::new(crate::pipeline::read_history(&config, &pages)))
+            .clone();
         let bodies_rendered = std::sync::atomic::AtomicUsize::new(0);
         let mut site = assemble(
             config,
@@ -259,6 +267,7 @@ impl IncrementalBuild {
             &self.options,
             reuse,
             last.as_ref().map(|l| &l.kinds),
+            history,
             &|ctx: &BodyContext<'_>| {
                 let id = ctx.page_id;
                 let reused = last
@@ -395,6 +404,7 @@ impl IncrementalBuild {
         self.sources.clear();
         self.last = None;
         self.search = None;
+        self.history = None;
         self.outputs = OutputMemo::default();
     }
 
