@@ -102,9 +102,11 @@ fn load_content(
         pages,
         &mut diags,
         options,
-        Reuse::Nothing,
-        None,
-        history,
+        Carried {
+            reuse: Reuse::Nothing,
+            kinds: None,
+            history,
+        },
         &render_page_body,
     );
     if diags.has_errors() {
@@ -131,20 +133,32 @@ pub fn read_history(config: &Config, pages: &[crate::content::Page]) -> History 
     History::read(&config.content_dir(), &files)
 }
 
+/// What a build takes over rather than derives: what the last build may lend (`serve` only)
+/// and the pages' git dates.
+pub struct Carried<'a> {
+    /// Names and bodies of the last build that still hold.
+    pub reuse: Reuse<'a>,
+    /// The last build's kinds data.
+    pub kinds: Option<&'a KindsData>,
+    pub history: Arc<History>,
+}
+
 /// Stages 3–4 on discovered pages: links and bodies, then each kind's data, then anchors
-/// (kinds add some). `serve` passes what its last build may lend (`reuse`, and that build's
-/// `kinds` data). Always returns the site, so `serve` can keep its pages; problems go into
-/// `diags`, sorted.
+/// (kinds add some). `serve` passes what its last build may lend in `carried`. Always
+/// returns the site, so `serve` can keep its pages; problems go into `diags`, sorted.
 pub fn assemble(
     config: Config,
     pages: Vec<crate::content::Page>,
     diags: &mut Diagnostics,
     options: &BuildOptions,
-    reuse: Reuse<'_>,
-    kinds: Option<&KindsData>,
-    history: Arc<History>,
+    carried: Carried<'_>,
     body: &BodyRenderer<'_>,
 ) -> Site {
+    let Carried {
+        reuse,
+        kinds,
+        history,
+    } = carried;
     let mut timer = crate::timings::StageTimer::new();
     let linked = link_site(config, pages, diags, options, reuse, body);
     let previous = match reuse {

@@ -265,9 +265,11 @@ impl IncrementalBuild {
             pages,
             &mut diags,
             &self.options,
-            reuse,
-            last.as_ref().map(|l| &l.kinds),
-            history,
+            crate::pipeline::Carried {
+                reuse,
+                kinds: last.as_ref().map(|l| &l.kinds),
+                history,
+            },
             &|ctx: &BodyContext<'_>| {
                 let id = ctx.page_id;
                 let reused = last
