@@ -617,11 +617,12 @@ pub(super) fn facets<D: std::borrow::Borrow<SearchDoc>>(docs: &[D]) -> Vec<Facet
                 std::collections::BTreeMap::new();
             for (i, d) in docs.iter().enumerate() {
                 for (value, label) in key(d.borrow()) {
-                    groups
-                        .entry(value)
-                        .or_insert_with(|| (label, Vec::new()))
-                        .1
-                        .push(i as u32);
+                    let docs = &mut groups.entry(value).or_insert_with(|| (label, Vec::new())).1;
+                    // A page listing a tag twice is in its facet once (the encoding of
+                    // ascending document numbers has no room for a repeat).
+                    if docs.last() != Some(&(i as u32)) {
+                        docs.push(i as u32);
+                    }
                 }
             }
             let mut list: Vec<Facet> = groups

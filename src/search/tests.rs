@@ -39,7 +39,7 @@ fn fixture() -> (tempfile::TempDir, HashMap<String, Vec<u8>>, Vec<String>) {
     write(
         root,
         "postmortems/db.md",
-        "---\ntitle: Database replication failure\ndate: 2024-03-02\nseverity: SEV2\nservices: [postgres]\nsummary: A replica fell behind for hours.\ntags: [database]\ntimeline:\n  - at: 2024-03-02T10:00:00Z\n    event: Lag alert fired.\n    marks: impact-start\naction_items:\n  - title: Set up continuous archiving.\n    type: prevent\nlessons:\n  went_wrong:\n    - The pager woke nobody.\n---\n## What happened\nThe replica stopped applying the write-ahead log; the café dashboard showed stale data.\n",
+        "---\ntitle: Database replication failure\ndate: 2024-03-02\nseverity: SEV2\nservices: [postgres]\nsummary: A replica fell behind for hours.\ntags: [database, database]\ntimeline:\n  - at: 2024-03-02T10:00:00Z\n    event: Lag alert fired.\n    marks: impact-start\naction_items:\n  - title: Set up continuous archiving.\n    type: prevent\nlessons:\n  went_wrong:\n    - The pager woke nobody.\n---\n## What happened\nThe replica stopped applying the write-ahead log; the café dashboard showed stale data.\n",
     );
     write(
         root,
@@ -145,6 +145,9 @@ fn filters_narrow_by_kind_and_severity() {
     let sev = run(&files, "replication ", &[("severity", "sev2")]);
     assert_eq!(titles(&urls, &sev.shown), ["postmortems/db/"]);
     assert!(sev.files.iter().any(|f| f.starts_with("search/f/")));
+    // The page lists its tag twice and is in that tag's filter once.
+    let tagged = run(&files, "replica", &[("tag", "database")]);
+    assert_eq!(titles(&urls, &tagged.shown), ["postmortems/db/"]);
 }
 
 #[test]
