@@ -145,13 +145,13 @@ fn glossary_index_is_alphabetical_with_letter_jumps() {
         .map(|a| a.text().collect())
         .collect();
     assert_eq!(letters, ["B", "M", "R"]);
-    let terms: Vec<String> = select(&g, ".term-list dt a")
+    let terms: Vec<String> = select(&g, ".term-grid li > a")
         .iter()
         .map(|a| a.text().collect())
         .collect();
     assert_eq!(terms, ["Blast Radius", "MTTR", "Runbook"]);
     assert_eq!(
-        text(&g, ".term-list dd"),
+        text(&g, ".term-grid li p"),
         "How far an incident's impact reaches."
     );
 }
