@@ -69,7 +69,8 @@ fn assert_inside_viewport(state: &serde_json::Value, what: &str) {
         f("left") >= 0.0 && f("right") <= f("vw") && f("top") >= 0.0 && f("bottom") <= f("vh"),
         "{what}: tooltip overflows the viewport: {state}"
     );
-    assert_eq!(state["text"], SUMMARY, "{what}");
+    // The tooltip names its term, then gives the summary.
+    assert_eq!(state["text"], format!("Runbook {SUMMARY}"), "{what}");
 }
 
 /// Hovers every term link in turn; each tooltip shows and stays inside the viewport.

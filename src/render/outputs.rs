@@ -600,12 +600,13 @@ fn sitemap(site: &Site) -> String {
     out
 }
 
+/// robots.txt. Its `Sitemap:` line must be an absolute URL, so it is written only when
+/// `base-url` names the host.
 fn robots(config: &Config) -> String {
-    let origin = config.site_origin().unwrap_or_default();
-    let sitemap = if origin.is_empty() {
-        format!("{}sitemap.xml", config.base_path())
-    } else {
-        format!("{origin}/sitemap.xml")
-    };
-    format!("User-agent: *\nAllow: /\nSitemap: {sitemap}\n")
+    match config.site_origin() {
+        Some(origin) if !origin.is_empty() => {
+            format!("User-agent: *\nAllow: /\nSitemap: {origin}/sitemap.xml\n")
+        }
+        _ => "User-agent: *\nAllow: /\n".to_string(),
+    }
 }

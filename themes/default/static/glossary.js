@@ -1,5 +1,7 @@
-/* The glossary index's filter: names (and other names) as you type, and tags. Without
-   this file the index is still complete, grouped by letter with jumps to each letter. */
+/* The glossary index's filter: names (and other names) as you type, and tags. The tools
+   are in the page from the start, so nothing moves when this file arrives; without
+   JavaScript they are hidden (section.html) and the index is still complete, grouped by
+   letter with jumps to each letter. */
 (function () {
   "use strict";
   var tools = document.querySelector(".glossary-tools");
@@ -50,7 +52,6 @@
     empty.hidden = shown > 0;
   }
 
-  tools.hidden = false;
   input.addEventListener("input", apply);
   tagButtons.forEach(function (b) {
     b.addEventListener("click", function () {

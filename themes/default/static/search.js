@@ -153,6 +153,14 @@
   var DIGIT = {};
   for (var ai = 0; ai < 64; ai++) DIGIT[ALPHABET[ai]] = ai;
 
+  /* A query of one word too short to match as a prefix: finding nothing for it says
+     "keep typing", not "no results". */
+  var KEEP_TYPING = "Keep typing: words match as you type from " + MIN_PREFIX + " letters.";
+  function tooShort(text) {
+    var ws = words(text);
+    return text.indexOf('"') < 0 && ws.length === 1 && Array.from(ws[0]).length < MIN_PREFIX;
+  }
+
   function parse(text, stop) {
     var q = { words: [], phrases: [], lastIsPrefix: false };
     text.split('"').forEach(function (part, i) {
@@ -460,13 +468,15 @@
           input.removeAttribute("aria-activedescendant");
           if (!result.query.words.length) {
             list.innerHTML = '<li class="search-empty" role="presentation">Keep typing…</li>';
+          } else if (!shown.docs.length && tooShort(text)) {
+            list.innerHTML = '<li class="search-empty" role="presentation">' + KEEP_TYPING + "</li>";
           } else if (!shown.docs.length) {
             list.innerHTML = '<li class="search-empty" role="presentation">No results for “' + escapeHtml(text.trim()) + "”</li>";
           } else {
             list.innerHTML = shown.docs.map(function (item, i) { return resultHtml(item, result, true, i); }).join("");
           }
           var count = result.query.phrases.length ? shown.docs.length : n;
-          status.textContent = count ? plural(count, "result", "results") + (count > shown.docs.length ? ", " + shown.docs.length + " shown" : "") : "No results";
+          status.textContent = count ? plural(count, "result", "results") + (count > shown.docs.length ? ", " + shown.docs.length + " shown" : "") : tooShort(text) ? KEEP_TYPING : "No results";
           more.textContent = n > shown.docs.length ? "See all " + plural(n, "result", "results") : "Open the search page";
           open(true);
           box.dataset.shown = text; /* what the list shows now (tests wait on it) */
@@ -552,9 +562,16 @@
       Object.keys(names).forEach(function (name) {
         var values = manifest.facets.filter(function (f) { return f[0] === name; });
         if (!values.length) return;
+        /* Each filter folds away (kinds open), so dozens of services and tags do not
+           push the results down; a group with a chosen value starts open. */
+        var fold = document.createElement("details");
+        fold.className = "search-facet-group";
+        fold.open = name === "kind" || chosen.some(function (c) { return c[0] === name; });
+        fold.innerHTML = "<summary>" + names[name] + ' <span class="search-facet-count">' + values.length + "</span></summary>";
         var group = document.createElement("fieldset");
         group.className = "search-facet";
-        group.innerHTML = "<legend>" + names[name] + "</legend>";
+        group.innerHTML = '<legend class="visually-hidden">' + names[name] + "</legend>";
+        fold.appendChild(group);
         values.forEach(function (f) {
           var label = document.createElement("label");
           var cb = document.createElement("input");
@@ -569,14 +586,10 @@
           });
           label.appendChild(cb);
           var text = name === "kind" ? f[2].charAt(0).toUpperCase() + f[2].slice(1) : f[2];
-          label.appendChild(document.createTextNode(" " + text + " "));
-          var count = document.createElement("span");
-          count.className = "search-facet-count";
-          count.textContent = f[3];
-          label.appendChild(count);
+          label.appendChild(document.createTextNode(" " + text));
           group.appendChild(label);
         });
-        filterBox.appendChild(group);
+        filterBox.appendChild(fold);
       });
     }
     function syncUrl() {
@@ -611,7 +624,7 @@
         result = r;
         next = 0;
         var n = r.hits.length;
-        status.textContent = n ? plural(n, "result", "results") : "No results for “" + input.value.trim() + "”";
+        status.textContent = n ? plural(n, "result", "results") : tooShort(input.value) ? KEEP_TYPING : "No results for “" + input.value.trim() + "”";
         return showMore();
       });
     }
