@@ -118,7 +118,10 @@ fn open_page_follows_saves_without_any_action() {
            const pre = root.querySelector('pre'); const c = root.querySelector('.caret');
            return c && pre.textContent.split('\\n')[1]; })()",
     );
-    assert!(caret.as_str().is_some_and(|c| c.ends_with('^')), "caret line: {caret}");
+    assert!(
+        caret.as_str().is_some_and(|c| c.ends_with('^')),
+        "caret line: {caret}"
+    );
     assert_eq!(
         tab.eval("document.querySelector('[role=alert]') === null"),
         true,

@@ -127,7 +127,7 @@ fn tooltip_shows_on_hover_and_focus_inside_the_viewport() {
     let described = tree["nodes"].as_array().into_iter().flatten().any(|n| {
         n["role"]["value"] == "link"
             && n["name"]["value"] == "runbook"
-            && n["description"]["value"] == SUMMARY
+            && n["description"]["value"] == format!("Runbook {SUMMARY}")
     });
     assert!(described, "no link described by the summary in the AX tree");
 

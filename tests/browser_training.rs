@@ -149,7 +149,12 @@ fn learning_path_progress_and_step_navigation() {
     let nav = tab.eval(shown);
     let nav = nav.as_str().unwrap();
     assert!(nav.contains("Step 2 of 14"), "{nav}");
-    assert!(nav.contains("next: Blast Radius"), "{nav}");
+    // The next step is named once, on its button, not again beside the step count.
+    assert!(!nav.contains("next:"), "{nav}");
+    assert_eq!(
+        tab.eval("document.querySelector('.path-nav:not([hidden]) .path-next').textContent.trim()"),
+        "Next: Blast Radius →"
+    );
     assert_eq!(
         tab.eval("document.querySelector('.path-mark-done').getAttribute('aria-pressed')"),
         "true",

@@ -157,3 +157,43 @@ pub struct SectionView {
     /// Only for the glossary: its tags, most used first.
     pub tags: Vec<TagCount>,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn nav(titles: &[&str]) -> Vec<NavItem> {
+        titles
+            .iter()
+            .map(|t| NavItem {
+                title: t.to_string(),
+                url: format!("{}/", t.to_lowercase()),
+                summary: None,
+                count: 1,
+                count_label: "1 entry".into(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn header_fits_later_with_a_longer_title_or_more_sections() {
+        let sections = nav(&["Glossary", "Post-mortems", "Scripts", "Guidelines"]);
+        let short = header_fits_from("Hindsight", &sections);
+        let long = header_fits_from("Platform reliability knowledge base (EU)", &sections);
+        assert!(short < long, "{short} {long}");
+        // 31 more title characters need at least 31 × 9 px more room.
+        assert!(long - short >= 31 * 9, "{short} {long}");
+        let more = header_fits_from(
+            "Hindsight",
+            &nav(&[
+                "Glossary",
+                "Post-mortems",
+                "Scripts",
+                "Guidelines",
+                "Learning paths",
+                "Practice",
+            ]),
+        );
+        assert!(more > short && more < 1440, "{more}");
+    }
+}
