@@ -601,7 +601,9 @@
     }
     function showMore() {
       var mine = seq;
-      return showable(result, next, 20).then(function (shown) {
+      /* The first page is short, so results (the page's largest paint) arrive after fewer
+         document loads; "Show more" then adds 20 at a time. */
+      return showable(result, next, next ? 20 : 10).then(function (shown) {
         if (mine !== seq) return;
         next = shown.next;
         list.insertAdjacentHTML("beforeend", shown.docs.map(function (item) { return resultHtml(item, result, false); }).join(""));
