@@ -2,7 +2,11 @@
 //! with aliases, 60% post-mortems and 30% guides, each about 1,000 words that mention terms
 //! often, with a code block and a table. Deterministic for a given N.
 //!
-//! cargo run --release --example synth_site -- --pages 10000 --out /tmp/synth
+//! `--dense` is the corpus the build-speed figures are measured on: glossary entries as long
+//! as the other pages (~1,000 words), a term mentioned about every 11 words, and relative
+//! `.md` cross-links between pages.
+//!
+//! cargo run --release --example synth_site -- --pages 10000 [--dense] --out /tmp/synth
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -215,8 +219,42 @@ fn capitalize(s: &str) -> String {
         .unwrap_or_default()
 }
 
-/// About `words` words of prose in paragraphs and sections, mentioning terms every ~25 words.
-fn prose(rng: &mut Rng, terms: &[Term], words: usize) -> String {
+/// How densely the corpus is cross-linked.
+#[derive(Clone, Copy)]
+struct Profile {
+    dense: bool,
+}
+
+impl Profile {
+    /// Whether word `w` (0..12) of a sentence is a term mention.
+    fn mentions_term(self, rng: &mut Rng, w: usize) -> bool {
+        if self.dense {
+            // 11 candidate words at 1 in 10: about one mention every 11 words.
+            rng.below(10) == 0
+        } else {
+            rng.below(25) == 0 || w == 6 && rng.below(2) == 0
+        }
+    }
+
+    fn glossary_words(self) -> usize {
+        if self.dense { 1_000 } else { 300 }
+    }
+
+    /// Relative `.md` links to two other pages (dense corpus only).
+    fn cross_links(self, rng: &mut Rng, postmortems: usize, guides: usize) -> String {
+        if !self.dense || postmortems == 0 || guides == 0 {
+            return String::new();
+        }
+        format!(
+            "\nSee also [incident {p}](../postmortems/incident-{p}.md) and [guide {g}](../guides/guide-{g}.md).\n",
+            p = rng.below(postmortems),
+            g = rng.below(guides)
+        )
+    }
+}
+
+/// About `words` words of prose in paragraphs and sections, mentioning terms often.
+fn prose(rng: &mut Rng, terms: &[Term], words: usize, profile: Profile) -> String {
     let mut out = String::new();
     let mut written = 0;
     let mut section = 0;
@@ -229,7 +267,7 @@ fn prose(rng: &mut Rng, terms: &[Term], words: usize) -> String {
         for w in 0..12 {
             if w == 0 {
                 sentence.push_str(&capitalize(rng.pick(FILLER)));
-            } else if rng.below(25) == 0 || w == 6 && rng.below(2) == 0 {
+            } else if profile.mentions_term(rng, w) {
                 let t = &terms[rng.below(terms.len())];
                 sentence.push(' ');
                 sentence.push_str(if rng.below(3) == 0 {
@@ -269,6 +307,7 @@ fn main() {
     let mut pages = 10_000usize;
     let mut out = PathBuf::from("/tmp/hindsight-synth");
     let mut term_count: Option<usize> = None;
+    let mut profile = Profile { dense: false };
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
@@ -277,7 +316,10 @@ fn main() {
                 term_count = Some(args.next().and_then(|v| v.parse().ok()).expect("--terms N"))
             }
             "--out" => out = PathBuf::from(args.next().expect("--out DIR")),
-            other => panic!("unknown argument {other}; use --pages N [--terms N] --out DIR"),
+            "--dense" => profile.dense = true,
+            other => {
+                panic!("unknown argument {other}; use --pages N [--terms N] [--dense] --out DIR")
+            }
         }
     }
     let n_terms = term_count.unwrap_or((pages / 10).max(1));
@@ -302,18 +344,19 @@ fn main() {
 
     for (i, t) in terms.iter().enumerate() {
         let related = &terms[(i + 1) % terms.len()].slug;
-        let body = prose(&mut rng, &terms, 300);
+        let body = prose(&mut rng, &terms, profile.glossary_words(), profile);
         let related_line = if terms.len() > 1 {
             format!("related: [{related}]\n")
         } else {
             String::new()
         };
         let text = format!(
-            "---\ntitle: {}\nsummary: A synthetic definition of {} used to measure build speed.\naliases: [\"{}\"]\n{related_line}tags: [synthetic]\n---\n\n## What it is\n{body}{}",
+            "---\ntitle: {}\nsummary: A synthetic definition of {} used to measure build speed.\naliases: [\"{}\"]\n{related_line}tags: [synthetic]\n---\n\n## What it is\n{body}{}{}",
             t.title,
             t.title.to_lowercase(),
             t.alias,
-            code_and_table(&mut rng)
+            code_and_table(&mut rng),
+            profile.cross_links(&mut rng, n_postmortems, n_guides)
         );
         std::fs::write(out.join(format!("content/glossary/{}.md", t.slug)), text).unwrap();
     }
@@ -333,15 +376,16 @@ fn main() {
             )
         };
         let text = format!(
-            "---\ntitle: Incident {i} in {svc}\ndate: {year}-{month:02}-{day:02}\nseverity: SEV{}\nstatus: published\nauthors: [Synthetic]\nservices: [{svc}]\nsummary: A synthetic incident in {svc}.\ntrigger: A synthetic change.\ncontributing_factors:\n  - category: {cat}\n    description: A synthetic factor.\ndetection: An alert.\nresolution: A rollback.\ntimeline:\n  - at: {}\n    event: Impact starts.\n    marks: impact-start\n  - at: {}\n    event: Alert fires.\n    marks: detected\n  - at: {}\n    event: Service restored.\n    marks: resolved\naction_items:\n  - title: Add a guard.\n    type: prevent\n    owner: Team {}\n    priority: P2\n    status: open\n---\n{}{}{}",
+            "---\ntitle: Incident {i} in {svc}\ndate: {year}-{month:02}-{day:02}\nseverity: SEV{}\nstatus: published\nauthors: [Synthetic]\nservices: [{svc}]\nsummary: A synthetic incident in {svc}.\ntrigger: A synthetic change.\ncontributing_factors:\n  - category: {cat}\n    description: A synthetic factor.\ndetection: An alert.\nresolution: A rollback.\ntimeline:\n  - at: {}\n    event: Impact starts.\n    marks: impact-start\n  - at: {}\n    event: Alert fires.\n    marks: detected\n  - at: {}\n    event: Service restored.\n    marks: resolved\naction_items:\n  - title: Add a guard.\n    type: prevent\n    owner: Team {}\n    priority: P2\n    status: open\n---\n{}{}{}{}",
             1 + rng.below(4),
             at(0),
             at(detect),
             at(resolve),
             rng.below(20),
-            prose(&mut rng, &terms, 500),
+            prose(&mut rng, &terms, 500, profile),
             code_and_table(&mut rng),
-            prose(&mut rng, &terms, 500),
+            prose(&mut rng, &terms, 500, profile),
+            profile.cross_links(&mut rng, n_postmortems, n_guides),
         );
         std::fs::write(
             out.join(format!("content/postmortems/incident-{i}.md")),
@@ -351,10 +395,11 @@ fn main() {
     }
     for i in 0..n_guides {
         let text = format!(
-            "---\ntitle: Guide {i}\nsummary: A synthetic guide.\n---\n{}{}{}",
-            prose(&mut rng, &terms, 500),
+            "---\ntitle: Guide {i}\nsummary: A synthetic guide.\n---\n{}{}{}{}",
+            prose(&mut rng, &terms, 500, profile),
             code_and_table(&mut rng),
-            prose(&mut rng, &terms, 500)
+            prose(&mut rng, &terms, 500, profile),
+            profile.cross_links(&mut rng, n_postmortems, n_guides)
         );
         std::fs::write(out.join(format!("content/guides/guide-{i}.md")), text).unwrap();
     }

@@ -1,26 +1,63 @@
 #!/usr/bin/env bash
-# Times a full release build of a synthetic N-page site (default 10,000 pages: 10% glossary
-# terms with aliases, 60% post-mortems, 30% guides, ~1,000 words each with a code block and a
-# table). Prints each run's wall time and peak memory, then the median, and pages per second.
-# Not part of `cargo test`.
+# Times `hindsight build` (or `check`) on a synthetic N-page site and reports, per run and as
+# medians: wall time, CPU time (user + sys), peak memory, output bytes and file count.
+# With BASELINE=path/to/other/hindsight, the two binaries run interleaved (A, B, A, B, ...)
+# and the ratio of medians is printed. Not part of `cargo test`.
 #
-#   scripts/bench-build.sh [PAGES] [RUNS]
+#   scripts/bench-build.sh [--dense] [--check] [PAGES] [RUNS]
+#   BASELINE=/tmp/hindsight-before scripts/bench-build.sh --dense 10000 3
 set -euo pipefail
 cd "$(dirname "$0")/.."
+dense=; cmd=build
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --dense) dense=--dense; shift ;;
+    --check) cmd=check; shift ;;
+    *) break ;;
+  esac
+done
 pages=${1:-10000}
 runs=${2:-5}
-dir=${BENCH_DIR:-/tmp/hindsight-bench-$pages}
+dir=${BENCH_DIR:-/tmp/hindsight-bench-$pages${dense:+-dense}}
+out=$dir.out
 
 cargo build --release --quiet --bin hindsight --example synth_site
-target/release/examples/synth_site --pages "$pages" --out "$dir" >/dev/null
-target/release/hindsight build --root "$dir" >/dev/null # warm-up: file cache
+target/release/examples/synth_site --pages "$pages" $dense --out "$dir" >/dev/null
+new=$PWD/target/release/hindsight
+binaries=("$new"); names=(new)
+if [ -n "${BASELINE:-}" ]; then binaries+=("$BASELINE"); names+=(baseline); fi
 
-walls=(); mems=()
+run_once() { # binary → "wall cpu peak_kb bytes files"
+  local args=("$cmd" --root "$dir")
+  [ "$cmd" = build ] && args+=(--out "$out")
+  local t
+  t=$( { /usr/bin/time -f '%e %U %S %M' "$1" "${args[@]}" >/dev/null; } 2>&1 | tail -n 1)
+  read -r wall user sys peak <<<"$t"
+  local bytes=0 files=0
+  if [ "$cmd" = build ]; then
+    bytes=$(du -sb "$out" | cut -f1); files=$(find "$out" -type f | wc -l)
+  fi
+  echo "$wall $(awk -v u="$user" -v s="$sys" 'BEGIN {print u + s}') $peak $bytes $files"
+}
+"${binaries[0]}" "$cmd" --root "$dir" $([ "$cmd" = build ] && echo --out "$out") >/dev/null # warm-up
+
+declare -A results
 for i in $(seq "$runs"); do
-  out=$( { /usr/bin/time -f '%e %M' target/release/hindsight build --root "$dir" >/dev/null; } 2>&1 | tail -n 1)
-  walls+=("${out% *}"); mems+=("${out#* }")
-  echo "run $i: wall ${out% *} s, peak $(( ${out#* } / 1024 )) MB"
+  for k in "${!binaries[@]}"; do
+    r=$(run_once "${binaries[$k]}")
+    results[$k]+="$r"$'\n'
+    read -r w c p b f <<<"$r"
+    echo "run $i ${names[$k]}: wall $w s, cpu $c s, peak $((p / 1024)) MB, output $((b / 1048576)) MB, $f files"
+  done
 done
-median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-wall=$(median "${walls[@]}"); mem=$(median "${mems[@]}")
-echo "median of $runs: wall ${wall} s, peak $(( mem / 1024 )) MB, $(awk -v p="$pages" -v w="$wall" 'BEGIN {printf "%.0f", p / w}') pages/s"
+median_col() { awk -v c="$1" 'NF {print $c}' | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+for k in "${!binaries[@]}"; do
+  r=${results[$k]}
+  w=$(median_col 1 <<<"$r"); c=$(median_col 2 <<<"$r"); p=$(median_col 3 <<<"$r")
+  b=$(median_col 4 <<<"$r"); f=$(median_col 5 <<<"$r")
+  echo "median of $runs ${names[$k]} ($cmd, $pages pages${dense:+, dense}): wall $w s, cpu $c s, peak $((p / 1024)) MB, output $((b / 1048576)) MB, $f files"
+  eval "median_wall_$k=$w"
+done
+if [ -n "${BASELINE:-}" ]; then
+  awk -v a="$median_wall_0" -v b="$median_wall_1" 'BEGIN {printf "new / baseline wall: %.2f\n", a / b}'
+fi

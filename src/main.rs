@@ -4,7 +4,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use hindsight::diagnostics::Diagnostics;
 use hindsight::pipeline::{BuildError, BuildOptions, build, check};
-use hindsight::scaffold::{PageTemplateKind, init_site, new_page};
+use hindsight::scaffold::{CiProvider, PageTemplateKind, init_site, new_page};
 
 /// Hindsight builds an incident knowledge base (glossary, post-mortems, role-play scripts,
 /// guidelines) into a searchable, cross-linked static site.
@@ -40,6 +40,9 @@ enum Command {
         /// Replace the output folder even if hindsight did not build it (it is deleted).
         #[arg(long)]
         force: bool,
+        /// Override `build.base-url`, e.g. the URL a CI host publishes the site at.
+        #[arg(long)]
+        base_url: Option<String>,
     },
     /// Run every validation of a build and write nothing.
     Check {
@@ -67,6 +70,9 @@ enum Command {
     Init {
         /// Folder to create (must be empty or absent).
         dir: PathBuf,
+        /// Also write a workflow that builds and publishes the site.
+        #[arg(long, value_enum)]
+        ci: Option<CiProvider>,
     },
     /// Create a new page from its kind's template; the slug comes from the title.
     New {
@@ -102,9 +108,15 @@ fn main() -> ExitCode {
         ..BuildOptions::default()
     };
     match cli.command {
-        Command::Build { site, out, force } => {
+        Command::Build {
+            site,
+            out,
+            force,
+            base_url,
+        } => {
             let options = BuildOptions {
                 force,
+                base_url,
                 ..options(&site, out)
             };
             build_site(&site.root, &options)
@@ -141,7 +153,7 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::Init { dir } => match init_site(&dir) {
+        Command::Init { dir, ci } => match init_site(&dir, ci) {
             Ok(()) => {
                 println!(
                     "Created a new site in {}. Build it with: hindsight build --root {}",

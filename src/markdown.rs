@@ -49,6 +49,8 @@ pub struct RenderedBody {
     pub diagnostics: Vec<Diagnostic>,
     /// Words in the body's text, counted once here rather than at every render.
     pub word_count: usize,
+    /// The body has a ```` ```mermaid ```` diagram: its page loads the diagram library.
+    pub diagrams: bool,
 }
 
 /// What rendering one body needs to know about the rest of the site.
@@ -413,7 +415,13 @@ pub fn render_body(ctx: &BodyContext<'_>, markdown: &str) -> RenderedBody {
                 let Some((lang, text)) = code.take() else {
                     continue;
                 };
-                out.push(Event::Html(code_block_html(&lang, &text).into()));
+                let html = if lang == "mermaid" {
+                    result.diagrams = true;
+                    diagram_html(&text)
+                } else {
+                    code_block_html(&lang, &text)
+                };
+                out.push(Event::Html(html.into()));
             }
             Event::Text(t) if code.is_some() => {
                 if let Some((_, buf)) = code.as_mut() {
@@ -673,6 +681,12 @@ fn alert_kind(kind: BlockQuoteKind) -> (&'static str, &'static str) {
     }
 }
 
+/// A Mermaid diagram's source, shown as text until the theme's script draws it (and as text
+/// for readers without JavaScript).
+fn diagram_html(source: &str) -> String {
+    format!("<pre class=\"mermaid\">{}</pre>\n", escape_html(source))
+}
+
 fn code_block_html(lang: &str, code: &str) -> String {
     let inner = if lang.is_empty() {
         None
@@ -777,6 +791,20 @@ mod tests {
             },
             md,
         )
+    }
+
+    #[test]
+    fn mermaid_blocks_are_diagram_sources_not_highlighted_code() {
+        let r = render("Flow:\n\n```mermaid\ngraph TD\n  A[Deploy] --> B{Errors > 1%?}\n```\n");
+        assert!(r.diagrams);
+        assert!(
+            r.html().contains(
+                "<pre class=\"mermaid\">graph TD\n  A[Deploy] --&gt; B{Errors &gt; 1%?}\n</pre>"
+            ),
+            "{}",
+            r.html()
+        );
+        assert!(!render("```yaml\na: 1\n```\n").diagrams);
     }
 
     #[test]

@@ -31,6 +31,17 @@ pub struct BuildOptions {
     pub build_date: Option<jiff::civil::Date>,
     /// Replace an existing output folder even if this tool did not build it.
     pub force: bool,
+    /// Overrides `build.base-url` (CI sets the URL its host publishes the site at).
+    pub base_url: Option<String>,
+}
+
+/// `book.toml` as overridden on the command line.
+fn configure(root: &Path, options: &BuildOptions, diags: &mut Diagnostics) -> Option<Config> {
+    let mut config = load_config(root, diags)?;
+    if let Some(url) = &options.base_url {
+        config.build.base_url = url.clone();
+    }
+    Some(config)
 }
 
 /// Why `hindsight build` wrote nothing.
@@ -77,7 +88,7 @@ pub struct BuildReport {
 /// Stages 1–3: config, content, links. Returns the site and its warnings, or every error.
 pub fn load_site(root: &Path, options: &BuildOptions) -> Result<(Site, Diagnostics), Diagnostics> {
     let mut diags = Diagnostics::default();
-    let Some(config) = load_config(root, &mut diags) else {
+    let Some(config) = configure(root, options, &mut diags) else {
         return Err(diags);
     };
     load_content(config, diags, options)
@@ -133,7 +144,7 @@ fn release_sources(site: &mut Site) {
 pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildReport, BuildError> {
     let start = Instant::now();
     let mut diags = Diagnostics::default();
-    let Some(config) = load_config(root, &mut diags) else {
+    let Some(config) = configure(root, options, &mut diags) else {
         return Err(BuildError::Content(diags));
     };
     let out_dir = options
@@ -167,8 +178,18 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildReport, BuildEr
 
 /// `hindsight check`: every validation of a build, writing nothing.
 pub fn check(root: &Path, options: &BuildOptions) -> Result<Diagnostics, Diagnostics> {
-    let (mut site, warnings) = load_site(root, options)?;
+    let (mut site, mut warnings) = load_site(root, options)?;
     release_sources(&mut site);
     render_site(&site, &NullSink, options)?;
+    if site.config.site_origin().is_none() {
+        warnings.push(Diagnostic::warning(
+            crate::config::CONFIG_FILE,
+            0,
+            0,
+            "base-url is a path, not a full URL: sitemap.xml has no host in its addresses and \
+             robots.txt names no sitemap; set base-url to where the site is published \
+             (https://kb.example.org/) for a sitemap search engines accept",
+        ));
+    }
     Ok(warnings)
 }

@@ -68,7 +68,7 @@ fn default_theme_colours_meet_wcag_aa_in_both_modes() {
 fn a_new_site_from_init_passes_the_output_checks() {
     let dir = tempfile::tempdir().expect("temp dir");
     let root = dir.path().join("kb");
-    hindsight::scaffold::init_site(&root).expect("init");
+    hindsight::scaffold::init_site(&root, None).expect("init");
     let out = dir.path().join("out");
     hindsight::pipeline::build(
         &root,

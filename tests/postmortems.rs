@@ -231,13 +231,200 @@ fn unknown_time_zone_and_dst_gap() {
 
 #[test]
 fn action_item_without_owner_and_bad_due() {
-    let e = errors_with("    owner: Team\n", "");
-    // Points at the item (line 22, after `- `).
-    assert_eq!(error_at(&e, "has no owner"), (22, 5));
+    // An open item without an owner is a warning at the item (line 22, after `- `).
+    let text = VALID.replacen("    owner: Team\n", "", 1);
+    let dir = site(&[("postmortems/x.md", &text)]);
+    let (_, warnings) = build(dir.path(), "2026-06-01").unwrap();
+    let w: Vec<_> = warnings.warnings().collect();
+    assert_eq!(w.len(), 1, "{warnings}");
+    assert!(w[0].message.contains("has no owner"), "{}", w[0].message);
+    assert_eq!((w[0].line, w[0].column), (22, 5));
+    // Without a status (as a public report gives it) no owner is needed.
+    let text = text.replacen("    status: open\n", "", 1);
+    let dir = site(&[("postmortems/x.md", &text)]);
+    assert!(build(dir.path(), "2026-06-01").unwrap().1.is_empty());
     let e = errors_with("due: 2026-04-01", "due: next week");
     assert_eq!(error_at(&e, "is not a date"), (26, 10));
     let e = errors_with("due: 2026-04-01", "due: 2026-02-30");
     error_at(&e, "is not a date");
+}
+
+/// A post-mortem citing two sources, one by a plain URL.
+const CITED: &str = "---
+title: Cited
+date: 2026-03-12
+status: published
+detection: An alert.
+timeline:
+  - at: 2026-03-12T09:00:00Z
+    event: Impact.
+    marks: impact-start
+    source: rep
+  - at: 2026-03-12T09:05:00Z
+    event: Alert.
+    marks: detected
+  - at: 2026-03-12T09:30:00Z
+    event: Fixed.
+    marks: resolved
+    source: status
+action_items:
+  - title: Stated remediation.
+    type: prevent
+    owner: Example Corp
+sources:
+  - id: rep
+    title: \"Example Corp, incident report\"
+    url: https://example.com/report
+  - {id: status, title: Status page, url: \"https://status.example.com/1\"}
+  - https://example.com/plain
+---
+Body.
+";
+
+#[test]
+fn sources_are_listed_with_titles_and_cited_from_the_timeline() {
+    let dir = site(&[("postmortems/c.md", CITED)]);
+    let (files, warnings) = build(dir.path(), "2026-06-01").unwrap();
+    assert!(warnings.is_empty(), "{warnings}");
+    let doc = Html::parse_document(&files["postmortems/c/index.html"]);
+    // The list: numbered, titles as links, the plain URL as its own title.
+    let items: Vec<_> = doc
+        .select(&Selector::parse("#pm-sources ~ ol.pm-source-list > li").unwrap())
+        .collect();
+    assert_eq!(items.len(), 3);
+    assert_eq!(items[0].value().attr("id"), Some("pm-source-rep"));
+    let link = |li: &scraper::ElementRef| {
+        let a = li.select(&Selector::parse("a").unwrap()).next().unwrap();
+        (
+            a.text().collect::<String>(),
+            a.value().attr("href").unwrap().to_string(),
+        )
+    };
+    assert_eq!(
+        link(&items[0]),
+        (
+            "Example Corp, incident report".into(),
+            "https://example.com/report".into()
+        )
+    );
+    assert_eq!(link(&items[1]).0, "Status page");
+    assert_eq!(items[2].value().attr("id"), Some("pm-source-3"));
+    assert_eq!(link(&items[2]).0, "https://example.com/plain");
+    // Each cited timeline entry links to its source; the uncited one has no citation.
+    let cites: Vec<_> = doc
+        .select(&Selector::parse(".pm-timeline .pm-event").unwrap())
+        .map(|e| {
+            e.select(&Selector::parse(".pm-cite a").unwrap())
+                .next()
+                .map(|a| {
+                    (
+                        a.text().collect::<String>(),
+                        a.value().attr("href").unwrap().to_string(),
+                    )
+                })
+        })
+        .collect();
+    assert_eq!(
+        cites,
+        [
+            Some((
+                "[1] source: Example Corp, incident report".to_string(),
+                "#pm-source-rep".to_string()
+            )),
+            None,
+            Some((
+                "[2] source: Status page".to_string(),
+                "#pm-source-status".to_string()
+            )),
+        ]
+    );
+    // No status on the item: no progress bar, no invented status.
+    assert!(
+        doc.select(&Selector::parse(".pm-progress-line").unwrap())
+            .next()
+            .is_none()
+    );
+    assert_eq!(
+        select(&doc, ".pm-actions-table tbody td:nth-child(5)"),
+        ["—"]
+    );
+    // The JSON export: structured sources, each entry's source id, no status.
+    let v: serde_json::Value = serde_json::from_str(&files["postmortems.json"]).unwrap();
+    let pm = &v["postmortems"][0];
+    assert_eq!(
+        pm["sources"],
+        serde_json::json!([
+            {"id": "rep", "title": "Example Corp, incident report", "url": "https://example.com/report"},
+            {"id": "status", "title": "Status page", "url": "https://status.example.com/1"},
+            {"id": null, "title": null, "url": "https://example.com/plain"},
+        ])
+    );
+    assert_eq!(pm["timeline"][0]["source"], "rep");
+    assert_eq!(pm["timeline"][1]["source"], serde_json::Value::Null);
+    assert_eq!(pm["timeline"][2]["source"], "status");
+    assert_eq!(pm["action_items"][0]["status"], serde_json::Value::Null);
+    assert_eq!(pm["action_items"][0]["overdue"], false);
+    assert_eq!(
+        pm["action_items_done"],
+        serde_json::json!({"done": 0, "total": 0})
+    );
+}
+
+#[test]
+fn plain_string_sources_still_build() {
+    let text = VALID.replacen(
+        "---\nBody.",
+        "sources: [\"https://example.com/a\", \"Internal review notes\"]\n---\nBody.",
+        1,
+    );
+    let dir = site(&[("postmortems/x.md", &text)]);
+    let (files, warnings) = build(dir.path(), "2026-06-01").unwrap();
+    assert!(warnings.is_empty(), "{warnings}");
+    let doc = Html::parse_document(&files["postmortems/x/index.html"]);
+    assert_eq!(
+        select(&doc, "ol.pm-source-list > li"),
+        ["https://example.com/a", "Internal review notes"]
+    );
+}
+
+#[test]
+fn unknown_source_id_is_an_error_at_its_position() {
+    let text = CITED.replacen("    source: status\n", "    source: stats\n", 1);
+    let e = errors_of(&[("postmortems/c.md", &text)]);
+    // Line 17 is the third entry's `source:`; its value starts at column 13.
+    assert_eq!(error_at(&e, "unknown source `stats`"), (17, 13));
+    assert!(
+        e[0].message.contains("did you mean `status`?"),
+        "{}",
+        e[0].message
+    );
+    assert!(
+        e[0].message.contains("source ids are rep, status"),
+        "{}",
+        e[0].message
+    );
+    assert!(e[0].path.ends_with("content/postmortems/c.md"));
+    // With no ids at all, the message says how to give one.
+    let e = errors_with(
+        "    marks: detected\n",
+        "    marks: detected\n    source: gh\n",
+    );
+    assert_eq!(error_at(&e, "unknown source `gh`"), (18, 13));
+    assert!(e[0].message.contains("no entry of `sources` has an `id`"));
+}
+
+#[test]
+fn duplicate_or_empty_sources_are_errors() {
+    let text = CITED.replacen("{id: status,", "{id: rep,", 1);
+    let e = errors_of(&[("postmortems/c.md", &text)]);
+    // The second `rep`, on the flow-style line 26.
+    assert_eq!(error_at(&e, "source id `rep` is used twice").0, 26);
+    let text = CITED.replacen("  - https://example.com/plain\n", "  - id: empty\n", 1);
+    let e = errors_of(&[("postmortems/c.md", &text)]);
+    assert_eq!(error_at(&e, "without `url` or `title`"), (27, 5));
+    let text = CITED.replacen("    url: https://example.com/report\n", "    link: x\n", 1);
+    let e = errors_of(&[("postmortems/c.md", &text)]);
+    assert!(e.iter().any(|d| d.message.contains("link")), "{e:#?}");
 }
 
 #[test]
@@ -277,7 +464,11 @@ fn published_without_action_items_or_detection_warns() {
 fn cli_exits_non_zero_with_path_line_col_and_writes_nothing() {
     let dir = site(&[(
         "postmortems/x.md",
-        &VALID.replacen("owner: Team", "owner: \"\"", 1),
+        &VALID.replacen(
+            "    marks: detected\n",
+            "    marks: detected\n    source: gh\n",
+            1,
+        ),
     )]);
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_hindsight"))
         .args(["build", "--root"])
@@ -287,7 +478,7 @@ fn cli_exits_non_zero_with_path_line_col_and_writes_nothing() {
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("content/postmortems/x.md:22:5: error: action item `Fix it.` has no owner"),
+        stderr.contains("content/postmortems/x.md:18:13: error: unknown source `gh`"),
         "{stderr}"
     );
     assert!(!dir.path().join("site").exists());
@@ -817,7 +1008,7 @@ fn scaffolded_postmortem_validates() {
 fn sample_site_postmortem_validates() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("kb");
-    hindsight::scaffold::init_site(&root).unwrap();
+    hindsight::scaffold::init_site(&root, None).unwrap();
     let (files, warnings) = build(&root, "2026-01-20").unwrap();
     assert!(!has_postmortem_diagnostics(&warnings), "{warnings}");
     assert!(files.contains_key("postmortems/insights/index.html"));

@@ -96,6 +96,71 @@ pub struct TimelineEntry {
     pub event: String,
     #[serde(default)]
     pub marks: Option<String>,
+    /// Id of the `sources` entry this entry comes from.
+    #[serde(default)]
+    pub source: Option<String>,
+}
+
+/// One cited source of a post-mortem: `{id, title, url}`, or, as before, a plain string
+/// (a URL, or a title when it is not one).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Source {
+    /// What timeline entries write in `source:` to cite it.
+    pub id: Option<String>,
+    pub title: Option<String>,
+    pub url: Option<String>,
+}
+
+impl Source {
+    /// A plain string: a URL when it looks like one, else a title.
+    pub fn from_plain(text: &str) -> Source {
+        let text = text.trim();
+        if text.starts_with("http://") || text.starts_with("https://") {
+            Source {
+                url: Some(text.to_string()),
+                ..Source::default()
+            }
+        } else {
+            Source {
+                title: Some(text.to_string()),
+                ..Source::default()
+            }
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Source {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Full {
+            #[serde(default)]
+            id: Option<String>,
+            #[serde(default)]
+            title: Option<String>,
+            #[serde(default)]
+            url: Option<String>,
+        }
+        struct SourceVisitor;
+        impl<'de> serde::de::Visitor<'de> for SourceVisitor {
+            type Value = Source;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a URL, or a map with `id`, `title` and `url`")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Source, E> {
+                Ok(Source::from_plain(v))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Source, A::Error> {
+                let full = Full::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+                Ok(Source {
+                    id: full.id,
+                    title: full.title,
+                    url: full.url,
+                })
+            }
+        }
+        d.deserialize_any(SourceVisitor)
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -108,16 +173,13 @@ pub struct ActionItem {
     pub owner: Option<String>,
     #[serde(default)]
     pub priority: Option<String>,
-    #[serde(default = "default_action_status")]
-    pub status: String,
+    /// `None` when the status is not known (e.g. a public report that gives none).
+    #[serde(default)]
+    pub status: Option<String>,
     #[serde(default)]
     pub due: Option<String>,
     #[serde(default)]
     pub ticket: Option<String>,
-}
-
-fn default_action_status() -> String {
-    "open".into()
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -165,7 +227,7 @@ front_matter! {
         #[serde(default)]
         pub lessons: Option<Lessons>,
         #[serde(default)]
-        pub sources: Vec<String>,
+        pub sources: Vec<Source>,
     }
 }
 

@@ -1,6 +1,7 @@
 //! Stage 2: discover the Markdown files under the content dir and parse each into a typed `Page`.
 
 pub mod front_matter;
+pub mod history;
 pub mod kinds;
 
 use std::collections::HashMap;

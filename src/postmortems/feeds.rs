@@ -38,9 +38,7 @@ pub fn json(catalog: &Catalog, site: &Site) -> String {
             if let Some(Value::Array(items)) = map.get_mut("action_items") {
                 for (item, due) in items.iter_mut().zip(&inc.due) {
                     if let Value::Object(o) = item {
-                        let open = super::views::is_open(
-                            o.get("status").and_then(Value::as_str).unwrap_or(""),
-                        );
+                        let open = super::views::is_open(o.get("status").and_then(Value::as_str));
                         let late = open && due.zip(catalog.today).is_some_and(|(d, t)| d < t);
                         o.insert("overdue".into(), json!(late));
                     }

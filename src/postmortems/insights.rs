@@ -130,14 +130,14 @@ pub fn insights_view(catalog: &Catalog, site: &Site) -> Value {
         all_total += total;
         let mut open_here = 0;
         for (a, due) in pm.action_items.iter().zip(&inc.due) {
-            if !is_open(&a.status) {
+            if !is_open(a.status.as_deref()) {
                 continue;
             }
             open_here += 1;
             let late = due.zip(catalog.today).is_some_and(|(d, t)| d < t);
             let item = json!({
                 "title": a.title, "owner": a.owner, "priority": a.priority,
-                "status": a.status, "status_label": status_label(&a.status),
+                "status": a.status, "status_label": status_label(a.status.as_deref()),
                 "due": due.map(|d| d.to_string()), "overdue": late,
                 "postmortem": page.meta.title, "url": page.url,
             });

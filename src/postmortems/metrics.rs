@@ -194,6 +194,7 @@ mod tests {
                     at: resolve_at(at, tz.as_ref()).unwrap(),
                     event: String::new(),
                     marks: *marks,
+                    source: None,
                 })
                 .collect(),
             display_zone: tz,

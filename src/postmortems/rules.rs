@@ -75,21 +75,27 @@ pub fn check_fields(
             let (l, c) = pos.item_field("action_items", i, "type");
             diags.push(page.error(l, c, unknown("action-item type", &a.kind, &ACTION_TYPES)));
         }
-        if !ACTION_STATUSES.contains(&a.status.as_str()) {
+        if let Some(status) = &a.status
+            && !ACTION_STATUSES.contains(&status.as_str())
+        {
             let (l, c) = pos.item_field("action_items", i, "status");
             diags.push(page.error(
                 l,
                 c,
-                unknown("action-item status", &a.status, &ACTION_STATUSES),
+                unknown("action-item status", status, &ACTION_STATUSES),
             ));
         }
-        if a.owner.as_deref().is_none_or(|o| o.trim().is_empty()) {
+        // Owner, priority and status are optional: a public report's remediations often
+        // name no owner and give no status. An item still being worked on needs an owner.
+        if a.owner.as_deref().is_none_or(|o| o.trim().is_empty())
+            && super::views::is_open(a.status.as_deref())
+        {
             let (l, c) = pos.item("action_items", i);
-            diags.push(page.error(
+            diags.push(page.warning(
                 l,
                 c,
                 format!(
-                    "action item `{}` has no owner: an item nobody owns does not get done; add `owner:` (a team or role)",
+                    "open action item `{}` has no owner: an item nobody owns does not get done; add `owner:` (a team or role)",
                     a.title
                 ),
             ));
@@ -110,6 +116,7 @@ pub fn check_fields(
             },
         });
     }
+    check_sources(page, pm, pos, diags);
     if pm.status.as_deref() == Some("published") {
         let (l, c) = pos.key("status");
         if pm.action_items.is_empty() {
@@ -128,4 +135,43 @@ pub fn check_fields(
         }
     }
     due_dates
+}
+
+/// Each source has a URL or a title, and ids are unique (timeline entries cite them).
+fn check_sources(
+    page: &Page,
+    pm: &PostMortem,
+    pos: &FrontMatterPositions<'_>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let mut seen: Vec<(&str, usize)> = Vec::new();
+    for (i, s) in pm.sources.iter().enumerate() {
+        let blank = |v: &Option<String>| v.as_deref().is_none_or(|t| t.trim().is_empty());
+        if blank(&s.url) && blank(&s.title) {
+            let (l, c) = pos.item("sources", i);
+            diags.push(page.error(
+                l,
+                c,
+                "source without `url` or `title`: say where the facts come from",
+            ));
+        }
+        let Some(id) = s.id.as_deref().map(str::trim) else {
+            continue;
+        };
+        let (l, c) = pos.item_field("sources", i, "id");
+        if id.is_empty() {
+            diags.push(page.error(l, c, "empty source `id`; remove it or name the source"));
+        } else if let Some((_, first)) = seen.iter().find(|(s, _)| *s == id) {
+            diags.push(page.error(
+                l,
+                c,
+                format!(
+                    "source id `{id}` is used twice (first on source {}); each source needs its own id",
+                    first + 1
+                ),
+            ));
+        } else {
+            seen.push((id, i));
+        }
+    }
 }

@@ -81,6 +81,8 @@ pub struct TimelinePoint {
     pub at: Zoned,
     pub event: String,
     pub marks: Option<Milestone>,
+    /// Index into the post-mortem's `sources` of the entry's `source:`, when it names one.
+    pub source: Option<usize>,
 }
 
 /// The parsed timeline: entries that could be read, and each milestone's instant.
@@ -234,6 +236,11 @@ pub fn read_timeline(
                 }
             },
         };
+        let source = entry
+            .source
+            .as_deref()
+            .map(str::trim)
+            .and_then(|id| source_index(page, pm, pos, index, id, errors));
         let at = match resolve_at(&entry.at, zone.as_ref()) {
             Ok(at) => at,
             Err(message) => {
@@ -266,10 +273,43 @@ pub fn read_timeline(
             at,
             event: entry.event.clone(),
             marks,
+            source,
         });
     }
     check_milestone_order(page, pos, &timeline, errors);
     timeline
+}
+
+/// The `sources` entry a timeline entry's `source:` names; an unknown id is an error at
+/// the `source:` value.
+fn source_index(
+    page: &Page,
+    pm: &PostMortem,
+    pos: &FrontMatterPositions<'_>,
+    index: usize,
+    id: &str,
+    errors: &mut Vec<Diagnostic>,
+) -> Option<usize> {
+    let ids = || pm.sources.iter().filter_map(|s| s.id.as_deref());
+    if let Some(i) = pm.sources.iter().position(|s| s.id.as_deref() == Some(id)) {
+        return Some(i);
+    }
+    let (l, c) = pos.item_field("timeline", index, "source");
+    let message = if ids().next().is_none() {
+        format!(
+            "unknown source `{id}`: no entry of `sources` has an `id`; give the source an id, e.g. `sources: [{{id: {id}, title: ..., url: ...}}]`"
+        )
+    } else {
+        let hint = crate::config::nearest(id, ids())
+            .map(|s| format!("did you mean `{s}`? "))
+            .unwrap_or_default();
+        format!(
+            "unknown source `{id}`; {hint}source ids are {}",
+            ids().collect::<Vec<_>>().join(", ")
+        )
+    };
+    errors.push(page.error(l, c, message));
+    None
 }
 
 /// No milestone before impact starts, and mitigation cannot come after resolution.

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use super::metrics::human_seconds;
 use super::timeline::Timeline;
 use super::{Catalog, Incident, postmortem};
-use crate::content::kinds::PostMortem;
+use crate::content::kinds::{PostMortem, Source};
 use crate::site::Site;
 
 /// Height of a whole timeline, in rem, if every gap were drawn to scale.
@@ -28,6 +28,8 @@ struct TimelineEntryView {
     /// Position in the front matter's `timeline` (the entries are shown in time order).
     index: usize,
     milestone: Option<Value>,
+    /// The source the entry cites: its number in the sources list, title, URL and anchor.
+    source: Option<Value>,
     /// Elapsed since impact started (`T+1 h 2 min`), when impact-start is marked.
     elapsed: Option<String>,
     gap: Option<String>,
@@ -39,7 +41,39 @@ fn day_label(z: &Zoned) -> String {
     z.strftime("%a %-d %b %Y").to_string()
 }
 
-pub fn timeline_view(t: &Timeline) -> Value {
+/// The sources list of a post-mortem: numbered from 1, each with the anchor that timeline
+/// citations link to.
+pub fn sources_view(sources: &[Source]) -> Vec<Value> {
+    sources
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let url = s.url.as_deref().map(str::trim).filter(|u| !u.is_empty());
+            let title = s
+                .title
+                .as_deref()
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .or(url);
+            json!({
+                "id": s.id, "number": i + 1, "title": title, "url": url,
+                "is_link": url.is_some_and(|u| u.starts_with("http://") || u.starts_with("https://")),
+                "anchor": source_anchor(s, i),
+            })
+        })
+        .collect()
+}
+
+/// `pm-source-<id>`, or `pm-source-<n>` for a source without an id.
+fn source_anchor(s: &Source, index: usize) -> String {
+    match s.id.as_deref().map(str::trim) {
+        Some(id) if !id.is_empty() => format!("pm-source-{}", crate::content::slugify(id)),
+        _ => format!("pm-source-{}", index + 1),
+    }
+}
+
+pub fn timeline_view(t: &Timeline, sources: &[Source]) -> Value {
+    let cited = sources_view(sources);
     let start = t.milestone(super::timeline::Milestone::ImpactStart);
     let (first, last) = match (t.points.first(), t.points.last()) {
         (Some(f), Some(l)) => (f.at.timestamp(), l.at.timestamp()),
@@ -74,6 +108,7 @@ pub fn timeline_view(t: &Timeline) -> Value {
             milestone: p
                 .marks
                 .map(|m| json!({ "id": m.id(), "label": m.label(), "outage": m.is_outage() })),
+            source: p.source.and_then(|i| cited.get(i).cloned()),
             elapsed: start.map(|s| {
                 let secs = p.at.timestamp().duration_since(s).as_secs();
                 if secs == 0 {
@@ -97,19 +132,21 @@ pub fn timeline_view(t: &Timeline) -> Value {
     })
 }
 
-pub fn status_label(status: &str) -> &'static str {
+pub fn status_label(status: Option<&str>) -> &'static str {
     match status {
-        "open" => "Open",
-        "in-progress" => "In progress",
-        "done" => "Done",
-        "wont-do" => "Won't do",
-        _ => "Unknown",
+        None => "Not stated",
+        Some("open") => "Open",
+        Some("in-progress") => "In progress",
+        Some("done") => "Done",
+        Some("wont-do") => "Won't do",
+        Some(_) => "Unknown",
     }
 }
 
-/// Open means not finished: `open` or `in-progress`.
-pub fn is_open(status: &str) -> bool {
-    matches!(status, "open" | "in-progress")
+/// Open means not finished: `open` or `in-progress`. An item without a status is not
+/// counted as open: nothing says it is still being worked on.
+pub fn is_open(status: Option<&str>) -> bool {
+    matches!(status, Some("open" | "in-progress"))
 }
 
 /// The action-item table of one post-mortem, with due dates checked against the build date.
@@ -120,11 +157,12 @@ pub fn action_items_view(catalog: &Catalog, pm: &PostMortem, incident: &Incident
         .iter()
         .zip(&incident.due)
         .map(|(a, due)| {
-            let late = is_open(&a.status) && due.zip(catalog.today).is_some_and(|(d, t)| d < t);
+            let status = a.status.as_deref();
+            let late = is_open(status) && due.zip(catalog.today).is_some_and(|(d, t)| d < t);
             overdue += usize::from(late);
             json!({
                 "title": a.title, "type": a.kind, "owner": a.owner, "priority": a.priority,
-                "status": a.status, "status_label": status_label(&a.status),
+                "status": status, "status_label": status_label(status),
                 "due": due.map(|d| d.to_string()), "overdue": late,
                 "ticket": a.ticket,
                 "ticket_is_link": a.ticket.as_deref().is_some_and(|t| t.starts_with("http://") || t.starts_with("https://")),
@@ -135,16 +173,24 @@ pub fn action_items_view(catalog: &Catalog, pm: &PostMortem, incident: &Incident
     json!({
         "items": items, "done": done, "total": total, "overdue": overdue,
         "percent": percent(done, total),
+        "without_status": pm.action_items.len() - total,
     })
 }
 
+/// Items done, of the items that have a status (an item without one is neither done nor
+/// open, so it counts in neither).
 pub fn done_ratio(pm: &PostMortem) -> (usize, usize) {
     let done = pm
         .action_items
         .iter()
-        .filter(|a| a.status == "done")
+        .filter(|a| a.status.as_deref() == Some("done"))
         .count();
-    (done, pm.action_items.len())
+    let tracked = pm
+        .action_items
+        .iter()
+        .filter(|a| a.status.is_some())
+        .count();
+    (done, tracked)
 }
 
 pub fn percent(part: usize, total: usize) -> usize {
@@ -184,7 +230,8 @@ pub fn postmortem_view(catalog: &Catalog, site: &Site, incident: &Incident) -> V
     json!({
         "severity": severity_view(site, pm),
         "metrics": incident.metrics,
-        "timeline": timeline_view(&incident.timeline),
+        "timeline": timeline_view(&incident.timeline, &pm.sources),
+        "sources": sources_view(&pm.sources),
         "action_items": action_items_view(catalog, pm, incident),
         "linked": super::prose::linked_view(pm, &site.bodies[incident.page].prose),
         "similar": similar,

@@ -182,11 +182,13 @@ pub fn render_site_with(
         }
     }
     let highlight_css = crate::highlight::highlight_css();
+    let diagrams = site.bodies.iter().any(|b| b.diagrams);
     let outputs: Vec<(&str, &[u8])> = std::iter::once(("highlight.css", highlight_css.as_bytes()))
         .chain(
             theme
                 .static_files
                 .iter()
+                .filter(|(r, _)| static_file_needed(r, diagrams))
                 .map(|(r, f)| (r.as_str(), f.bytes.as_slice())),
         )
         .collect();
@@ -363,6 +365,16 @@ fn render_page(site: &Site, renderer: &Renderer, id: PageId) -> Result<String, D
     }
 }
 
+/// The diagram library (2.6 MB) and its loader are written only into sites that have a
+/// diagram; the vendoring note never is.
+fn static_file_needed(rel: &str, diagrams: bool) -> bool {
+    match rel {
+        "vendor/mermaid/README.md" => false,
+        "diagrams.js" => diagrams,
+        _ => diagrams || !rel.starts_with("vendor/mermaid/"),
+    }
+}
+
 /// What a page template sees besides the site globals.
 #[derive(serde::Serialize)]
 struct PageContext<'a> {
@@ -414,6 +426,7 @@ fn page_context<'a>(
         source_path: page.source_path.to_string_lossy().into_owned(),
         edit_url,
         word_count: body.word_count,
+        diagrams: body.diagrams,
     };
     let mut ctx = PageContext {
         root: root_prefix(&page.url),
@@ -600,13 +613,11 @@ fn sitemap(site: &Site) -> String {
     out
 }
 
-/// robots.txt. Its `Sitemap:` line must be an absolute URL, so it is written only when
-/// `base-url` names the host.
+/// robots.txt may name the sitemap only by a full URL (RFC 9309 readers and Lighthouse
+/// reject a path), so with a bare-path `base-url` the line is left out (`check` says why).
 fn robots(config: &Config) -> String {
     match config.site_origin() {
-        Some(origin) if !origin.is_empty() => {
-            format!("User-agent: *\nAllow: /\nSitemap: {origin}/sitemap.xml\n")
-        }
-        _ => "User-agent: *\nAllow: /\n".to_string(),
+        Some(origin) => format!("User-agent: *\nAllow: /\nSitemap: {origin}/sitemap.xml\n"),
+        None => "User-agent: *\nAllow: /\n".into(),
     }
 }

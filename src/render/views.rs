@@ -123,6 +123,8 @@ pub struct PageView<'a> {
     pub edit_url: Option<String>,
     /// Words in the body, for a reading-time estimate.
     pub word_count: usize,
+    /// The body has a Mermaid diagram: the page loads the diagram library.
+    pub diagrams: bool,
 }
 
 /// A letter of the glossary's A–Z index.

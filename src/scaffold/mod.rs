@@ -35,7 +35,7 @@ impl PageTemplateKind {
                 "---\ntitle: {title}\n# One precise sentence: shown in tooltips wherever the term is linked.\nsummary: One precise sentence that defines the term.\n# Other names and abbreviations; each is linked like the title.\naliases: []\n# Slugs of related glossary terms (shown on both pages).\nrelated: []\ntags: []\n---\n\n## What it is\n\n## Why it matters in a post-mortem\n\n## Example\n"
             ),
             PageTemplateKind::Postmortem => format!(
-                "---\ntitle: {title}\ndate: {today}\n# SEV1 (critical) .. SEV4 (low); levels are set in book.toml [postmortems].\nseverity: SEV2\n# draft | in-review | reviewed | published\nstatus: draft\nauthors: []\nservices: []\nsummary: What happened, in one or two sentences.\nimpact:\n  description: Who was affected and how.\n  # users_affected: 0\n  # requests_failed: 0\n  # slo_breached: availability\nblast_radius: Which services, regions and customers were touched.\ntrigger: The change or event that set it off.\n# Causes; the narrative may argue there is no single root cause.\nroot_causes: []\n# category: change, config, capacity, dependency, monitoring, process, tooling, hardware, software, human-factors\ncontributing_factors: []\ndetection: How it was noticed (alert, customer report, ...).\nresolution: What ended the impact.\n# Set an IANA zone to write local times; otherwise every `at` needs an offset (Z or +01:00).\ntimezone: UTC\n# marks: impact-start, detected, acknowledged, declared, mitigated, resolved, closed\ntimeline:\n  - at: {today}T09:00:00\n    event: Impact begins.\n    marks: impact-start\n  - at: {today}T09:05:00\n    event: Alert fires.\n    marks: detected\n  - at: {today}T09:30:00\n    event: Service restored.\n    marks: resolved\n# type: prevent | mitigate | detect | process; status: open | in-progress | done | wont-do\naction_items:\n  - title: Describe the follow-up.\n    type: prevent\n    owner: Team name\n    priority: P2\n    status: open\nlessons:\n  went_well: []\n  went_wrong: []\n  got_lucky: []\nsources: []\n---\n\n## What happened\n\n## Why it happened\n\n## What we learned\n"
+                "---\ntitle: {title}\ndate: {today}\n# SEV1 (critical) .. SEV4 (low); levels are set in book.toml [postmortems].\nseverity: SEV2\n# draft | in-review | reviewed | published\nstatus: draft\nauthors: []\nservices: []\nsummary: What happened, in one or two sentences.\nimpact:\n  description: Who was affected and how.\n  # users_affected: 0\n  # requests_failed: 0\n  # slo_breached: availability\nblast_radius: Which services, regions and customers were touched.\ntrigger: The change or event that set it off.\n# Causes; the narrative may argue there is no single root cause.\nroot_causes: []\n# category: change, config, capacity, dependency, monitoring, process, tooling, hardware, software, human-factors\ncontributing_factors: []\ndetection: How it was noticed (alert, customer report, ...).\nresolution: What ended the impact.\n# Set an IANA zone to write local times; otherwise every `at` needs an offset (Z or +01:00).\ntimezone: UTC\n# marks: impact-start, detected, acknowledged, declared, mitigated, resolved, closed\n# mitigated = most users' impact ended; resolved = fully back to normal (mark only resolved\n# when both are the same moment). source: the id of the `sources` entry an entry comes from.\ntimeline:\n  - at: {today}T09:00:00\n    event: Impact begins.\n    marks: impact-start\n  - at: {today}T09:05:00\n    event: Alert fires.\n    marks: detected\n    source: alerts\n  - at: {today}T09:30:00\n    event: Service restored.\n    marks: resolved\n# type: prevent | mitigate | detect | process; status: open | in-progress | done | wont-do\n# owner, priority, status and due are optional (an open item should have an owner).\naction_items:\n  - title: Describe the follow-up.\n    type: prevent\n    owner: Team name\n    priority: P2\n    status: open\nlessons:\n  went_well: []\n  went_wrong: []\n  got_lucky: []\n# Where the facts come from; timeline entries cite a source by its id.\nsources:\n  - id: alerts\n    title: Alert history for the incident\n    url: https://example.com/alerts\n---\n\n## What happened\n\n## Why it happened\n\n## What we learned\n"
             ),
             PageTemplateKind::Script => format!(
                 "---\ntitle: {title}\nsummary: What this role-play practises.\nscenario: The situation, in a paragraph.\n# Speaker name -> who they are.\nroles:\n  You: Post-mortem lead\n  CTO: Chief Technology Officer\n# The role the trainee plays.\nlearner: You\n# postmortem: slug-of-the-incident\n---\n\n## Opening {{minutes=2}}\n\nYou: Thanks for coming. We are here to learn, not to blame.\n\nCTO: I want to know who caused this.\n\n## Closing {{minutes=2}}\n\nYou: I will circulate the document with owners and dates today.\n"
@@ -152,14 +152,44 @@ const SAMPLE_SITE: &[(&str, &str)] = &[
 ];
 
 /// Create a new site in `dir`, which must be empty or absent.
-pub fn init_site(dir: &Path) -> io::Result<()> {
+/// Where `hindsight init --ci` sets up publishing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CiProvider {
+    /// `.github/workflows/pages.yml`: build and publish to GitHub Pages.
+    Github,
+    /// `.gitlab-ci.yml`: build and publish to GitLab Pages.
+    Gitlab,
+}
+
+impl CiProvider {
+    /// The workflow file's path in the site and its text.
+    pub fn workflow(self) -> (&'static str, &'static str) {
+        match self {
+            CiProvider::Github => (
+                ".github/workflows/pages.yml",
+                include_str!("github-pages.yml"),
+            ),
+            CiProvider::Gitlab => (".gitlab-ci.yml", include_str!("gitlab-pages.yml")),
+        }
+    }
+}
+
+/// Keeps built sites and their staging folders out of version control.
+const GITIGNORE: &str = "# Built by `hindsight build`; never commit it.\n/site/\n/site.tmp-*/\n/site.old-*/\n/public/\n";
+
+/// A new site in `dir` (absent or empty): sample pages of every kind, a `.gitignore`, and a
+/// publishing workflow when `ci` names one.
+pub fn init_site(dir: &Path, ci: Option<CiProvider>) -> io::Result<()> {
     if dir.exists() && std::fs::read_dir(dir)?.next().is_some() {
         return Err(io::Error::new(
             io::ErrorKind::AlreadyExists,
             format!("{} is not empty; choose a new folder", dir.display()),
         ));
     }
-    for (rel, text) in SAMPLE_SITE {
+    let extra = [(".gitignore", GITIGNORE)]
+        .into_iter()
+        .chain(ci.map(CiProvider::workflow));
+    for (rel, text) in SAMPLE_SITE.iter().copied().chain(extra) {
         let path = dir.join(rel);
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)?;
