@@ -567,7 +567,7 @@
         var fold = document.createElement("details");
         fold.className = "search-facet-group";
         fold.open = name === "kind" || chosen.some(function (c) { return c[0] === name; });
-        fold.innerHTML = "<summary>" + names[name] + ' <span class="search-facet-count">' + values.length + "</span></summary>";
+        fold.innerHTML = "<summary>" + names[name] + "</summary>";
         var group = document.createElement("fieldset");
         group.className = "search-facet";
         group.innerHTML = '<legend class="visually-hidden">' + names[name] + "</legend>";
