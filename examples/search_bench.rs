@@ -43,7 +43,7 @@ fn main() {
     };
     println!("build_index: {t_index:?}; index_files: {t_files:?}");
     println!(
-        "index: {} terms, {total} bytes in {} files (manifest {} B; {} shards {} B; {} docs {} B; {} filters {} B)",
+        "index: {} terms, {total} bytes in {} files (manifest {} B; {} shards {} B; {} docs {} B; {} filters {} B; {} vocabularies {} B)",
         index.terms.len(),
         files.len(),
         bytes("search/index.js"),
@@ -53,6 +53,8 @@ fn main() {
         bytes("search/d/"),
         count("search/f/"),
         bytes("search/f/"),
+        count("search/v/"),
+        bytes("search/v/"),
     );
     incremental(&site, &files);
     let files: HashMap<String, Vec<u8>> = files.into_iter().collect();
@@ -65,10 +67,15 @@ fn main() {
             "checkpoint",
             "blast",
             "replicating",
+            "chekpoint",
+            "failvoer quorum",
+            "migraton",
         ]
         .map(String::from)
         .to_vec();
     }
+    // Files the browser already holds from the queries before (a warm query loads the rest).
+    let mut cached: std::collections::HashSet<String> = std::collections::HashSet::new();
     for q in &queries {
         // As typed: every prefix of the query, then the query itself; bytes are counted once.
         let mut seen: HashMap<String, usize> = HashMap::new();
@@ -82,10 +89,19 @@ fn main() {
         }
         let last = last.unwrap_or_default();
         let final_only = query::run(&files, q, &[]);
+        let warm: usize = final_only
+            .files
+            .iter()
+            .filter(|f| !cached.contains(*f))
+            .map(|f| files[f].len())
+            .sum();
+        cached.extend(final_only.files.iter().cloned());
         println!(
-            "query {q:?}: {} matches, {} shown; typed letter by letter {} B in {} files; final query alone {} B",
+            "query {q:?}: {} matches, {} shown, corrections {:?}; typed letter by letter {} B in {} files; \
+             first query (nothing cached) {} B; warm (after the queries above) {warm} B",
             last.total_matches,
             last.shown.len(),
+            final_only.corrections,
             seen.values().sum::<usize>(),
             seen.len(),
             final_only.bytes

@@ -194,3 +194,80 @@ fn screenshots_of_results_in_light_and_dark() {
         tab.screenshot(&dir.join(format!("search-phone-{scheme}.png")));
     }
 }
+
+/// Why each result is there: a corrected word is named and marked, with a way back to the
+/// typed word; an alias match shows the term's other names; a partial match says so; a
+/// word too short to search asks for more letters.
+#[test]
+fn results_say_why_they_match() {
+    let Some(browser) = Browser::shared() else {
+        return;
+    };
+    let server = common::bundled_server();
+    let tab = browser.open(&server.url(""));
+    search(&tab, "obserability");
+    let note = tab.eval("document.querySelector('.search-note').textContent");
+    let note = note.as_str().unwrap_or_default();
+    assert!(
+        note.starts_with("Showing results for observability."),
+        "{note}"
+    );
+    let exact = tab.eval("document.querySelector('.search-note a').getAttribute('href')");
+    assert!(
+        exact
+            .as_str()
+            .unwrap_or_default()
+            .ends_with("?q=%22obserability%22"),
+        "{exact}"
+    );
+    assert_eq!(result_titles(&tab)[0], "Observability");
+    assert_eq!(
+        tab.eval("document.querySelector('#search-results .search-title mark').textContent"),
+        "Observability",
+        "the corrected word is marked"
+    );
+    let marked = tab.eval(
+        "[...document.querySelectorAll('#search-results .search-excerpt mark')].map(m => m.textContent.toLowerCase())",
+    );
+    assert!(
+        marked.as_array().is_some_and(|m| !m.is_empty()
+            && m.iter()
+                .all(|w| w.as_str().is_some_and(|w| w.starts_with("observ")))),
+        "words with the corrected stem are marked in excerpts: {marked}"
+    );
+    // The typed word searched exactly finds nothing and corrects nothing.
+    tab.goto(&server.url("search/?q=%22obserability%22"));
+    tab.wait_until(
+        "document.querySelector('.search-page-status').textContent.startsWith('No results')",
+    );
+    assert_eq!(
+        tab.eval("document.querySelector('.search-page-note').hidden"),
+        true
+    );
+
+    tab.goto(&server.url(""));
+    search(&tab, "postmortem");
+    assert_eq!(result_titles(&tab)[0], "Post-mortem");
+    let aka = tab.eval("document.querySelector('#search-results .search-aka').textContent");
+    assert!(
+        aka.as_str()
+            .unwrap_or_default()
+            .starts_with("also known as: postmortem,"),
+        "{aka}"
+    );
+    assert_eq!(
+        tab.eval("document.querySelector('#search-results .search-aka mark').textContent"),
+        "postmortem"
+    );
+
+    search(&tab, "gitlab backup restore kubernetes");
+    let partial = tab.eval("document.querySelector('#search-results .search-partial').textContent");
+    assert_eq!(partial, "matches 3 of 4 words");
+
+    search(&tab, "ic");
+    assert_eq!(
+        tab.eval("document.querySelector('.search-note').textContent"),
+        "Keep typing…"
+    );
+    assert!(tab.js_errors().is_empty(), "{:?}", tab.js_errors());
+}

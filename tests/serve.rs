@@ -85,15 +85,32 @@ impl Reply {
 
 /// One HTTP/1.1 request with the target sent exactly as given (no client-side cleanup).
 fn request(addr: SocketAddr, method: &str, target: &str) -> Reply {
+    request_with(addr, method, target, "")
+}
+
+/// The same, with `headers` (`Name: value\r\n` lines) added to the request.
+fn request_with(addr: SocketAddr, method: &str, target: &str, headers: &str) -> Reply {
+    let raw = exchange(
+        addr,
+        format!(
+            "{method} {target} HTTP/1.1\r\nHost: localhost\r\n{headers}Connection: close\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    parse_reply(&raw)
+}
+
+/// Send `bytes` as they are and read the whole answer.
+fn exchange(addr: SocketAddr, bytes: &[u8]) -> Vec<u8> {
     let mut s = TcpStream::connect(addr).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
-    write!(
-        s,
-        "{method} {target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
+    s.write_all(bytes).unwrap();
     let mut raw = Vec::new();
     s.read_to_end(&mut raw).unwrap();
+    raw
+}
+
+fn parse_reply(raw: &[u8]) -> Reply {
     let split = raw
         .windows(4)
         .position(|w| w == b"\r\n\r\n")
@@ -130,12 +147,7 @@ struct Events {
 
 impl Events {
     fn connect(addr: SocketAddr) -> Events {
-        let mut s = TcpStream::connect(addr).unwrap();
-        write!(
-            s,
-            "GET /__hindsight/events HTTP/1.1\r\nHost: localhost\r\n\r\n"
-        )
-        .unwrap();
+        let s = open_events(addr);
         s.set_read_timeout(Some(Duration::from_millis(200)))
             .unwrap();
         let mut events = Events {
@@ -431,6 +443,218 @@ fn idle_connections_do_not_hold_up_requests() {
     );
     drop(idle);
     server.stop();
+}
+
+/// A connection that has asked for the event stream (and read nothing yet).
+fn open_events(addr: SocketAddr) -> TcpStream {
+    let mut s = TcpStream::connect(addr).unwrap();
+    write!(
+        s,
+        "GET /__hindsight/events HTTP/1.1\r\nHost: localhost\r\n\r\n"
+    )
+    .unwrap();
+    s
+}
+
+#[test]
+fn pages_that_stop_reading_do_not_delay_reloads() {
+    let site = Site::new();
+    let server = site.serve();
+    let addr = server.addr();
+    let stalled: Vec<TcpStream> = (0..10).map(|_| open_events(addr)).collect();
+    let mut events = Events::connect(addr);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while server.state.streams() < 11 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert_eq!(server.state.streams(), 11, "every stream is open");
+    let mut slowest = Duration::ZERO;
+    for i in 0..3 {
+        let saved = Instant::now();
+        site.write(
+            "content/glossary/runbook.md",
+            &format!("{RUNBOOK}\nSave number {i}.\n"),
+        );
+        events.wait_for("the runbook page", |e| {
+            changed(e, "glossary/runbook/index.html")
+        });
+        slowest = slowest.max(saved.elapsed());
+    }
+    // Save to event includes the debounce and the rebuild; a stream written in turn
+    // with a 2 s timeout per client would take 20 s.
+    assert!(
+        slowest < Duration::from_secs(1),
+        "a reload took {slowest:?} beside 10 stalled pages"
+    );
+    assert_eq!(get(addr, "/glossary/").status, 200);
+    drop(stalled);
+    server.stop();
+}
+
+#[test]
+fn a_carriage_return_in_the_target_never_reaches_a_header() {
+    let site = Site::new();
+    let server = site.serve();
+    let addr = server.addr();
+    for target in [
+        &b"/glossary\rSet-Cookie:x=1"[..],
+        b"/glossary?\rSet-Cookie:x=1",
+        b"/glossary\r\nSet-Cookie:x=1",
+        b"/glossary?a\xff",
+    ] {
+        let mut req = b"GET ".to_vec();
+        req.extend_from_slice(target);
+        req.extend_from_slice(b" HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+        let raw = exchange(addr, &req);
+        let shown = String::from_utf8_lossy(target).into_owned();
+        let head_end = raw
+            .windows(4)
+            .position(|w| w == b"\r\n\r\n")
+            .unwrap_or(raw.len());
+        let head = String::from_utf8_lossy(&raw[..head_end]).into_owned();
+        assert!(head.starts_with("HTTP/1.1 400"), "{shown:?}: {head}");
+        assert!(
+            head.split("\r\n").all(|line| !line.contains(['\r', '\n'])),
+            "{shown:?}: a bare CR or LF in {head:?}"
+        );
+        assert!(!head.to_ascii_lowercase().contains("set-cookie"), "{head}");
+    }
+    // Encoded, the same bytes stay encoded in the redirect.
+    let folder = get(addr, "/glossary?a%0D%0ASet-Cookie:%20x=1");
+    assert_eq!(folder.status, 301);
+    assert_eq!(
+        folder.headers["location"],
+        "/glossary/?a%0D%0ASet-Cookie:%20x=1"
+    );
+    assert!(!folder.headers.contains_key("set-cookie"));
+    assert_eq!(get(addr, "/glossary%0D%0ASet-Cookie:%20x=1").status, 404);
+    server.stop();
+}
+
+#[test]
+fn range_requests_get_the_bytes_asked_for() {
+    let site = Site::new();
+    let server = site.serve();
+    let addr = server.addr();
+    let whole = "body { margin: 0; }\n";
+    let range = |spec: &str| request_with(addr, "GET", "/extra.css", &format!("Range: {spec}\r\n"));
+
+    let part = range("bytes=5-10");
+    assert_eq!(part.status, 206);
+    assert_eq!(part.headers["content-range"], "bytes 5-10/20");
+    assert_eq!(part.headers["content-length"], "6");
+    assert_eq!(part.headers["content-type"], "text/css; charset=utf-8");
+    assert_eq!(part.text(), &whole[5..=10]);
+    let tail = range("bytes=-3");
+    assert_eq!((tail.status, tail.text()), (206, " }\n".to_string()));
+    assert_eq!(tail.headers["content-range"], "bytes 17-19/20");
+    let open = range("bytes=15-");
+    assert_eq!((open.status, open.text()), (206, "0; }\n".to_string()));
+    // A last byte past the end is cut to the end.
+    assert_eq!(range("bytes=18-1000").text(), "}\n");
+
+    let past = range("bytes=20-");
+    assert_eq!(past.status, 416);
+    assert_eq!(past.headers["content-range"], "bytes */20");
+    assert!(past.body.is_empty());
+    assert_eq!(range("bytes=100-200").status, 416);
+
+    // Several ranges, a malformed header or an unverifiable If-Range: the whole file.
+    for spec in ["bytes=0-1, 5-6", "bytes=abc", "items=0-1"] {
+        let reply = range(spec);
+        assert_eq!(
+            (reply.status, reply.text()),
+            (200, whole.to_string()),
+            "{spec}"
+        );
+    }
+    let if_range = request_with(
+        addr,
+        "GET",
+        "/extra.css",
+        "Range: bytes=0-1\r\nIf-Range: \"x\"\r\n",
+    );
+    assert_eq!(if_range.status, 200);
+    let plain = get(addr, "/extra.css");
+    assert_eq!(plain.headers["accept-ranges"], "bytes");
+    server.stop();
+}
+
+/// `Threads:` of a process, from /proc.
+#[cfg(target_os = "linux")]
+fn threads_of(pid: u32) -> usize {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("Threads:"))
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap()
+}
+
+/// Kills the server process when the test ends, pass or fail.
+struct Child(std::process::Child);
+
+impl Drop for Child {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn idle_half_open_connections_cost_no_threads() {
+    let site = Site::new();
+    let mut child = Child(
+        std::process::Command::new(env!("CARGO_BIN_EXE_hindsight"))
+            .args(["serve", "--port", "0", "--root"])
+            .arg(site.root())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let mut banner = String::new();
+    BufReader::new(child.0.stdout.take().unwrap())
+        .read_line(&mut banner)
+        .unwrap();
+    let port: u16 = banner
+        .split("http://127.0.0.1:")
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .and_then(|p| p.parse().ok())
+        .unwrap_or_else(|| panic!("no address in {banner:?}"));
+    let addr: SocketAddr = ([127, 0, 0, 1], port).into();
+    let pid = child.0.id();
+    assert_eq!(get(addr, "/").status, 200);
+    let before = threads_of(pid);
+
+    // Slowloris: connections that send part of a request head and then nothing.
+    let idle: Vec<TcpStream> = (0..400)
+        .map(|_| {
+            let mut s = TcpStream::connect(addr).unwrap();
+            s.write_all(b"GET / HTTP/1.1\r\nHost: localhost\r\n")
+                .unwrap();
+            s
+        })
+        .collect();
+    for _ in 0..5 {
+        let started = Instant::now();
+        assert_eq!(get(addr, "/glossary/").status, 200);
+        assert!(
+            started.elapsed() < Duration::from_secs(2),
+            "a request waited {:?} beside 400 idle connections",
+            started.elapsed()
+        );
+    }
+    let during = threads_of(pid);
+    assert!(
+        during <= before + 2,
+        "{before} threads before 400 idle connections, {during} with them"
+    );
+    drop(idle);
 }
 
 #[test]

@@ -127,7 +127,8 @@ mod tests {
 
     #[test]
     fn the_walk_stops_when_every_file_is_dated() {
-        let log = "\02026-05-01\n\na.md\n\n\02026-04-01\n\nb.md\na.md\n\n\02020-01-01\n\nc.md\n";
+        let log =
+            "\u{0}2026-05-01\n\na.md\n\n\u{0}2026-04-01\n\nb.md\na.md\n\n\u{0}2020-01-01\n\nc.md\n";
         let mut h = History::default();
         let mut wanted: HashSet<&str> = ["a.md", "b.md"].into_iter().collect();
         h.collect(log.as_bytes(), &mut wanted);

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use super::tokenize::{WordStemmer, for_each_word, is_stop_word};
+use crate::content::kinds::PostMortem;
 use crate::content::{KindData, Page, PageKind};
 use crate::markdown::RenderedBody;
 
@@ -189,28 +190,92 @@ pub fn is_searchable(page: &Page) -> bool {
     !matches!(page.kind, PageKind::Home | PageKind::Section)
 }
 
-/// Front-matter prose of a post-mortem, indexed and excerpted as its "Overview".
-fn postmortem_overview(page: &Page) -> String {
-    let KindData::Postmortem(pm) = &page.data else {
-        return String::new();
+/// Text a page shows beside its Markdown body, under the heading and anchor it has on the
+/// page (`""` for the lead, shown first). The one place search reads a kind's front matter:
+/// everything a reader can see on the page is findable, and an excerpt can show it.
+pub struct ShownText {
+    pub heading: &'static str,
+    pub anchor: &'static str,
+    pub text: String,
+}
+
+fn shown(heading: &'static str, anchor: &'static str, parts: &[&str]) -> Option<ShownText> {
+    let text = parts
+        .iter()
+        .map(|p| p.trim())
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    (!text.is_empty()).then_some(ShownText {
+        heading,
+        anchor,
+        text,
+    })
+}
+
+/// Everything of `page`'s front matter a reader sees, by the section it is shown in.
+pub fn shown_text(page: &Page) -> Vec<ShownText> {
+    let summary = page.meta.summary.as_deref().unwrap_or("");
+    let sections = match &page.data {
+        KindData::Postmortem(pm) => postmortem_text(pm, summary),
+        KindData::Script(s) => {
+            let roles: Vec<String> = s
+                .roles
+                .iter()
+                .map(|(who, what)| format!("{who}: {what}"))
+                .collect();
+            let roles: Vec<&str> = roles.iter().map(String::as_str).collect();
+            vec![
+                shown("", "", &[summary, s.scenario.as_deref().unwrap_or("")]),
+                shown("Roles", "cast-title", &roles),
+            ]
+        }
+        KindData::Guideline(g) => {
+            let techniques: Vec<&str> = g
+                .techniques
+                .iter()
+                .flat_map(|t| [t.name.as_str(), t.description.as_deref().unwrap_or("")])
+                .collect();
+            vec![
+                shown("", "", &[summary]),
+                shown("Techniques to practise", "techniques-title", &techniques),
+            ]
+        }
+        _ => vec![shown("", "", &[summary])],
     };
-    let mut parts: Vec<&str> = Vec::new();
-    parts.extend(page.meta.summary.as_deref());
-    if let Some(i) = &pm.impact {
-        parts.extend(i.description.as_deref());
+    sections.into_iter().flatten().collect()
+}
+
+/// A post-mortem's sections as its page lays them out (see `postmortem.html`).
+fn postmortem_text(pm: &PostMortem, summary: &str) -> Vec<Option<ShownText>> {
+    fn text(o: &Option<String>) -> &str {
+        o.as_deref().unwrap_or("")
     }
-    parts.extend(pm.trigger.as_deref());
-    parts.extend(pm.root_causes.iter().map(String::as_str));
-    parts.extend(
+    let impact = pm.impact.as_ref().map_or("", |i| text(&i.description));
+    let mut causes = vec![text(&pm.trigger)];
+    causes.extend(pm.root_causes.iter().map(String::as_str));
+    causes.extend(
         pm.contributing_factors
             .iter()
             .map(|f| f.description.as_str()),
     );
-    parts.extend(pm.blast_radius.as_deref());
-    parts.extend(pm.detection.as_deref());
-    parts.extend(pm.resolution.as_deref());
-    parts.extend(pm.timeline.iter().map(|t| t.event.as_str()));
-    parts.join(" ")
+    let events: Vec<&str> = pm.timeline.iter().map(|t| t.event.as_str()).collect();
+    let actions: Vec<&str> = pm.action_items.iter().map(|a| a.title.as_str()).collect();
+    let lessons: Vec<&str> = pm
+        .lessons
+        .iter()
+        .flat_map(|l| l.went_well.iter().chain(&l.went_wrong).chain(&l.got_lucky))
+        .map(String::as_str)
+        .collect();
+    vec![
+        shown("", "", &[summary, impact, text(&pm.blast_radius)]),
+        shown("Trigger and causes", "pm-causes", &causes),
+        shown("Detection", "pm-detection", &[text(&pm.detection)]),
+        shown("Resolution", "pm-resolution", &[text(&pm.resolution)]),
+        shown("Timeline", "pm-timeline", &events),
+        shown("Action items", "pm-actions", &actions),
+        shown("Lessons", "pm-lessons", &lessons),
+    ]
 }
 
 /// About the first `max` bytes of `text` with runs of white space collapsed, cut at a word.
@@ -229,7 +294,7 @@ fn excerpt_text(text: &str, max: usize) -> String {
     out
 }
 
-fn search_doc(page: &Page, body: &RenderedBody, lead: &str) -> SearchDoc {
+fn search_doc(page: &Page, body: &RenderedBody, front: &[ShownText]) -> SearchDoc {
     let mut sections = Vec::new();
     let mut left = DOC_EXCERPT_CHARS;
     let mut push = |heading: &str, anchor: &str, text: &str| {
@@ -241,11 +306,16 @@ fn search_doc(page: &Page, body: &RenderedBody, lead: &str) -> SearchDoc {
             text,
         });
     };
-    if !lead.trim().is_empty() {
-        push("", "", lead);
+    // The lead first, then the body, then what the page shows after it.
+    let (lead, rest) = front.split_at(front.iter().take_while(|s| s.heading.is_empty()).count());
+    for s in lead {
+        push("", "", &s.text);
     }
     for s in &body.sections {
         push(&s.heading, &s.anchor, &s.text);
+    }
+    for s in rest {
+        push(s.heading, s.anchor, &s.text);
     }
     let (severity, services, aliases) = match &page.data {
         KindData::Postmortem(pm) => (pm.severity.clone(), pm.services.clone(), Vec::new()),
@@ -266,7 +336,12 @@ fn search_doc(page: &Page, body: &RenderedBody, lead: &str) -> SearchDoc {
 }
 
 /// Index the full text of a page (the excerpt keeps only its start).
-fn doc_terms(stemmer: &WordStemmer, doc: &SearchDoc, body: &RenderedBody, lead: &str) -> DocTerms {
+fn doc_terms(
+    stemmer: &WordStemmer,
+    doc: &SearchDoc,
+    body: &RenderedBody,
+    front: &[ShownText],
+) -> DocTerms {
     STEMS.with(|table| {
         let table = &mut *table.borrow_mut();
         let mut c = Counts::default();
@@ -279,12 +354,18 @@ fn doc_terms(stemmer: &WordStemmer, doc: &SearchDoc, body: &RenderedBody, lead: 
         for a in &doc.aliases {
             add_text(stemmer, table, &mut c, a, Field::TermName);
         }
-        add_text(stemmer, table, &mut c, lead, Field::Body);
+        for s in front {
+            add_text(stemmer, table, &mut c, &s.text, Field::Body);
+        }
         for s in &body.sections {
             add_text(stemmer, table, &mut c, &s.heading, Field::Heading);
             add_text(stemmer, table, &mut c, &s.text, Field::Body);
         }
-        for extra in doc.tags.iter().chain(&doc.services).chain(&doc.severity) {
+        // A tag names what the page is about, as a heading does.
+        for tag in &doc.tags {
+            add_text(stemmer, table, &mut c, tag, Field::Heading);
+        }
+        for extra in doc.services.iter().chain(&doc.severity) {
             add_text(stemmer, table, &mut c, extra, Field::Body);
         }
         DocTerms {
@@ -314,12 +395,9 @@ pub(super) fn analyse(
     page: &Page,
     body: &RenderedBody,
 ) -> (SearchDoc, DocTerms) {
-    let lead = match page.kind {
-        PageKind::Postmortem => postmortem_overview(page),
-        _ => page.meta.summary.clone().unwrap_or_default(),
-    };
-    let doc = search_doc(page, body, &lead);
-    let terms = doc_terms(stemmer, &doc, body, &lead);
+    let front = shown_text(page);
+    let doc = search_doc(page, body, &front);
+    let terms = doc_terms(stemmer, &doc, body, &front);
     (doc, terms)
 }
 

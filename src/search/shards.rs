@@ -6,6 +6,9 @@
 //!   shard about `SHARD_BYTES`; a word loads the one shard its term falls in.
 //! - `d/<n>.js`: one document: title, URL, kind and excerpt text, loaded only when shown.
 //! - `f/<n>.js`: the documents of one filter value, loaded only when the filter is on.
+//! - `v/<n>.js`: the terms starting with one letter, most documents first, loaded only when
+//!   a query word has no exact or prefix match, to correct a typo (the first letter is
+//!   taken as typed, so a correction loads one small file instead of the whole vocabulary).
 //!
 //! A term's postings are grouped by impact (field and score): per group, one letter for
 //! field (2 bits) and score (4 bits), the group's size, then its document ids as gaps.
@@ -15,10 +18,14 @@
 use serde_json::json;
 
 use super::index::{Facet, Posting, SearchDoc, SearchIndex};
-use super::tokenize::STOP_WORDS;
+use super::tokenize::{FILLER_WORDS, STEM_ENDINGS, STOP_WORDS};
 
 /// Target size of one shard; a single very common term may exceed it on its own.
 pub const SHARD_BYTES: usize = 12 * 1024;
+/// Most bytes of one vocabulary file; past it, the terms in fewest documents are left out.
+pub const VOCAB_BYTES: usize = 12 * 1024;
+/// Length in letters of the terms a typo may be corrected to.
+const VOCAB_LETTERS: std::ops::RangeInclusive<usize> = 3..=24;
 /// The browser global every data file registers with.
 const GLOBAL: &str = "window.__hindsightSearch";
 
@@ -115,6 +122,9 @@ struct DocFile<'a> {
     sv: Option<&'a str>,
     /// Sections: heading, anchor, excerpt text.
     x: Vec<[&'a str; 3]>,
+    /// A glossary term's other names, shown when the query matched one of them.
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    a: &'a [String],
 }
 
 fn script(call: &str, id: usize, value: &serde_json::Value) -> Vec<u8> {
@@ -161,10 +171,52 @@ pub fn doc_file(n: usize, d: &SearchDoc) -> Vec<u8> {
         d: d.date.as_deref(),
         sv: d.severity.as_deref(),
         x: sections,
+        a: &d.aliases,
     };
     // Serialized straight from borrowed fields: 10,000 of these add up.
     let json = serde_json::to_string(&file).unwrap_or_default();
     format!("{GLOBAL}.doc({n},{json});\n").into_bytes()
+}
+
+/// Vocabulary file `n`: its terms, space-separated.
+pub fn vocab_file(n: usize, terms: &[&str]) -> Vec<u8> {
+    script("vocab", n, &json!(terms.join(" ")))
+}
+
+pub fn vocab_path(n: usize) -> String {
+    format!("search/v/{n}.js")
+}
+
+/// The terms a typo may be corrected to, from every term and its document count: per first
+/// letter, words of letters only, most documents first (ties in term order), cut to
+/// `VOCAB_BYTES`.
+pub fn vocabularies<'a>(
+    terms: impl Iterator<Item = (&'a str, usize)>,
+) -> Vec<(char, Vec<&'a str>)> {
+    let mut by_letter: std::collections::BTreeMap<char, Vec<(usize, &str)>> = Default::default();
+    for (term, docs) in terms {
+        let letters = term.chars().count();
+        if VOCAB_LETTERS.contains(&letters) && term.chars().all(char::is_alphabetic) {
+            let first = term.chars().next().unwrap_or(' ');
+            by_letter.entry(first).or_default().push((docs, term));
+        }
+    }
+    by_letter
+        .into_iter()
+        .map(|(letter, mut list)| {
+            list.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
+            let mut bytes = 0;
+            let kept = list
+                .into_iter()
+                .map(|(_, t)| t)
+                .take_while(|t| {
+                    bytes += t.len() + 1;
+                    bytes <= VOCAB_BYTES
+                })
+                .collect();
+            (letter, kept)
+        })
+        .collect()
 }
 
 /// Filter value `n`: the documents it keeps.
@@ -173,11 +225,13 @@ pub fn facet_file(n: usize, f: &Facet) -> Vec<u8> {
     script("facet", n, &json!(docs))
 }
 
-/// The manifest: document count, first term of every shard, the filters.
+/// The manifest: document count, first term of every shard, the filters, the first
+/// letter of each vocabulary file.
 pub fn manifest_file<'a>(
     docs: usize,
     firsts: impl Iterator<Item = &'a str>,
     facets: &[Facet],
+    vocab_letters: &[char],
 ) -> Vec<u8> {
     let firsts: Vec<&str> = firsts.collect();
     let facets: Vec<serde_json::Value> = facets
@@ -190,6 +244,9 @@ pub fn manifest_file<'a>(
         "shards": firsts,
         "facets": facets,
         "stop": STOP_WORDS,
+        "filler": FILLER_WORDS,
+        "endings": STEM_ENDINGS,
+        "vocab": vocab_letters,
     });
     script("manifest", 0, &manifest)
 }
@@ -214,8 +271,13 @@ pub fn index_files(index: &SearchIndex) -> Vec<(String, Vec<u8>)> {
     for (n, f) in index.facets.iter().enumerate() {
         files.push((facet_path(n), facet_file(n, f)));
     }
+    let vocab = vocabularies(index.terms.iter().map(|(t, p)| (t.as_str(), p.len())));
+    for (n, (_, terms)) in vocab.iter().enumerate() {
+        files.push((vocab_path(n), vocab_file(n, terms)));
+    }
+    let letters: Vec<char> = vocab.iter().map(|v| v.0).collect();
     let firsts = ranges.iter().map(|r| encoded[r.start].0);
-    let manifest = manifest_file(index.docs.len(), firsts, &index.facets);
+    let manifest = manifest_file(index.docs.len(), firsts, &index.facets, &letters);
     files.push((MANIFEST_PATH.into(), manifest));
     files
 }

@@ -59,7 +59,8 @@ pub struct SearchState {
     /// The term range of each shard.
     shards: Vec<Range<usize>>,
     facets: Vec<Facet>,
-    /// Shards, then documents, then facets, then the manifest (as `index_files` orders them).
+    /// Shards, then documents, then facets, then vocabularies, then the manifest (as
+    /// `index_files` orders them).
     files: Vec<(String, Arc<[u8]>)>,
 }
 
@@ -177,6 +178,11 @@ impl SearchState {
 
     fn prev_doc_file(&self, d: usize) -> Option<&Arc<[u8]>> {
         (d < self.docs.len()).then(|| &self.files[self.shards.len() + d].1)
+    }
+
+    fn vocab_files(&self) -> &[(String, Arc<[u8]>)] {
+        let start = self.shards.len() + self.docs.len() + self.facets.len();
+        &self.files[start..self.files.len() - 1]
     }
 
     fn prev_facet_file(&self, n: usize) -> Option<&Arc<[u8]>> {
@@ -507,8 +513,15 @@ impl SearchState {
             };
             files.push((shards::facet_path(k), file));
         }
+        let vocab = shards::vocabularies(terms.iter().map(|t| (&*t.term, t.raw.len())));
+        let prev_vocab = prev.map_or(&[][..], |p| p.vocab_files());
+        for (k, (_, list)) in vocab.iter().enumerate() {
+            let file = reuse(prev_vocab.get(k).map(|f| &f.1), shards::vocab_file(k, list));
+            files.push((shards::vocab_path(k), file));
+        }
+        let letters: Vec<char> = vocab.iter().map(|v| v.0).collect();
         let firsts = ranges.iter().map(|r| &*terms[r.start].term);
-        let manifest = shards::manifest_file(docs.len(), firsts, &facets);
+        let manifest = shards::manifest_file(docs.len(), firsts, &facets, &letters);
         let old = prev.and_then(|p| p.files.last().map(|f| &f.1));
         files.push((shards::MANIFEST_PATH.into(), reuse(old, manifest)));
         timer.lap("      search: documents, filters, manifest");

@@ -39,7 +39,7 @@ fn fixture() -> (tempfile::TempDir, HashMap<String, Vec<u8>>, Vec<String>) {
     write(
         root,
         "postmortems/db.md",
-        "---\ntitle: Database replication failure\ndate: 2024-03-02\nseverity: SEV2\nservices: [postgres]\nsummary: A replica fell behind for hours.\ntags: [database]\ntimeline:\n  - at: 2024-03-02T10:00:00Z\n    event: Lag alert fired.\n    marks: impact-start\n---\n## What happened\nThe replica stopped applying the write-ahead log; the café dashboard showed stale data.\n",
+        "---\ntitle: Database replication failure\ndate: 2024-03-02\nseverity: SEV2\nservices: [postgres]\nsummary: A replica fell behind for hours.\ntags: [database]\ntimeline:\n  - at: 2024-03-02T10:00:00Z\n    event: Lag alert fired.\n    marks: impact-start\naction_items:\n  - title: Set up continuous archiving.\n    type: prevent\nlessons:\n  went_wrong:\n    - The pager woke nobody.\n---\n## What happened\nThe replica stopped applying the write-ahead log; the café dashboard showed stale data.\n",
     );
     write(
         root,
@@ -105,11 +105,33 @@ fn stemming_prefixes_and_diacritics_match() {
 #[test]
 fn words_are_anded_and_phrases_checked() {
     let (_dir, files, urls) = fixture();
-    let both = titles(&urls, &run(&files, "replication edge", &[]).shown);
-    assert_eq!(both, ["postmortems/cdn/"]);
+    let both = run(&files, "replication edge", &[]);
+    // One page has both words; with fewer than three, pages with one of two follow.
+    assert_eq!(titles(&urls, &both.shown)[0], "postmortems/cdn/");
+    assert_eq!(both.matched[0], 2);
+    assert!(
+        both.matched[1..].iter().all(|&m| m == 1),
+        "{:?}",
+        both.matched
+    );
     let phrase = titles(&urls, &run(&files, "\"stale data\"", &[]).shown);
     assert_eq!(phrase, ["postmortems/db/"]);
     assert!(run(&files, "\"data stale\"", &[]).shown.is_empty());
+}
+
+#[test]
+fn front_matter_a_page_shows_is_found_and_excerpted() {
+    let (_dir, files, urls) = fixture();
+    for q in ["continuous archiving", "pager woke"] {
+        let out = run(&files, q, &[]);
+        assert_eq!(titles(&urls, &out.shown), ["postmortems/db/"], "{q:?}");
+    }
+    let d = urls.iter().position(|u| u == "postmortems/db/").unwrap();
+    let doc = String::from_utf8(files[&format!("search/d/{d}.js")].clone()).unwrap();
+    assert!(
+        doc.contains(r#"["Action items","pm-actions","Set up continuous archiving."]"#),
+        "{doc}"
+    );
 }
 
 #[test]

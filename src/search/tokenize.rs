@@ -18,6 +18,55 @@ pub const STOP_WORDS: &[&str] = &[
     "this", "to", "was", "were", "which", "will", "with",
 ];
 
+/// Words that make a query a question or a comparison without saying what it is about:
+/// dropped from queries (not from the index) unless the query has nothing else.
+pub const FILLER_WORDS: &[&str] = &[
+    "about",
+    "between",
+    "can",
+    "define",
+    "definition",
+    "describe",
+    "did",
+    "difference",
+    "differences",
+    "do",
+    "does",
+    "example",
+    "examples",
+    "explain",
+    "how",
+    "i",
+    "me",
+    "mean",
+    "meaning",
+    "means",
+    "my",
+    "our",
+    "should",
+    "versus",
+    "vs",
+    "we",
+    "what",
+    "when",
+    "where",
+    "who",
+    "why",
+    "you",
+];
+
+/// Endings the stemmer strips (alone or combined): a word being typed that extends a term
+/// by the start of one of these may still become a word with that stem (`replicat` →
+/// "replication" → `replic`), anything else extends it into another word (`runbo` is not
+/// "run"). Sorted.
+pub const STEM_ENDINGS: &[&str] = &[
+    "ability", "able", "al", "ally", "ance", "ancy", "ant", "ate", "ation", "ational", "ations",
+    "ator", "e", "ed", "ement", "ence", "ency", "ent", "er", "es", "ful", "fulness", "ibility",
+    "ible", "ic", "ical", "ically", "ied", "ies", "ing", "ion", "ism", "ist", "iti", "ity", "ive",
+    "iveness", "ization", "ize", "izing", "less", "li", "ly", "ment", "ness", "ous", "ously", "s",
+    "tion", "y",
+];
+
 /// Longest word indexed; longer runs are usually hashes or ids.
 pub const MAX_WORD_CHARS: usize = 40;
 
@@ -105,6 +154,10 @@ pub fn is_stop_word(word: &str) -> bool {
     STOP_WORDS.binary_search(&word).is_ok()
 }
 
+pub fn is_filler_word(word: &str) -> bool {
+    FILLER_WORDS.binary_search(&word).is_ok()
+}
+
 /// The English Snowball stemmer, shared by the whole index build.
 pub struct WordStemmer(Stemmer);
 
@@ -142,9 +195,11 @@ mod tests {
 
     #[test]
     fn stop_words_are_sorted_for_binary_search() {
-        let mut sorted = STOP_WORDS.to_vec();
-        sorted.sort_unstable();
-        assert_eq!(sorted, STOP_WORDS);
+        for list in [STOP_WORDS, FILLER_WORDS, STEM_ENDINGS] {
+            let mut sorted = list.to_vec();
+            sorted.sort_unstable();
+            assert_eq!(sorted, list);
+        }
     }
 
     #[test]

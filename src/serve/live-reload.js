@@ -134,9 +134,13 @@
   }
 
   var connected = false;
+  /* The last build this page heard of; kept across reconnects. */
+  var heard = null;
   function onBuild(data) {
     var first = !connected;
     connected = true;
+    var before = heard;
+    heard = data.generation;
     if (data.errors && data.errors.length) { showOverlay(data.errors); return; }
     hideOverlay();
     var folder = currentFolder();
@@ -145,9 +149,12 @@
       return;
     }
     if (first) {
-      /* A save that landed while this page was reloading would otherwise be missed. */
-      var seen = null;
-      try { seen = sessionStorage.getItem(generationKey); } catch (e) {}
+      /* A save that landed while this page was reloading, or while its stream was closed
+         (the server drops a stream that falls behind), would otherwise be missed. */
+      var seen = before;
+      if (seen === null) {
+        try { seen = sessionStorage.getItem(generationKey); } catch (e) {}
+      }
       if (seen !== null && data.generation > Number(seen)) reloadKeepingScroll(data.generation);
       return;
     }

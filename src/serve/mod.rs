@@ -14,19 +14,20 @@ use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
-use std::sync::{Arc, Condvar, Mutex};
+use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
+
+use tokio::sync::watch::Sender as SlotSender;
 
 use crate::diagnostics::{Diagnostics, display_path};
 use crate::pipeline::BuildOptions;
 use incremental::{ChangeSet, IncrementalBuild, SiteChanges, SiteFile, Snapshot};
-use reload::{BuildEvent, OverlayError, ReloadHub};
+use reload::{BuildEvent, EventStream, OverlayError, ReloadHub};
+use server::HttpServer;
 use watch::{SourceWatcher, WatchSet};
 
 pub const DEFAULT_PORT: u16 = 3000;
-/// A connection that sends no request within this time is closed.
-const IDLE: Duration = Duration::from_secs(10);
 /// A request never waits longer than this for a rebuild.
 const MAX_WAIT: Duration = Duration::from_secs(30);
 
@@ -68,11 +69,11 @@ impl fmt::Display for ServeError {
     }
 }
 
-/// Shared between request threads and the rebuild loop.
+/// Shared between request tasks and the rebuild loop. The rebuild thread only ever
+/// replaces the slot and queues an event; it never waits for a client.
 pub struct ServerState {
-    slot: Mutex<SiteSlot>,
-    ready: Condvar,
-    pub hub: ReloadHub,
+    slot: SlotSender<SiteSlot>,
+    hub: ReloadHub,
 }
 
 struct SiteSlot {
@@ -84,7 +85,10 @@ struct SiteSlot {
 impl ServerState {
     /// The site's current state for a page that just connected (no changes to apply).
     pub fn current_event(&self) -> BuildEvent {
-        let slot = self.lock();
+        Self::connect_event(&self.slot.borrow())
+    }
+
+    fn connect_event(slot: &SiteSlot) -> BuildEvent {
         // Pages removed by the last build stay listed, so a tab that was reloading
         // when its page went away still finds its way to the section.
         let changes = SiteChanges {
@@ -94,37 +98,39 @@ impl ServerState {
         BuildEvent::new(slot.event.generation, slot.event.errors.clone(), changes)
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, SiteSlot> {
-        self.slot.lock().unwrap_or_else(|e| e.into_inner())
+    /// A new page's event stream. Taken under the slot's lock, as `publish` broadcasts
+    /// under it: the stream starts at the current state and misses no later build.
+    pub fn subscribe(&self) -> EventStream {
+        let slot = self.slot.borrow();
+        self.hub.subscribe(&Self::connect_event(&slot))
     }
 
-    fn set_building(&self, building: bool) {
-        self.lock().building = building;
-        self.ready.notify_all();
+    /// Open event streams.
+    pub fn streams(&self) -> usize {
+        self.hub.len()
+    }
+
+    fn set_building(&self) {
+        self.slot.send_modify(|slot| slot.building = true);
     }
 
     fn publish(&self, snapshot: Option<Arc<Snapshot>>, event: BuildEvent) {
-        {
-            let mut slot = self.lock();
+        self.slot.send_modify(|slot| {
             if let Some(s) = snapshot {
                 slot.snapshot = s;
             }
-            slot.event = event.clone();
+            self.hub.broadcast(&event);
+            slot.event = event;
             slot.building = false;
-        }
-        self.ready.notify_all();
-        self.hub.broadcast(&event);
+        });
     }
 }
 
-/// The snapshot to serve, waiting for a rebuild in progress to finish.
-pub fn wait_for_site(state: &ServerState) -> Arc<Snapshot> {
-    let slot = state.lock();
-    let (slot, _) = state
-        .ready
-        .wait_timeout_while(slot, MAX_WAIT, |s| s.building)
-        .unwrap_or_else(|e| e.into_inner());
-    slot.snapshot.clone()
+/// The snapshot to serve, waiting (up to [`MAX_WAIT`]) for a rebuild in progress.
+pub async fn site(state: &ServerState) -> Arc<Snapshot> {
+    let mut slot = state.slot.subscribe();
+    let _ = tokio::time::timeout(MAX_WAIT, slot.wait_for(|s| !s.building)).await;
+    slot.borrow().snapshot.clone()
 }
 
 /// A running server. `stop` (or drop) shuts it down and frees the port.
@@ -133,7 +139,8 @@ pub struct ServeHandle {
     base_path: String,
     pub state: Arc<ServerState>,
     stop: Arc<AtomicBool>,
-    threads: Vec<JoinHandle<()>>,
+    http: HttpServer,
+    rebuilds: Option<JoinHandle<()>>,
     watcher: Arc<Mutex<Option<SourceWatcher>>>,
     /// Pages in the first build and how long it took.
     pub initial: (usize, Duration),
@@ -142,16 +149,6 @@ pub struct ServeHandle {
 impl ServeHandle {
     pub fn addr(&self) -> SocketAddr {
         self.addr
-    }
-
-    /// Where a local client reaches the listening socket.
-    fn probe_addr(&self) -> SocketAddr {
-        let ip = match self.addr.ip() {
-            IpAddr::V4(v4) if v4.is_unspecified() => IpAddr::from([127, 0, 0, 1]),
-            IpAddr::V6(v6) if v6.is_unspecified() => IpAddr::from([0, 0, 0, 0, 0, 0, 0, 1]),
-            ip => ip,
-        };
-        SocketAddr::new(ip, self.addr.port())
     }
 
     /// `http://127.0.0.1:3000/` (with the site's base path).
@@ -178,11 +175,10 @@ impl ServeHandle {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .take();
-        self.state.hub.close_all();
-        // Wake the accept loop so it sees `stop`; it then drops the listening socket.
-        let _ = std::net::TcpStream::connect_timeout(&self.probe_addr(), Duration::from_secs(1));
-        for t in self.threads.drain(..) {
-            let _ = t.join();
+        // Closes the listening socket and every connection, event streams included.
+        self.http.stop();
+        if let Some(rebuilds) = self.rebuilds.take() {
+            let _ = rebuilds.join();
         }
     }
 }
@@ -238,12 +234,11 @@ pub fn start(options: ServeOptions) -> Result<ServeHandle, ServeError> {
     };
     let base_path = snapshot.base_path.clone();
     let state = Arc::new(ServerState {
-        slot: Mutex::new(SiteSlot {
+        slot: SlotSender::new(SiteSlot {
             snapshot,
             building: false,
             event,
         }),
-        ready: Condvar::new(),
         hub: ReloadHub::default(),
     });
 
@@ -254,45 +249,24 @@ pub fn start(options: ServeOptions) -> Result<ServeHandle, ServeError> {
     let watcher = Arc::new(Mutex::new(Some(watcher)));
     let stop = Arc::new(AtomicBool::new(false));
 
-    let mut threads = Vec::new();
-    {
-        let (state, stop) = (state.clone(), stop.clone());
-        threads.push(spawn("hindsight-accept", move || {
-            for conn in listener.incoming() {
-                if stop.load(Ordering::SeqCst) {
-                    break;
-                }
-                let Ok(stream) = conn else { continue };
-                let state = state.clone();
-                // Short-lived: one request per connection (event streams are handed to
-                // the hub). Spawn failure only drops this connection.
-                let _ = std::thread::Builder::new()
-                    .name("hindsight-http".into())
-                    .spawn(move || {
-                        let _ = stream.set_read_timeout(Some(IDLE));
-                        let _ = stream.set_write_timeout(Some(IDLE));
-                        if let Some(request) = server::Request::read(stream) {
-                            server::handle(request, &state);
-                        }
-                    });
-            }
-        }));
-    }
-    {
+    let http = HttpServer::start(listener, state.clone())
+        .map_err(|e| ServeError::Io(format!("cannot serve on {addr}: {e}")))?;
+    let rebuilds = {
         let (state, stop, watcher) = (state.clone(), stop.clone(), watcher.clone());
         let options = options.clone();
-        threads.push(spawn("hindsight-rebuild", move || {
+        spawn("hindsight-rebuild", move || {
             rebuild_loop(
                 engine, rx, &state, &stop, &watcher, &watch_set, &root, &options,
             )
-        }));
-    }
+        })
+    };
     Ok(ServeHandle {
         addr,
         base_path,
         state,
         stop,
-        threads,
+        http,
+        rebuilds: Some(rebuilds),
         watcher,
         initial: (pages, elapsed),
     })
@@ -356,24 +330,17 @@ fn rebuild_loop(
     root: &Path,
     options: &ServeOptions,
 ) {
-    let mut generation = state.lock().event.generation;
-    let mut last_ping = Instant::now();
+    let mut generation = state.slot.borrow().event.generation;
     while !stop.load(Ordering::SeqCst) {
         let mut changes = match rx.recv_timeout(Duration::from_millis(200)) {
             Ok(c) => c,
-            Err(RecvTimeoutError::Timeout) => {
-                if last_ping.elapsed() > Duration::from_secs(15) {
-                    state.hub.ping();
-                    last_ping = Instant::now();
-                }
-                continue;
-            }
+            Err(RecvTimeoutError::Timeout) => continue,
             Err(RecvTimeoutError::Disconnected) => break,
         };
         // The debouncer settles each path on its own; a burst over many files (a
         // `git checkout`, a search-and-replace) arrives as several batches close together.
         // Requests wait from now on, and the batches join one rebuild.
-        state.set_building(true);
+        state.set_building();
         let burst = Instant::now();
         while burst.elapsed() < Duration::from_millis(500)
             && let Ok(more) = rx.recv_timeout(watch::SETTLE)
@@ -520,5 +487,105 @@ fn open_browser(url: &str) {
         .spawn()
     {
         eprintln!("warning: cannot open a browser ({cmd}: {e}); open {url} yourself");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::{BufRead, BufReader, Write};
+    use std::net::TcpStream;
+
+    fn open_stream(addr: SocketAddr) -> TcpStream {
+        let mut s = TcpStream::connect(addr).unwrap();
+        write!(
+            s,
+            "GET /__hindsight/events HTTP/1.1\r\nHost: localhost\r\n\r\n"
+        )
+        .unwrap();
+        s
+    }
+
+    /// The generation of the next `build` event on an open stream.
+    fn next_generation(stream: &mut BufReader<TcpStream>) -> u64 {
+        let mut line = String::new();
+        loop {
+            line.clear();
+            assert!(stream.read_line(&mut line).unwrap() > 0, "stream closed");
+            if let Some(rest) = line.strip_prefix("data: {\"generation\":") {
+                let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+                return digits.parse().unwrap();
+            }
+        }
+    }
+
+    #[test]
+    fn a_build_is_published_at_once_however_many_pages_stop_reading() {
+        let state = Arc::new(ServerState {
+            slot: SlotSender::new(SiteSlot {
+                snapshot: Arc::new(failed_site()),
+                building: false,
+                event: BuildEvent::new(1, Vec::new(), SiteChanges::default()),
+            }),
+            hub: ReloadHub::default(),
+        });
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let _http = HttpServer::start(listener, state.clone()).unwrap();
+        let _stalled: Vec<TcpStream> = (0..10).map(|_| open_stream(addr)).collect();
+        let mut reader = BufReader::new(open_stream(addr));
+        reader
+            .get_ref()
+            .set_read_timeout(Some(Duration::from_secs(20)))
+            .unwrap();
+        assert_eq!(next_generation(&mut reader), 1);
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while state.streams() < 11 && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        assert_eq!(state.streams(), 11);
+
+        // ~600 KB an event: twelve are more than the kernel buffers for a client that never
+        // reads (about 4 MB on loopback), so writes to the stalled pages block from then on.
+        let changed: Vec<String> = (0..10_000)
+            .map(|i| format!("postmortems/an-incident-with-a-rather-long-slug-{i:05}/index.html"))
+            .collect();
+        let filling = Instant::now();
+        for generation in 2..14 {
+            let changes = SiteChanges {
+                changed: changed.clone(),
+                ..SiteChanges::default()
+            };
+            state.publish(None, BuildEvent::new(generation, Vec::new(), changes));
+            assert_eq!(next_generation(&mut reader), generation);
+        }
+        // Written to each page in turn with a 2 s timeout, this would take minutes.
+        let filling = filling.elapsed();
+        assert!(filling < Duration::from_secs(10), "{filling:?}");
+        let (mut publish, mut delivery) = (Duration::ZERO, Duration::ZERO);
+        for generation in 14..17 {
+            let event = BuildEvent::new(generation, Vec::new(), SiteChanges::default());
+            let started = Instant::now();
+            state.publish(None, event);
+            publish = publish.max(started.elapsed());
+            assert_eq!(next_generation(&mut reader), generation);
+            delivery = delivery.max(started.elapsed());
+        }
+        assert!(
+            publish < Duration::from_millis(100),
+            "publishing took {publish:?}"
+        );
+        assert!(
+            delivery < Duration::from_secs(1),
+            "delivery took {delivery:?}"
+        );
+
+        // The stalled pages' connections are closed once nothing moved for a while; the
+        // reading page stays.
+        let deadline = Instant::now() + server::WRITE_STALL + Duration::from_secs(10);
+        while state.streams() > 1 && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        assert_eq!(state.streams(), 1, "stalled streams still open");
     }
 }

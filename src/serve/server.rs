@@ -2,18 +2,38 @@
 //! endpoints under `/__hindsight/`. Only files of the built site can be served; any path
 //! that tries to leave it is a 404.
 //!
-//! One short-lived thread per connection and one request per connection (`Connection:
-//! close`): a browser's idle preconnected sockets then cost an idle thread each and can
-//! never hold up a request (tiny_http 0.12's pool stalls behind 4 of them).
+//! axum (hyper) on a runtime of its own with a fixed number of threads, whatever its
+//! clients do: connections are capped, a request head must arrive within a deadline
+//! (slowloris, idle preconnected sockets), a client that stops reading is dropped, and
+//! event streams are fed from bounded per-client queues (see `reload`), so no client can
+//! hold up a rebuild or another client.
 
+use std::io;
+use std::ops::RangeInclusive;
 use std::sync::Arc;
+use std::time::Duration;
 
-use std::io::{Read, Write};
-use std::net::TcpStream;
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::header::{
+    ACCEPT_RANGES, ALLOW, CACHE_CONTROL, CONTENT_RANGE, CONTENT_TYPE, IF_RANGE, LOCATION, RANGE,
+    X_CONTENT_TYPE_OPTIONS,
+};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use http_range_header::RangeUnsatisfiableError;
+use hyper::server::conn::http1;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::service::TowerToHyperService;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::runtime::Runtime;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tokio_io_timeout::TimeoutStream;
 
 use crate::serve::incremental::Snapshot;
-use crate::serve::reload::{BuildEvent, LIVE_RELOAD_JS};
-use crate::serve::{ServerState, wait_for_site};
+use crate::serve::reload::LIVE_RELOAD_JS;
+use crate::serve::{ServerState, site};
 
 /// What a request path names, after refusing anything unsafe.
 #[derive(Debug, PartialEq, Eq)]
@@ -144,144 +164,224 @@ pub fn content_type(rel: &str) -> &'static str {
     }
 }
 
-/// One parsed request: only what a static dev server needs.
-pub struct Request {
-    pub method: String,
-    pub target: String,
-    stream: TcpStream,
+/// Connections open at once; more wait in the listen backlog until one closes.
+pub const MAX_CONNECTIONS: usize = 512;
+/// Threads that run every connection, however many there are.
+const WORKERS: usize = 2;
+/// A client must send a whole request head within this time, on a new connection and
+/// between requests on a kept-alive one (slowloris, idle preconnected sockets).
+const HEAD_TIMEOUT: Duration = Duration::from_secs(10);
+/// A client that takes nothing of what is written to it for this long is disconnected
+/// (shorter in unit tests, which wait for it).
+pub(crate) const WRITE_STALL: Duration = Duration::from_secs(if cfg!(test) { 2 } else { 10 });
+
+/// The HTTP side of a running server: its own small runtime. Stopping (or dropping) it
+/// closes every connection and the listening socket.
+pub struct HttpServer {
+    runtime: Option<Runtime>,
 }
 
-/// Longest request head we accept; browsers send a few hundred bytes.
-const MAX_HEAD: usize = 16 * 1024;
-
-impl Request {
-    /// Read one request head from a fresh connection; `None` if the client sent nothing
-    /// usable before the read timeout.
-    pub fn read(stream: TcpStream) -> Option<Request> {
-        let mut head = Vec::with_capacity(1024);
-        let mut buf = [0u8; 2048];
-        let mut reader = &stream;
-        while !head.windows(4).any(|w| w == b"\r\n\r\n") {
-            let n = reader.read(&mut buf).ok()?;
-            if n == 0 || head.len() + n > MAX_HEAD {
-                return None;
-            }
-            head.extend_from_slice(&buf[..n]);
-        }
-        let text = String::from_utf8_lossy(&head);
-        let mut parts = text.lines().next()?.split(' ');
-        let (method, target) = (parts.next()?.to_string(), parts.next()?.to_string());
-        Some(Request {
-            method,
-            target,
-            stream,
+impl HttpServer {
+    /// Serve `state` on `listener` (already bound) until stopped.
+    pub fn start(listener: std::net::TcpListener, state: Arc<ServerState>) -> io::Result<Self> {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(WORKERS)
+            .max_blocking_threads(1)
+            .thread_name("hindsight-http")
+            .enable_io()
+            .enable_time()
+            .build()?;
+        listener.set_nonblocking(true)?;
+        let listener = {
+            let _entered = runtime.enter();
+            TcpListener::from_std(listener)?
+        };
+        runtime.spawn(accept(listener, state));
+        Ok(HttpServer {
+            runtime: Some(runtime),
         })
     }
 
-    fn respond(self, status: u16, headers: &[(&str, &str)], body: &[u8]) {
-        let mut head = format!("HTTP/1.1 {status} {}\r\n", reason(status));
-        for (name, value) in headers {
-            head.push_str(&format!("{name}: {value}\r\n"));
+    pub fn stop(&mut self) {
+        if let Some(runtime) = self.runtime.take() {
+            // Drops every task: the accept loop (and its socket) and each connection.
+            runtime.shutdown_timeout(Duration::from_secs(1));
         }
-        head.push_str(&format!(
-            "Content-Length: {}\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n",
-            body.len()
-        ));
-        let mut stream = self.stream;
-        // A client that went away is not an error worth reporting.
-        let _ = stream.write_all(head.as_bytes());
-        if self.method != "HEAD" {
-            let _ = stream.write_all(body);
-        }
-        let _ = stream.flush();
     }
 }
 
-fn reason(status: u16) -> &'static str {
-    match status {
-        200 => "OK",
-        301 => "Moved Permanently",
-        404 => "Not Found",
-        405 => "Method Not Allowed",
-        _ => "",
+impl Drop for HttpServer {
+    fn drop(&mut self) {
+        self.stop();
     }
 }
 
-fn respond(request: Request, status: u16, content_type: &str, body: Vec<u8>) {
-    request.respond(status, &[("Content-Type", content_type)], &body);
-}
-
-fn redirect(request: Request, location: &str) {
-    request.respond(301, &[("Location", location)], b"");
-}
-
-/// Answer one request. Event streams are parked in the hub instead of holding a thread.
-pub fn handle(request: Request, state: &ServerState) {
-    if !matches!(request.method.as_str(), "GET" | "HEAD") {
-        request.respond(
-            405,
-            &[
-                ("Allow", "GET, HEAD"),
-                ("Content-Type", "text/plain; charset=utf-8"),
-            ],
-            b"method not allowed",
-        );
-        return;
-    }
-    let url = request.target.clone();
-    let snapshot: Arc<Snapshot> = wait_for_site(state);
-    let own = format!("{}__hindsight/", snapshot.base_path);
-    if let Some(endpoint) = url.strip_prefix(&own) {
-        let endpoint = endpoint.split('?').next().unwrap_or("");
-        match endpoint {
-            "live-reload.js" => respond(
-                request,
-                200,
-                content_type("x.js"),
-                LIVE_RELOAD_JS.as_bytes().to_vec(),
-            ),
-            "events" => {
-                let current: BuildEvent = state.current_event();
-                // The stream lives on without a read timeout; writes fail once it closes.
-                let _ = request.stream.set_read_timeout(None);
-                // A page that stops reading must not hold up the others' events for long.
-                let _ = request
-                    .stream
-                    .set_write_timeout(Some(std::time::Duration::from_secs(2)));
-                state.hub.connect(Box::new(request.stream), &current);
+async fn accept(listener: TcpListener, state: Arc<ServerState>) {
+    let app = Router::new().fallback(handle).with_state(state);
+    let slots = Arc::new(Semaphore::new(MAX_CONNECTIONS));
+    loop {
+        let Ok(slot) = slots.clone().acquire_owned().await else {
+            return;
+        };
+        match listener.accept().await {
+            Ok((stream, _)) => {
+                tokio::spawn(serve_connection(stream, app.clone(), slot));
             }
+            // Out of file descriptors, or reset before it was accepted: try again shortly.
+            Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
+        }
+    }
+}
+
+async fn serve_connection(stream: TcpStream, app: Router, _slot: OwnedSemaphorePermit) {
+    let _ = stream.set_nodelay(true);
+    let mut stream = TimeoutStream::new(stream);
+    stream.set_write_timeout(Some(WRITE_STALL));
+    let io = TokioIo::new(Box::pin(stream));
+    // A connection's end (the client left, timed out or sent garbage) is not an error
+    // worth reporting: hyper has already answered what it could (400, 408, 431).
+    let _ = http1::Builder::new()
+        .timer(TokioTimer::new())
+        .header_read_timeout(HEAD_TIMEOUT)
+        .serve_connection(io, TowerToHyperService::new(app))
+        .await;
+}
+
+/// Answer one request; every answer is uncached and never sniffed.
+async fn handle(
+    State(state): State<Arc<ServerState>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    let mut response = answer(&state, &method, &uri, &headers).await;
+    let headers = response.headers_mut();
+    headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    response
+}
+
+async fn answer(state: &ServerState, method: &Method, uri: &Uri, headers: &HeaderMap) -> Response {
+    if method != Method::GET && method != Method::HEAD {
+        let allow = [
+            (ALLOW, "GET, HEAD"),
+            (CONTENT_TYPE, "text/plain; charset=utf-8"),
+        ];
+        return (StatusCode::METHOD_NOT_ALLOWED, allow, "method not allowed").into_response();
+    }
+    let snapshot = site(state).await;
+    let own = format!("{}__hindsight/", snapshot.base_path);
+    if let Some(endpoint) = uri.path().strip_prefix(&own) {
+        return match endpoint {
+            "live-reload.js" => {
+                let script = Bytes::from_static(LIVE_RELOAD_JS.as_bytes());
+                ([(CONTENT_TYPE, content_type("x.js"))], script).into_response()
+            }
+            "events" => state.subscribe().into_response(),
             "status" => {
                 let body = serde_json::to_vec(&state.current_event()).unwrap_or_default();
-                respond(request, 200, "application/json", body);
+                ([(CONTENT_TYPE, "application/json")], body).into_response()
             }
-            _ => not_found(request, &snapshot),
-        }
-        return;
+            _ => not_found(&snapshot),
+        };
     }
-    match resolve(&url, &snapshot) {
+    let target = uri.path_and_query().map_or("/", |p| p.as_str());
+    match resolve(target, &snapshot) {
         Target::File(rel) => {
-            let bytes = snapshot.files[rel.as_str()].bytes().into_owned();
-            respond(request, 200, content_type(&rel), bytes);
+            let bytes = Bytes::from(snapshot.files[rel.as_str()].bytes().into_owned());
+            let range = if method == Method::GET {
+                requested_range(headers, bytes.len() as u64)
+            } else {
+                Ranged::Whole
+            };
+            file(&rel, bytes, range)
         }
-        Target::Redirect(location) => redirect(request, &location),
-        Target::NotFound => not_found(request, &snapshot),
+        Target::Redirect(location) => redirect(&location),
+        Target::NotFound => not_found(&snapshot),
     }
 }
 
-fn not_found(request: Request, snapshot: &Snapshot) {
+/// What part of a file to send.
+#[derive(Debug, PartialEq, Eq)]
+enum Ranged {
+    Whole,
+    Part(RangeInclusive<u64>),
+    Unsatisfiable,
+}
+
+/// RFC 9110 §14: one satisfiable range gets that part (206); ranges that all lie past the
+/// end get 416. Anything else gets the whole file, as the RFC allows: no `Range`, several
+/// ranges (no multipart answers), a malformed header, or an `If-Range` (there is no
+/// validator to check it against).
+fn requested_range(headers: &HeaderMap, len: u64) -> Ranged {
+    if headers.contains_key(IF_RANGE) {
+        return Ranged::Whole;
+    }
+    let Some(value) = headers.get(RANGE).and_then(|v| v.to_str().ok()) else {
+        return Ranged::Whole;
+    };
+    let Ok(parsed) = http_range_header::parse_range_header(value) else {
+        return Ranged::Whole;
+    };
+    match parsed.validate(len) {
+        Ok(ranges) if ranges.len() == 1 => Ranged::Part(ranges[0].clone()),
+        Err(RangeUnsatisfiableError::Unsatisfiable) => Ranged::Unsatisfiable,
+        _ => Ranged::Whole,
+    }
+}
+
+fn file(rel: &str, bytes: Bytes, range: Ranged) -> Response {
+    let len = bytes.len();
+    let kind = [(CONTENT_TYPE, content_type(rel)), (ACCEPT_RANGES, "bytes")];
+    match range {
+        Ranged::Whole => (kind, bytes).into_response(),
+        Ranged::Part(r) => {
+            let (start, end) = (*r.start() as usize, *r.end() as usize);
+            let content_range = format!("bytes {start}-{end}/{len}");
+            let part = bytes.slice(start..=end);
+            let status = StatusCode::PARTIAL_CONTENT;
+            (status, kind, [(CONTENT_RANGE, content_range)], part).into_response()
+        }
+        Ranged::Unsatisfiable => {
+            let content_range = format!("bytes */{len}");
+            let status = StatusCode::RANGE_NOT_SATISFIABLE;
+            (status, [(CONTENT_RANGE, content_range)]).into_response()
+        }
+    }
+}
+
+/// A redirect to a path taken from the request. `Uri` already refuses control characters;
+/// anything outside visible ASCII is percent-encoded all the same, so no request byte can
+/// end the header or start another.
+fn redirect(location: &str) -> Response {
+    let value = HeaderValue::try_from(header_safe(location))
+        .unwrap_or_else(|_| HeaderValue::from_static("/"));
+    (StatusCode::MOVED_PERMANENTLY, [(LOCATION, value)]).into_response()
+}
+
+fn header_safe(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if (0x21..=0x7e).contains(&byte) {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+fn not_found(snapshot: &Snapshot) -> Response {
+    let status = StatusCode::NOT_FOUND;
     match snapshot.files.get("404.html") {
-        Some(page) => respond(
-            request,
-            404,
-            content_type("404.html"),
-            page.bytes().into_owned(),
-        ),
-        None => respond(
-            request,
-            404,
-            "text/plain; charset=utf-8",
-            b"404 Not Found".to_vec(),
-        ),
+        Some(page) => {
+            let body = page.bytes().into_owned();
+            (status, [(CONTENT_TYPE, content_type("404.html"))], body).into_response()
+        }
+        None => {
+            let kind = [(CONTENT_TYPE, "text/plain; charset=utf-8")];
+            (status, kind, "404 Not Found").into_response()
+        }
     }
 }
 
@@ -355,6 +455,37 @@ mod tests {
         ] {
             assert_eq!(resolve(bad, &s), Target::NotFound, "{bad}");
         }
+    }
+
+    fn range(value: &str, len: u64) -> Ranged {
+        let mut headers = HeaderMap::new();
+        headers.insert(RANGE, HeaderValue::from_str(value).unwrap());
+        requested_range(&headers, len)
+    }
+
+    #[test]
+    fn ranges() {
+        assert_eq!(range("bytes=0-0", 10), Ranged::Part(0..=0));
+        assert_eq!(range("bytes=2-", 10), Ranged::Part(2..=9));
+        assert_eq!(range("bytes=-4", 10), Ranged::Part(6..=9));
+        assert_eq!(range("bytes=-40", 10), Ranged::Part(0..=9));
+        assert_eq!(range("bytes=5-400", 10), Ranged::Part(5..=9));
+        assert_eq!(range("bytes=10-", 10), Ranged::Unsatisfiable);
+        assert_eq!(range("bytes=0-1", 0), Ranged::Unsatisfiable);
+        for whole in ["bytes=0-1,4-5", "bytes=5-2", "bytes=x", "lines=1-2", ""] {
+            assert_eq!(range(whole, 10), Ranged::Whole, "{whole}");
+        }
+        assert_eq!(requested_range(&HeaderMap::new(), 10), Ranged::Whole);
+    }
+
+    #[test]
+    fn header_values_carry_no_control_characters() {
+        assert_eq!(header_safe("/glossary/?q=1"), "/glossary/?q=1");
+        assert_eq!(
+            header_safe("/a\r\nSet-Cookie: x"),
+            "/a%0D%0ASet-Cookie:%20x"
+        );
+        assert_eq!(header_safe("/caf\u{e9}/"), "/caf%C3%A9/");
     }
 
     #[test]

@@ -2,9 +2,11 @@
    The index is a set of script files under search/ that register their data with
    window.__hindsightSearch, loaded with <script> tags on demand, so search also works when
    the site is opened from disk (file://), where fetch() is blocked.
-   The query steps mirror src/search/query.rs (tested there): fold and stem words, load the
-   shard each word's term falls in, match exact stems and, for the word being typed,
-   prefixes; AND the words, apply filters, rank by field then BM25, verify quoted phrases. */
+   The query steps mirror src/search/query.rs (tested there): fold and stem words, drop stop
+   and question words, load the shard each word's term falls in, match exact stems and, for
+   the word being typed, prefixes; correct a word with neither from its first letter's
+   vocabulary; AND the words (with fewer than 3 results, add those matching most words),
+   apply filters, rank by words matched, field, then BM25, verify quoted phrases. */
 (function () {
   "use strict";
 
@@ -18,6 +20,7 @@
 
   function fold(s) {
     s = s.toLowerCase();
+    if (/^[\x00-\x7f]*$/.test(s)) return s; /* nothing to fold */
     var out = "";
     for (var i = 0; i < s.length; i++) { var c = s[i]; out += FOLD[c] || c; }
     return out;
@@ -132,7 +135,10 @@
   S.shard = function (n, v) { register("s/" + n + ".js", v); };
   S.doc = function (n, v) { register("d/" + n + ".js", v); };
   S.facet = function (n, v) { register("f/" + n + ".js", v); };
+  S.vocab = function (n, v) { register("v/" + n + ".js", v); };
   S.loaded = [];
+  /* Milliseconds the box waits after a keystroke before searching (tests set 0). */
+  S.debounce = 90;
   function load(path) {
     return new Promise(function (resolve) {
       if (path in store) return resolve(store[path]);
@@ -149,30 +155,31 @@
 
   /* ---- The query: see src/search/query.rs ---- */
   var SHOWN = 8, MIN_PREFIX = 3, PREFIX_SHARDS = 2, PHRASE_CHECKS = 24, FIELD_WEIGHT = [0, 16, 32, 64];
+  var FULL_ENOUGH = 3, CORRECTIONS = 3;
   var ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
   var DIGIT = {};
   for (var ai = 0; ai < 64; ai++) DIGIT[ALPHABET[ai]] = ai;
 
-  /* A query of one word too short to match as a prefix: finding nothing for it says
-     "keep typing", not "no results". */
-  var KEEP_TYPING = "Keep typing: words match as you type from " + MIN_PREFIX + " letters.";
-  function tooShort(text) {
-    var ws = words(text);
-    return text.indexOf('"') < 0 && ws.length === 1 && Array.from(ws[0]).length < MIN_PREFIX;
-  }
+  function typoBudget(letters) { return letters <= 3 ? 0 : letters <= 7 ? 1 : 2; }
+  function set(list) { var o = {}; (list || []).forEach(function (w) { o[w] = true; }); return o; }
 
-  function parse(text, stop) {
-    var q = { words: [], phrases: [], lastIsPrefix: false };
+  function parse(text, manifest) {
+    var stop = set(manifest.stop), filler = set(manifest.filler);
+    var q = { words: [], phrases: [], lastIsPrefix: false, keepTyping: false }, dropped = [];
     text.split('"').forEach(function (part, i) {
-      var ws = words(part);
-      if (i % 2 === 1 && ws.length > 1) q.phrases.push(ws);
-      ws.forEach(function (w) { if (!stop[w]) q.words.push(w); });
+      var ws = words(part), quoted = i % 2 === 1;
+      if (quoted && ws.length > 1) q.phrases.push(ws);
+      ws.forEach(function (w) {
+        if (stop[w]) return;
+        (!quoted && filler[w] ? dropped : q.words).push({ text: w, quoted: quoted });
+      });
     });
+    if (!q.words.length) q.words = dropped; /* "how" alone still means "how" */
     var quotes = (text.match(/"/g) || []).length;
     q.lastIsPrefix = /[\p{Alphabetic}\p{N}]$/u.test(text) && quotes % 2 === 0 && q.words.length > 0;
-    if (q.lastIsPrefix && Array.from(q.words[q.words.length - 1]).length < MIN_PREFIX) {
+    if (q.lastIsPrefix && Array.from(q.words[q.words.length - 1].text).length < MIN_PREFIX) {
       q.lastIsPrefix = false;
-      if (q.words.length > 1) q.words.pop();
+      if (q.words.length > 1) q.words.pop(); else q.keepTyping = true;
     }
     return q;
   }
@@ -212,52 +219,144 @@
     while (lo < hi) { var mid = (lo + hi) >> 1; if (firsts[mid] <= term) lo = mid + 1; else hi = mid; }
     return Math.max(0, lo - 1);
   }
-  function wordMatcher(word, isPrefix) {
-    var st = stem(word);
-    return {
-      word: word, stem: st, prefix: isPrefix ? word : null,
-      exact: function (term) { return term === st; },
-      completes: function (term) {
-        return isPrefix && (term.indexOf(word) === 0 || (word.indexOf(term) === 0 && term.length + 3 >= word.length));
-      }
-    };
+  /* A term the word being typed may become: one extending it, or one it extends by the
+     start of an ending the stemmer strips ("replicat" → replic, never "runbok" → run). */
+  function completes(prefix, term, endings) {
+    if (term.indexOf(prefix) === 0) return true;
+    if (prefix.indexOf(term) !== 0) return false;
+    var rest = prefix.slice(term.length);
+    return endings.some(function (e) { return e.indexOf(rest) === 0; });
   }
-
-  /* Runs a query; resolves to {query, hits: [[doc, score]], manifest}. */
-  function runQuery(text, filters) {
-    return load("index.js").then(function (manifest) {
-      if (!manifest) return null;
-      var stop = {};
-      manifest.stop.forEach(function (w) { stop[w] = true; });
-      var q = parse(text, stop);
-      var matchers = q.words.map(function (w, i) { return wordMatcher(w, q.lastIsPrefix && i === q.words.length - 1); });
-      var firsts = manifest.shards;
-      var perWord = matchers.map(function (m) {
-        var ids = [shardOf(firsts, m.stem)];
-        if (m.prefix) {
-          var first = shardOf(firsts, m.prefix), more = [];
-          for (var j = first + 1; j < firsts.length && firsts[j].indexOf(m.prefix) === 0; j++) more.push(j);
-          ids.push(first);
-          if (more.length < PREFIX_SHARDS) ids = ids.concat(more);
+  /* Edit distances (insert, delete, substitute, swap neighbours) from term to each prefix of word. */
+  function distancesToPrefixes(t, w) {
+    var cols = w.length + 1, d = [], i, j;
+    for (j = 0; j < cols; j++) d[j] = j;
+    for (i = 1; i <= t.length; i++) {
+      d[i * cols] = i;
+      for (j = 1; j < cols; j++) {
+        var v = Math.min(d[(i - 1) * cols + j - 1] + (t[i - 1] === w[j - 1] ? 0 : 1), d[(i - 1) * cols + j] + 1, d[i * cols + j - 1] + 1);
+        if (i > 1 && j > 1 && t[i - 1] === w[j - 2] && t[i - 2] === w[j - 1]) v = Math.min(v, d[(i - 2) * cols + j - 2] + 1);
+        d[i * cols + j] = v;
+      }
+    }
+    return d.slice(t.length * cols);
+  }
+  /* [edits, word] turning `word` into a word with the stem `term`, or null (see query.rs). */
+  function correction(word, term, max, endings) {
+    var w = Array.from(word), t = Array.from(term);
+    if (t.length > w.length + max) return null;
+    var row = distancesToPrefixes(t, w);
+    var best = row[w.length] <= max ? [row[w.length], term] : null;
+    function consider(d, whole) {
+      if (d <= max && (!best || d < best[0]) && stem(whole) === term) best = [d, whole];
+    }
+    for (var j = w.length - 1; j >= 1; j--) if (row[j] <= max) consider(row[j], term + w.slice(j).join(""));
+    /* The term, without a final "e" (stage → staging), with its last letter doubled (run → running). */
+    /* Such a word starts within one edit of the term: a term far from every start of the word needs no endings. */
+    if (Math.min.apply(null, row) > max + 1) return best;
+    [term, term.replace(/e$/, ""), term + t[t.length - 1]].forEach(function (b) {
+      endings.forEach(function (e) {
+        var whole = Array.from(b + e);
+        if (Math.abs(whole.length - w.length) <= max) consider(distancesToPrefixes(whole, w)[w.length], b + e);
+      });
+    });
+    return best;
+  }
+  /* The terms a misspelt word is corrected to (closest, then in most documents) and the
+     word shown for the first. */
+  function corrections(manifest, word) {
+    var max = typoBudget(Array.from(word).length), n = (manifest.vocab || []).indexOf(Array.from(word)[0]);
+    if (!max || n < 0) return Promise.resolve({ terms: [], shown: null });
+    return load("v/" + n + ".js").then(function (vocab) {
+      var found = [];
+      (vocab || "").split(" ").forEach(function (term, order) {
+        var c = correction(word, term, max, manifest.endings);
+        if (c) found.push([c[0], order, term, c[1]]);
+      });
+      found.sort(function (a, b) { return a[0] - b[0] || a[1] - b[1]; });
+      found = found.filter(function (f) { return f[0] === found[0][0]; }).slice(0, CORRECTIONS);
+      return { terms: found.map(function (f) { return f[2]; }), shown: found.length ? found[0][3] : null };
+    });
+  }
+  /* What one query word matches: `terms` (stems) found, for highlighting; `fixed` the word
+     it was corrected to, if any. */
+  function wordMatcher(word, isPrefix) {
+    return { word: word, stem: stem(word), prefix: isPrefix ? word : null, terms: {}, fixed: null };
+  }
+  function addPostings(scores, postings, num, den) {
+    decodePostings(postings, function (doc, extra) {
+      var s = Math.floor((FIELD_WEIGHT[extra >> 4] + (extra & 15)) * num / den);
+      if (!(scores.get(doc) >= s)) scores.set(doc, s);
+    });
+  }
+  function loadShards(ids) {
+    ids = ids.filter(function (x, k) { return ids.indexOf(x) === k; });
+    return Promise.all(ids.map(function (id) { return load("s/" + id + ".js"); }));
+  }
+  /* Scores by document for one word: exact stem, prefix completions, else corrections. */
+  function matchWord(m, quoted, manifest) {
+    var firsts = manifest.shards, ids = [shardOf(firsts, m.stem)];
+    if (m.prefix) {
+      var first = shardOf(firsts, m.prefix), more = [];
+      for (var j = first + 1; j < firsts.length && firsts[j].indexOf(m.prefix) === 0; j++) more.push(j);
+      ids.push(first);
+      if (more.length < PREFIX_SHARDS) ids = ids.concat(more);
+    }
+    return loadShards(ids).then(function (shards) {
+      var scores = new Map();
+      shards.forEach(function (flat) {
+        if (!flat) return;
+        for (var k = 0; k < flat.length; k += 2) {
+          var term = flat[k];
+          if (term === m.stem) addPostings(scores, flat[k + 1], 1, 1);
+          else if (m.prefix && completes(m.prefix, term, manifest.endings)) addPostings(scores, flat[k + 1], 3, 4);
+          else continue;
+          m.terms[term] = true;
         }
-        ids = ids.filter(function (x, k) { return ids.indexOf(x) === k; });
-        return Promise.all(ids.map(function (id) { return load("s/" + id + ".js"); })).then(function (shards) {
-          var scores = new Map();
+      });
+      if (scores.size || quoted) return scores;
+      return corrections(manifest, m.word).then(function (c) {
+        m.fixed = c.shown;
+        return loadShards(c.terms.map(function (t) { return shardOf(firsts, t); })).then(function (shards) {
           shards.forEach(function (flat) {
-            if (!flat) return;
-            for (var k = 0; k < flat.length; k += 2) {
-              var term = flat[k], exact = m.exact(term);
-              if (!exact && !m.completes(term)) continue;
-              decodePostings(flat[k + 1], function (doc, extra) {
-                var s = FIELD_WEIGHT[extra >> 4] + (extra & 15);
-                if (!exact) s = Math.floor(s * 3 / 4);
-                if (!(scores.get(doc) >= s)) scores.set(doc, s);
-              });
+            for (var k = 0; flat && k < flat.length; k += 2) {
+              if (c.terms.indexOf(flat[k]) < 0) continue;
+              addPostings(scores, flat[k + 1], 1, 2);
+              m.terms[flat[k]] = true;
             }
           });
           return scores;
         });
       });
+    });
+  }
+  /* [doc, words matched, score]: every word first; with fewer than FULL_ENOUGH such
+     documents, those matching at least half the words follow. */
+  function combine(maps) {
+    var all = new Map(), n = maps.length;
+    maps.forEach(function (scores) {
+      scores.forEach(function (s, doc) {
+        var h = all.get(doc);
+        if (!h) all.set(doc, h = [doc, 0, 0]);
+        h[1] += 1;
+        h[2] += s;
+      });
+    });
+    var hits = Array.from(all.values());
+    var full = hits.filter(function (h) { return h[1] === n; }).length;
+    var least = full < FULL_ENOUGH ? Math.max(1, Math.ceil(n / 2)) : n;
+    hits = hits.filter(function (h) { return h[1] >= least; });
+    hits.sort(function (a, b) { return b[1] - a[1] || b[2] - a[2] || a[0] - b[0]; });
+    return hits;
+  }
+
+  /* Runs a query; resolves to {query, matchers, hits: [[doc, words, score]], manifest}. */
+  function runQuery(text, filters) {
+    return load("index.js").then(function (manifest) {
+      if (!manifest) return null;
+      var q = parse(text, manifest);
+      var matchers = q.words.map(function (w, i) { return wordMatcher(w.text, !w.quoted && q.lastIsPrefix && i === q.words.length - 1); });
+      var perWord = matchers.map(function (m, i) { return matchWord(m, q.words[i].quoted, manifest); });
       var facetLoads = [];
       var byName = {};
       (filters || []).forEach(function (f) {
@@ -268,21 +367,10 @@
         }));
       });
       return Promise.all([Promise.all(perWord), Promise.all(facetLoads)]).then(function (r) {
-        var maps = r[0];
-        var hits = [];
-        if (maps.length) {
-          maps[0].forEach(function (s, doc) {
-            var total = s;
-            for (var k = 1; k < maps.length; k++) {
-              var x = maps[k].get(doc);
-              if (x === undefined) return;
-              total += x;
-            }
-            for (var name in byName) if (!byName[name].has(doc)) return;
-            hits.push([doc, total]);
-          });
-        }
-        hits.sort(function (a, b) { return b[1] - a[1] || a[0] - b[0]; });
+        var hits = combine(r[0]).filter(function (h) {
+          for (var name in byName) if (!byName[name].has(h[0])) return false;
+          return true;
+        });
         return { query: q, matchers: matchers, hits: hits, manifest: manifest };
       });
     });
@@ -317,7 +405,7 @@
       i += batch.length;
       checked += batch.length;
       return Promise.all(batch.map(function (h) { return load("d/" + h[0] + ".js"); })).then(function (docs) {
-        docs.forEach(function (d, k) { if (d && hasPhrases(d, phrases)) out.push({ id: batch[k][0], doc: d }); });
+        docs.forEach(function (d, k) { if (d && hasPhrases(d, phrases)) out.push({ id: batch[k][0], words: batch[k][1], doc: d }); });
         return step();
       });
     }
@@ -328,9 +416,16 @@
   function escapeHtml(s) {
     return s.replace(/[&<>"']/g, function (c) { return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]; });
   }
+  /* Stems of the words excerpts are made of: each result scans all its text for matches. */
+  var stems = new Map();
+  function stemOf(folded) {
+    var st = stems.get(folded);
+    if (st === undefined) { st = stem(folded); if (stems.size < 50000) stems.set(folded, st); }
+    return st;
+  }
   function tokenMatches(matchers, token) {
-    var f = fold(token), st = stem(f);
-    return matchers.some(function (m) { return m.stem === st || (m.prefix && f.indexOf(m.prefix) === 0); });
+    var f = fold(token), st = stemOf(f);
+    return matchers.some(function (m) { return m.stem === st || m.terms[st] || (m.prefix && f.indexOf(m.prefix) === 0); });
   }
   /* Text with query words wrapped in <mark>, HTML-escaped. */
   function highlight(text, matchers) {
@@ -352,7 +447,7 @@
       WORD.lastIndex = 0;
       while ((m = WORD.exec(s[2]))) {
         if (tokenMatches(matchers, m[0])) {
-          found[stem(fold(m[0]))] = true;
+          found[stemOf(fold(m[0]))] = true;
           if (first < 0) first = m.index;
         }
       }
@@ -373,10 +468,10 @@
       html: (start > 0 ? "…" : "") + highlight(text.slice(start, end), matchers) + (end < text.length ? "…" : "")
     };
   }
-  function pageHref(doc, q, anchor) {
+  function pageHref(doc, matchers, anchor) {
     var url = base + doc.u;
     if (location.protocol === "file:" && (url === "" || /\/$/.test(url))) url += "index.html";
-    var words = q.words.join(" ");
+    var words = matchers.map(function (m) { return m.fixed || m.word; }).join(" ");
     return url + (words ? "?h=" + encodeURIComponent(words) : "") + (anchor ? "#" + anchor : "");
   }
   function resultHtml(item, result, asOption, index) {
@@ -387,10 +482,12 @@
     var inner =
       '<span class="search-line"><span class="search-title">' + highlight(d.t, result.matchers) + "</span>" +
       '<span class="search-kind search-kind-' + escapeHtml(d.k) + '">' + escapeHtml(d.kl) + "</span></span>" +
+      aka(d, result.matchers) +
+      (item.words < result.matchers.length ? '<span class="search-partial">matches ' + item.words + " of " + result.matchers.length + " words</span>" : "") +
       (ex.heading ? '<span class="search-heading"><span aria-hidden="true">§ </span>' + highlight(ex.heading, result.matchers) + "</span>" : "") +
       (ex.html ? '<span class="search-excerpt">' + ex.html + "</span>" : "") +
       (meta.length ? '<span class="search-meta">' + meta.join("") + "</span>" : "");
-    var href = escapeHtml(pageHref(d, result.query, ex.anchor));
+    var href = escapeHtml(pageHref(d, result.matchers, ex.anchor));
     if (asOption) {
       /* No link inside an option (interactive controls must not nest): Enter or a click
          follows data-href. */
@@ -398,6 +495,30 @@
         '<div class="search-link">' + inner + "</div></li>";
     }
     return '<li class="search-result"><a href="' + href + '">' + inner + "</a></li>";
+  }
+  /* "also known as: …" when the query matched one of a term's other names. */
+  function aka(d, matchers) {
+    var names = d.a || [];
+    var hit = names.some(function (a) { return highlight(a, matchers).indexOf("<mark>") >= 0; });
+    if (!hit) return "";
+    return '<span class="search-aka">also known as: ' + names.map(function (a) { return highlight(a, matchers); }).join(", ") + "</span>";
+  }
+  /* HTML of the line above the results: a correction, or a word too short to search yet. */
+  function noteHtml(result) {
+    var fixed = result.matchers.filter(function (m) { return m.fixed; });
+    if (fixed.length) {
+      var shown = result.matchers.map(function (m) { return m.fixed ? "<mark>" + escapeHtml(m.fixed) + "</mark>" : escapeHtml(m.word); }).join(" ");
+      var exact = result.matchers.map(function (m) { return '"' + m.word + '"'; }).join(" ");
+      var href = base + "search/" + (location.protocol === "file:" ? "index.html" : "") + "?q=" + encodeURIComponent(exact);
+      return "Showing results for " + shown + '. <a class="search-exact" href="' + escapeHtml(href) + '">Search for “' +
+        escapeHtml(fixed.map(function (m) { return m.word; }).join(" ")) + "” instead</a>";
+    }
+    return result.query.keepTyping ? "Keep typing…" : "";
+  }
+  function showNote(el, result) {
+    var html = result ? noteHtml(result) : "";
+    el.innerHTML = html;
+    el.hidden = !html;
   }
   function plural(n, one, many) { return n + " " + (n === 1 ? one : many); }
 
@@ -409,6 +530,7 @@
     var chips = box.querySelector(".search-chips");
     var status = box.querySelector(".search-status");
     var more = box.querySelector(".search-all");
+    var note = box.querySelector(".search-note");
     var active = -1, timer = 0, seq = 0, kinds = {};
 
     function open(on) {
@@ -454,7 +576,7 @@
     function search() {
       var text = input.value, mine = ++seq;
       more.href = base + "search/" + (location.protocol === "file:" ? "index.html" : "") + "?q=" + encodeURIComponent(text);
-      if (!text.trim()) { list.innerHTML = ""; status.textContent = ""; open(false); return; }
+      if (!text.trim()) { list.innerHTML = ""; status.textContent = ""; showNote(note, null); open(false); return; }
       box.classList.add("is-loading");
       runQuery(text, filters()).then(function (result) {
         if (mine !== seq) return null;
@@ -466,17 +588,16 @@
           var n = result.hits.length;
           active = -1;
           input.removeAttribute("aria-activedescendant");
+          showNote(note, result);
           if (!result.query.words.length) {
             list.innerHTML = '<li class="search-empty" role="presentation">Keep typing…</li>';
-          } else if (!shown.docs.length && tooShort(text)) {
-            list.innerHTML = '<li class="search-empty" role="presentation">' + KEEP_TYPING + "</li>";
           } else if (!shown.docs.length) {
-            list.innerHTML = '<li class="search-empty" role="presentation">No results for “' + escapeHtml(text.trim()) + "”</li>";
+            list.innerHTML = result.query.keepTyping ? "" : '<li class="search-empty" role="presentation">No results for “' + escapeHtml(text.trim()) + "”</li>";
           } else {
             list.innerHTML = shown.docs.map(function (item, i) { return resultHtml(item, result, true, i); }).join("");
           }
           var count = result.query.phrases.length ? shown.docs.length : n;
-          status.textContent = count ? plural(count, "result", "results") + (count > shown.docs.length ? ", " + shown.docs.length + " shown" : "") : tooShort(text) ? KEEP_TYPING : "No results";
+          status.textContent = count ? plural(count, "result", "results") + (count > shown.docs.length ? ", " + shown.docs.length + " shown" : "") : "No results";
           more.textContent = n > shown.docs.length ? "See all " + plural(n, "result", "results") : "Open the search page";
           open(true);
           box.dataset.shown = text; /* what the list shows now (tests wait on it) */
@@ -485,7 +606,7 @@
     }
     input.addEventListener("input", function () {
       clearTimeout(timer);
-      timer = setTimeout(search, 90);
+      timer = setTimeout(search, S.debounce);
     });
     input.addEventListener("focus", function () {
       load("index.js");
@@ -549,6 +670,7 @@
     var list = page.querySelector(".search-page-results");
     var status = page.querySelector(".search-page-status");
     var moreBtn = page.querySelector(".search-more");
+    var note = page.querySelector(".search-page-note");
     var filterBox = page.querySelector(".search-page-filters");
     var params = new URLSearchParams(location.search);
     var chosen = [];
@@ -619,14 +741,16 @@
       syncUrl();
       list.innerHTML = "";
       moreBtn.hidden = true;
+      showNote(note, null);
       load("index.js").then(function (m) { if (m) buildFilters(m); });
       if (!input.value.trim()) { status.textContent = "Type a word to search."; return; }
       runQuery(input.value, chosen).then(function (r) {
         if (mine !== seq || !r) return;
         result = r;
         next = 0;
+        showNote(note, r);
         var n = r.hits.length;
-        status.textContent = n ? plural(n, "result", "results") : tooShort(input.value) ? KEEP_TYPING : "No results for “" + input.value.trim() + "”";
+        status.textContent = n ? plural(n, "result", "results") : "No results for “" + input.value.trim() + "”";
         return showMore();
       });
     }
@@ -679,7 +803,14 @@
   S.query = function (text, filters) {
     return runQuery(text, filters).then(function (r) {
       return showable(r, 0, SHOWN).then(function (s) {
-        return { total: r.hits.length, shown: s.docs.map(function (d) { return d.doc.u; }) };
+        return {
+          total: r.hits.length,
+          shown: s.docs.map(function (d) { return d.doc.u; }),
+          matched: s.docs.map(function (d) { return d.words; }),
+          words: r.matchers.length,
+          corrections: r.matchers.filter(function (m) { return m.fixed; }).map(function (m) { return [m.word, m.fixed]; }),
+          keepTyping: r.query.keepTyping
+        };
       });
     });
   };
