@@ -336,8 +336,19 @@ pub fn render_body(ctx: &BodyContext<'_>, markdown: &str, hooks: &dyn BodyHooks)
     let mut html_depth = 0isize;
     // For each open link: its tooltip id and term, when it links to a glossary term.
     let mut open_links: Vec<Option<(String, PageId)>> = Vec::new();
+    // A wikilink written by slug (`[[architect-onboarding]]`) shows its page's title: the
+    // title, and whether its text was already put in place of the slug.
+    let mut slug_link: Option<(String, bool)> = None;
 
     for (event, range) in Parser::new_ext(markdown, markdown_options()).into_offset_iter() {
+        let event = match (event, &mut slug_link) {
+            (Event::Text(_), Some((_, true))) => continue,
+            (Event::Text(_), Some((title, shown))) => {
+                *shown = true;
+                Event::Text(CowStr::from(title.clone()))
+            }
+            (event, _) => event,
+        };
         if code.is_none() && heading.is_none() {
             match &event {
                 Event::Text(t) => {
@@ -449,10 +460,14 @@ pub fn render_body(ctx: &BodyContext<'_>, markdown: &str, hooks: &dyn BodyHooks)
                 let before = result.links.len();
                 let dest =
                     resolve_link(ctx, &root, link_type, &dest_url, line, column, &mut result);
-                let term = result.links[before..]
-                    .first()
-                    .map(|l| l.target)
-                    .filter(|&t| t != ctx.page_id && ctx.pages[t].glossary().is_some());
+                let target = result.links[before..].first().map(|l| l.target);
+                if let (LinkType::WikiLink { has_pothole: false }, Some(t)) = (link_type, target)
+                    && written_as_slug(&dest_url, &ctx.pages[t])
+                {
+                    slug_link = Some((ctx.pages[t].meta.title.clone(), false));
+                }
+                let term =
+                    target.filter(|&t| t != ctx.page_id && ctx.pages[t].glossary().is_some());
                 match (term, &dest) {
                     // A written link to a term gets the term's tooltip too, outside headings.
                     (Some(term), Some(dest)) if heading.is_none() => {
@@ -479,10 +494,12 @@ pub fn render_body(ctx: &BodyContext<'_>, markdown: &str, hooks: &dyn BodyHooks)
             }
             Event::End(TagEnd::Link) => {
                 link_depth = link_depth.saturating_sub(1);
+                slug_link = None;
                 match open_links.pop().flatten() {
                     Some((tip, term)) => out.push(Event::InlineHtml(
                         term_link_close(
                             &tip,
+                            &ctx.pages[term].meta.title,
                             ctx.pages[term].meta.summary.as_deref().unwrap_or_default(),
                         )
                         .into(),
@@ -630,6 +647,16 @@ fn link_declared_fields(
             _ => {}
         }
     }
+}
+
+/// Whether a wikilink's target is written as its slug or path (`architect-onboarding`,
+/// `paths/architect-onboarding`) rather than a name: then the link shows the page's title.
+fn written_as_slug(dest: &str, target: &Page) -> bool {
+    let path = dest.split('#').next().unwrap_or_default();
+    !path.is_empty()
+        && !path.chars().any(char::is_whitespace)
+        && !path.eq_ignore_ascii_case(&target.meta.title)
+        && target.url.trim_end_matches('/').ends_with(path)
 }
 
 fn resolve_link(
@@ -896,6 +923,18 @@ mod tests {
         assert_eq!(r.links[0].anchor.as_deref(), Some("when-to-write-one"));
         assert_eq!((r.links[0].line, r.links[0].column), (4, 5));
         assert!(r.diagnostics.is_empty());
+    }
+
+    #[test]
+    fn wikilinks_by_slug_show_the_page_title() {
+        let r = render(
+            "By path [[glossary/runbook]], by name [[runbook]], piped [[glossary/runbook|here]].\n",
+        );
+        let html = r.html();
+        assert!(html.contains("By path <span class=\"term-ref\"><a class=\"term-link\" href=\"../../glossary/runbook/\" aria-describedby=\"term-tip:1\">Runbook</a>"), "{html}");
+        assert!(html.contains(">runbook</a>"), "{html}");
+        assert!(html.contains(">here</a>"), "{html}");
+        assert!(!html.contains(">glossary/runbook<"), "{html}");
     }
 
     #[test]

@@ -112,6 +112,16 @@ fn open_page_follows_saves_without_any_action() {
         overlay.contains("content/glossary/runbook.md:2:") && overlay.contains("title: [Runbook"),
         "overlay text: {overlay}"
     );
+    // A caret marks the column under the source line.
+    let caret = tab.eval(
+        "(() => { const root = document.getElementById('hindsight-error-overlay').shadowRoot;
+           const pre = root.querySelector('pre'); const c = root.querySelector('.caret');
+           return c && pre.textContent.split('\\n')[1]; })()",
+    );
+    assert!(
+        caret.as_str().is_some_and(|c| c.ends_with('^')),
+        "caret line: {caret}"
+    );
     assert_eq!(
         tab.eval("document.querySelector('[role=alert]') === null"),
         true,

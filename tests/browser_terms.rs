@@ -69,7 +69,8 @@ fn assert_inside_viewport(state: &serde_json::Value, what: &str) {
         f("left") >= 0.0 && f("right") <= f("vw") && f("top") >= 0.0 && f("bottom") <= f("vh"),
         "{what}: tooltip overflows the viewport: {state}"
     );
-    assert_eq!(state["text"], SUMMARY, "{what}");
+    // The tooltip names its term, then gives the summary.
+    assert_eq!(state["text"], format!("Runbook {SUMMARY}"), "{what}");
 }
 
 /// Hovers every term link in turn; each tooltip shows and stays inside the viewport.
@@ -126,7 +127,7 @@ fn tooltip_shows_on_hover_and_focus_inside_the_viewport() {
     let described = tree["nodes"].as_array().into_iter().flatten().any(|n| {
         n["role"]["value"] == "link"
             && n["name"]["value"] == "runbook"
-            && n["description"]["value"] == SUMMARY
+            && n["description"]["value"] == format!("Runbook {SUMMARY}")
     });
     assert!(described, "no link described by the summary in the AX tree");
 

@@ -155,7 +155,12 @@ fn learning_path_progress_and_step_navigation() {
     let nav = tab.eval(shown);
     let nav = nav.as_str().unwrap();
     assert!(nav.contains(&format!("Step 2 of {steps}")), "{nav}");
-    assert!(nav.contains(&format!("next: {third}")), "{nav}");
+    // The next step is named once, on its button, not again beside the step count.
+    assert!(!nav.contains("next:"), "{nav}");
+    assert_eq!(
+        tab.eval("document.querySelector('.path-nav:not([hidden]) .path-next').textContent.trim()"),
+        format!("Next: {third} →")
+    );
     assert_eq!(
         tab.eval("document.querySelector('.path-mark-done').getAttribute('aria-pressed')"),
         "true",

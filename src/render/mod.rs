@@ -152,6 +152,7 @@ pub fn site_globals(config: &Config, nav: &[views::NavItem], live_reload: bool) 
             search_enabled: config.search.enabled,
             additional_css: config.output.html.additional_css.clone(),
             nav: nav.to_vec(),
+            nav_inline_from: views::header_fits_from(&config.book.title, nav),
             live_reload,
             generator: concat!("Hindsight ", env!("CARGO_PKG_VERSION")),
         },

@@ -3,6 +3,7 @@
 //! write it into an output sink. `serve` passes a [`RenderMemo`] that skips outputs whose
 //! inputs did not change.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -11,7 +12,7 @@ use tera::Context;
 use crate::config::BuildOptions;
 use crate::config::Config;
 use crate::config::FieldType;
-use crate::content::{Page, PageId, PageKind};
+use crate::content::{KindData, Page, PageId, PageKind};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::kinds::kind::{DerivedKind, GeneratedPage, OutputFile};
 use crate::kinds::registry;
@@ -20,7 +21,7 @@ use crate::links::{backlink_groups, root_prefix};
 use crate::output::OutputSink;
 use crate::render::theme::Theme;
 use crate::render::views::{
-    FieldView, LetterGroup, NavItem, PageRef, PageView, SectionView, TermRef,
+    FieldView, IndexTerm, LetterGroup, NavItem, PageRef, PageView, SectionView, TagCount, TermRef,
 };
 use crate::render::{Renderer, site_globals};
 use crate::site::Site;
@@ -404,7 +405,7 @@ fn page_context<'a>(
         url: &page.url,
         content,
         toc: &body.toc,
-        backlinks: backlink_groups(&site.pages, &site.backlinks[id]),
+        backlinks: backlink_groups(&site.pages, &backlinks_besides_related(site, id)),
         related: site.related[id]
             .iter()
             .map(|&o| PageRef::of(&site.pages[o]))
@@ -505,6 +506,16 @@ fn field_views(site: &Site, id: PageId) -> Vec<FieldView<'_>> {
         .collect()
 }
 
+/// Pages linking to `id`, less its related terms, which the page lists already.
+fn backlinks_besides_related(site: &Site, id: PageId) -> Vec<PageId> {
+    let related = &site.related[id];
+    site.backlinks[id]
+        .iter()
+        .copied()
+        .filter(|b| !related.contains(b))
+        .collect()
+}
+
 fn section_view(site: &Site, section: &str) -> SectionView {
     let mut pages: Vec<&Page> = site
         .pages
@@ -522,34 +533,63 @@ fn section_view(site: &Site, section: &str) -> SectionView {
         pages.sort_by_key(|p| p.meta.title.to_lowercase());
     }
     let refs: Vec<PageRef> = pages.iter().map(|p| PageRef::of(p)).collect();
-    let mut letters: Vec<LetterGroup> = Vec::new();
-    if section == "glossary" {
-        for r in &refs {
-            let letter = r
-                .title
-                .chars()
-                .next()
-                .map(|c| c.to_uppercase().to_string())
-                .unwrap_or_default();
-            let letter = if letter.chars().all(char::is_alphabetic) {
-                letter
-            } else {
-                "#".into()
-            };
-            match letters.last_mut() {
-                Some(g) if g.letter == letter => g.pages.push(r.clone()),
-                _ => letters.push(LetterGroup {
-                    letter,
-                    pages: vec![r.clone()],
-                }),
-            }
-        }
-    }
+    let (letters, tags) = if section == "glossary" {
+        glossary_index(&pages, &refs)
+    } else {
+        (Vec::new(), Vec::new())
+    };
     SectionView {
         name: section.to_string(),
         pages: refs,
         letters,
+        tags,
     }
+}
+
+/// The glossary's A–Z groups (non-letters under `#`) and its tags, most used first, for
+/// the index's letter jumps and tag filter.
+fn glossary_index(pages: &[&Page], refs: &[PageRef]) -> (Vec<LetterGroup>, Vec<TagCount>) {
+    let mut letters: Vec<LetterGroup> = Vec::new();
+    let mut tags: BTreeMap<&str, usize> = BTreeMap::new();
+    for (page, r) in pages.iter().zip(refs) {
+        for t in &page.meta.tags {
+            *tags.entry(t).or_default() += 1;
+        }
+        let letter = r
+            .title
+            .chars()
+            .next()
+            .map(|c| c.to_uppercase().to_string())
+            .unwrap_or_default();
+        let letter = if letter.chars().all(char::is_alphabetic) {
+            letter
+        } else {
+            "#".into()
+        };
+        let term = IndexTerm {
+            page: r.clone(),
+            aliases: match &page.data {
+                KindData::Glossary(g) => g.aliases.clone(),
+                _ => Vec::new(),
+            },
+        };
+        match letters.last_mut() {
+            Some(g) if g.letter == letter => g.pages.push(term),
+            _ => letters.push(LetterGroup {
+                letter,
+                pages: vec![term],
+            }),
+        }
+    }
+    let mut tags: Vec<TagCount> = tags
+        .into_iter()
+        .map(|(tag, count)| TagCount {
+            tag: tag.to_string(),
+            count,
+        })
+        .collect();
+    tags.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.tag.cmp(&b.tag)));
+    (letters, tags)
 }
 
 /// Top-level sections in a fixed, meaningful order, then any others alphabetically.

@@ -16,12 +16,35 @@ pub struct SiteView {
     pub search_enabled: bool,
     pub additional_css: Vec<String>,
     pub nav: Vec<NavItem>,
+    /// The narrowest viewport (CSS px) at which the header shows every section inline; below
+    /// it the sections collapse into a menu. See [`header_fits_from`].
+    pub nav_inline_from: u32,
     pub live_reload: bool,
     pub generator: &'static str,
 }
 
 /// A top-level entry in the site's navigation.
 pub use crate::kinds::kind::NavItem;
+
+/// The viewport width from which the site title, every section link, the search box and
+/// the theme toggle fit on one header row of the default theme. Estimated from character
+/// counts with generous average glyph widths (system fonts differ), so the nav collapses a
+/// little early rather than ever wrapping: a stylesheet cannot measure, and measuring in
+/// JavaScript would move the header after it is painted.
+pub fn header_fits_from(title: &str, nav: &[NavItem]) -> u32 {
+    // theme.css: brand 17px bold (logo 28px + gap), links 15.2px medium with .6rem padding,
+    // search box 15rem, toggle 2.3rem, gaps 1.25rem, side padding 1.25rem.
+    const BRAND_CHAR: f64 = 10.2;
+    const LINK_CHAR: f64 = 8.6;
+    let brand = 28.0 + 9.0 + title.chars().count() as f64 * BRAND_CHAR;
+    let links: f64 = nav
+        .iter()
+        .map(|n| n.title.chars().count() as f64 * LINK_CHAR + 19.2 + 4.0)
+        .sum();
+    let tools = 240.0 + 8.0 + 37.0;
+    let chrome = 3.0 * 20.0 + 2.0 * 20.0 + 16.0;
+    (brand + links + tools + chrome).ceil() as u32
+}
 
 /// A page as a list entry (section listings, backlinks, related terms).
 #[derive(Debug, Clone, Serialize)]
@@ -121,7 +144,22 @@ pub struct FieldView<'a> {
 #[derive(Debug, Clone, Serialize)]
 pub struct LetterGroup {
     pub letter: String,
-    pub pages: Vec<PageRef>,
+    pub pages: Vec<IndexTerm>,
+}
+
+/// A term in the glossary index, with its other names for the filter.
+#[derive(Debug, Clone, Serialize)]
+pub struct IndexTerm {
+    #[serde(flatten)]
+    pub page: PageRef,
+    pub aliases: Vec<String>,
+}
+
+/// A tag and how many pages carry it.
+#[derive(Debug, Clone, Serialize)]
+pub struct TagCount {
+    pub tag: String,
+    pub count: usize,
 }
 
 /// A section page's listing.
@@ -131,4 +169,46 @@ pub struct SectionView {
     pub pages: Vec<PageRef>,
     /// Only for the glossary: its terms by first letter.
     pub letters: Vec<LetterGroup>,
+    /// Only for the glossary: its tags, most used first.
+    pub tags: Vec<TagCount>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn nav(titles: &[&str]) -> Vec<NavItem> {
+        titles
+            .iter()
+            .map(|t| NavItem {
+                title: t.to_string(),
+                url: format!("{}/", t.to_lowercase()),
+                summary: None,
+                count: 1,
+                count_label: "1 entry".into(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn header_fits_later_with_a_longer_title_or_more_sections() {
+        let sections = nav(&["Glossary", "Post-mortems", "Scripts", "Guidelines"]);
+        let short = header_fits_from("Hindsight", &sections);
+        let long = header_fits_from("Platform reliability knowledge base (EU)", &sections);
+        assert!(short < long, "{short} {long}");
+        // 31 more title characters need at least 31 × 9 px more room.
+        assert!(long - short >= 31 * 9, "{short} {long}");
+        let more = header_fits_from(
+            "Hindsight",
+            &nav(&[
+                "Glossary",
+                "Post-mortems",
+                "Scripts",
+                "Guidelines",
+                "Learning paths",
+                "Practice",
+            ]),
+        );
+        assert!(more > short && more < 1440, "{more}");
+    }
 }

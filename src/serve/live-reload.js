@@ -82,10 +82,14 @@
       "button{position:absolute;top:.5rem;right:.5rem;font:inherit;background:none;border:1px solid #888;" +
       "border-radius:4px;color:inherit;cursor:pointer;padding:0 .5rem}" +
       "button:focus-visible{outline:3px solid #1a5fb4;outline-offset:2px}" +
-      "@media (prefers-color-scheme: dark){.box{background:#1e1e1e;color:#eee;border-color:#ff8a80}" +
-      "h2{color:#ff8a80}p.note{color:#bbb}pre{background:#2a2a2a}}";
+      ".caret{color:#b3261e;font-weight:700}" +
+      /* Dark when the page is: the reader's toggle (data-theme) or, without one, the system. */
+      ".box.dark{background:#1e1e1e;color:#eee;border-color:#ff8a80}" +
+      ".dark h2,.dark .caret{color:#ff8a80}.dark p.note{color:#bbb}.dark pre{background:#2a2a2a}";
     var box = document.createElement("section");
-    box.className = "box";
+    var theme = document.documentElement.dataset.theme;
+    var dark = theme ? theme === "dark" : !!(window.matchMedia && matchMedia("(prefers-color-scheme: dark)").matches);
+    box.className = dark ? "box dark" : "box";
     box.setAttribute("role", "alert");
     box.setAttribute("aria-labelledby", "hindsight-overlay-title");
     var title = document.createElement("h2");
@@ -105,6 +109,16 @@
       if (e.source_line) {
         var pre = document.createElement("pre");
         pre.textContent = e.source_line;
+        if (e.column > 0) {
+          /* A caret under the column; tabs stay tabs so it lines up. */
+          var pad = Array.from(e.source_line).slice(0, e.column - 1)
+            .map(function (c) { return c === "\t" ? "\t" : " "; }).join("");
+          var caret = document.createElement("span");
+          caret.className = "caret";
+          caret.setAttribute("aria-hidden", "true");
+          caret.textContent = "\n" + pad + "^";
+          pre.appendChild(caret);
+        }
         item.appendChild(pre);
       }
       list.appendChild(item);

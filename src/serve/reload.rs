@@ -26,6 +26,8 @@ pub struct OverlayError {
     pub location: String,
     pub message: String,
     pub source_line: Option<String>,
+    /// 1-based column in `source_line`, for the caret under it; 0 when unknown.
+    pub column: usize,
 }
 
 impl OverlayError {
@@ -34,6 +36,7 @@ impl OverlayError {
             location: format!("{}:{}:{}", d.path.display(), d.line, d.column),
             message: d.message.clone(),
             source_line: d.source_line.clone(),
+            column: d.column,
         }
     }
 }

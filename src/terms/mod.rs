@@ -32,13 +32,24 @@ pub struct TermLinker {
     automaton: Option<AhoCorasick>,
     /// The term page of each automaton pattern.
     pattern_term: Vec<PageId>,
-    /// Per page id, for terms: URL and summary, escaped once per build rather than per link.
+    /// Per page id, for terms: URL and tooltip, escaped once per build rather than per link.
     markup: Vec<Option<TermMarkup>>,
 }
 
 struct TermMarkup {
     url: String,
-    summary: String,
+    /// The tooltip's contents: [`tooltip_html`].
+    tip: String,
+}
+
+/// What a term's tooltip says: the term's name, so the reader knows which word it explains
+/// (a link's text may be an alias or an inflection), then its one-line summary.
+fn tooltip_html(title: &str, summary: &str) -> String {
+    format!(
+        "<strong class=\"term-tip-name\">{}</strong> {}",
+        crate::escape::escape_html(title),
+        crate::escape::escape_html(summary)
+    )
 }
 
 /// How a name came to point at a term; exact names win over derived forms.
@@ -99,7 +110,8 @@ impl TermLinker {
                 .map(|p| {
                     p.glossary().map(|_| TermMarkup {
                         url: escape_attr(&p.url),
-                        summary: crate::escape::escape_html(
+                        tip: tooltip_html(
+                            &p.meta.title,
                             p.meta.summary.as_deref().unwrap_or_default(),
                         ),
                     })
@@ -145,7 +157,7 @@ impl TermLinker {
             html,
             "</a><span class=\"term-tip\" id=\"{TIP_PREFIX}{tip}\" role=\"tooltip\">"
         );
-        html.push_str(&m.summary);
+        html.push_str(&m.tip);
         html.push_str("</span></span>");
     }
 
@@ -248,12 +260,13 @@ pub fn term_link_open(href: &str, tip_id: &str, title: Option<&str>) -> String {
     )
 }
 
-/// Closes `term_link_open`: the tooltip holds the term's one-line summary. It is hidden
-/// until the link is hovered or focused (terms.css) and is the link's accessible description.
-pub fn term_link_close(tip_id: &str, summary: &str) -> String {
+/// Closes `term_link_open`: the tooltip holds the term's name and one-line summary. It is
+/// hidden until the link is hovered or focused (terms.css) and is the link's accessible
+/// description.
+pub fn term_link_close(tip_id: &str, title: &str, summary: &str) -> String {
     format!(
         "</a><span class=\"term-tip\" id=\"{tip_id}\" role=\"tooltip\">{}</span></span>",
-        crate::escape::escape_html(summary)
+        tooltip_html(title, summary)
     )
 }
 

@@ -153,6 +153,13 @@ pub fn insights_view(catalog: &Catalog, site: &LinkedSite) -> Value {
             "open": open_here, "percent": percent(done, total),
         }));
     }
+    // Most overdue first; JSON strings of ISO dates sort as dates.
+    overdue.sort_by(|a, b| {
+        a["due"]
+            .as_str()
+            .cmp(&b["due"].as_str())
+            .then_with(|| a["title"].as_str().cmp(&b["title"].as_str()))
+    });
     let mut owners: Vec<Value> = by_owner
         .into_iter()
         .map(|(owner, items)| {
@@ -199,9 +206,9 @@ pub fn insights_view(catalog: &Catalog, site: &LinkedSite) -> Value {
         "total": catalog.incidents.len(),
         "today": catalog.today.map(|d| d.to_string()),
         "mttr_url": catalog.mttr_url,
-        "by_severity": count_view("severity", "Incidents by severity", &by_severity, NARROW),
-        "by_service": count_view("service", "Incidents by service", &by_service, WIDTH),
-        "by_category": count_view("category", "Incidents by contributing-factor category", &by_category, NARROW),
+        "by_severity": count_view("severity", "Incidents by severity", &by_severity),
+        "by_service": count_view("service", "Incidents by service", &by_service),
+        "by_category": count_view("category", "Incidents by contributing-factor category", &by_category),
         "ttd": distribution_view("ttd", "Time to detect", &ttd),
         "ttr": distribution_view("ttr", "Time to resolve", &ttr),
         "actions": {
@@ -212,15 +219,32 @@ pub fn insights_view(catalog: &Catalog, site: &LinkedSite) -> Value {
     })
 }
 
-fn count_view(id: &str, title: &str, counts: &[Count], width: f64) -> Value {
-    json!({ "id": id, "title": title, "rows": counts, "svg": count_svg(id, title, counts, width) })
+fn count_view(id: &str, title: &str, counts: &[Count]) -> Value {
+    json!({ "id": id, "title": title, "rows": counts, "svg": count_svg(id, title, counts) })
 }
 
-const WIDTH: f64 = 720.0;
-/// Charts shown side by side are drawn narrower so their text is not scaled down.
-const NARROW: f64 = 400.0;
-const ROW: f64 = 30.0;
-const BAR: f64 = 18.0;
+// Charts are drawn for any width without scaling: the SVG has no viewBox and is as wide as
+// its box, horizontal positions are percentages of that width, and vertical ones pixels.
+// Text is therefore drawn at its CSS size (12–13 px) on a phone and on a desktop alike, and
+// each label has a band of its own, so no two labels can overlap at any width.
+
+/// Height of one labelled bar: the label on its own line, the bar and its value below.
+const ROW: f64 = 44.0;
+const BAR: f64 = 14.0;
+/// Baselines within a row, and the bar's top.
+const LABEL_Y: f64 = 14.0;
+const BAR_Y: f64 = 21.0;
+const VALUE_Y: f64 = 33.0;
+/// Share of the width a full-length duration bar takes, leaving room for its value.
+const DURATION_PLOT: f64 = 64.0;
+/// The same for counts, whose values are short.
+const COUNT_PLOT: f64 = 85.0;
+/// Room above the rows for the p90 and median labels, one line each.
+const MARKERS_H: f64 = 36.0;
+/// Room below the rows for the time axis labels.
+const AXIS_H: f64 = 26.0;
+/// Label length in characters: what fits on a 320 px phone at 13 px.
+const LABEL_MAX: usize = 32;
 
 /// `text` cut to `max` characters with an ellipsis, for chart labels.
 fn shorten(text: &str, max: usize) -> String {
@@ -232,43 +256,67 @@ fn shorten(text: &str, max: usize) -> String {
     }
 }
 
+/// The opening `<svg>` of a chart, named and described for screen readers.
+fn chart_frame(id: &str, class: &str, height: f64, title: &str, desc: &str) -> String {
+    format!(
+        r#"<svg class="pm-chart{class}" width="100%" height="{height}" role="img" aria-labelledby="chart-{id}-title chart-{id}-desc" xmlns="http://www.w3.org/2000/svg"><title id="chart-{id}-title">{}</title><desc id="chart-{id}-desc">{}</desc>"#,
+        escape_html(title),
+        escape_html(desc)
+    )
+}
+
+/// One labelled bar: the label on the row's first line, the bar below it reaching `pct` of
+/// the width, and the value just after the bar's end.
+fn write_bar_row(
+    s: &mut String,
+    y: f64,
+    label: &str,
+    tip: Option<&str>,
+    pct: f64,
+    value: &str,
+    empty: bool,
+) {
+    let tip = tip
+        .map(|t| format!("<title>{}</title>", escape_html(t)))
+        .unwrap_or_default();
+    let _ = write!(
+        s,
+        r#"<g>{tip}<text class="chart-label" x="0" y="{:.1}">{}</text><rect class="bar{}" x="0" y="{:.1}" width="{pct:.2}%" height="{BAR}" rx="3"/><text class="chart-value" x="{pct:.2}%" dx="6" y="{:.1}">{}</text></g>"#,
+        y + LABEL_Y,
+        escape_html(&shorten(label, LABEL_MAX)),
+        if empty { " empty" } else { "" },
+        y + BAR_Y,
+        y + VALUE_Y,
+        escape_html(value)
+    );
+}
+
 /// Horizontal bars, one per count. The accessible name and description carry the numbers;
 /// the page also shows the same figures as a table.
-pub fn count_svg(id: &str, title: &str, counts: &[Count], width: f64) -> String {
-    let label_w = if width < WIDTH { 120.0 } else { 170.0 };
-    let plot_w = width - label_w - 40.0;
+pub fn count_svg(id: &str, title: &str, counts: &[Count]) -> String {
     let max = counts.iter().map(|c| c.count).max().unwrap_or(0).max(1) as f64;
-    let height = ROW * counts.len() as f64 + 8.0;
+    let height = ROW * counts.len() as f64;
     let desc = counts
         .iter()
         .map(|c| format!("{}: {}", c.label, c.count))
         .collect::<Vec<_>>()
         .join(", ");
-    let mut s = String::new();
-    let _ = write!(
-        s,
-        r#"<svg class="pm-chart" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" aria-labelledby="chart-{id}-title chart-{id}-desc" xmlns="http://www.w3.org/2000/svg"><title id="chart-{id}-title">{}</title><desc id="chart-{id}-desc">{}</desc>"#,
-        escape_html(title),
-        escape_html(&desc)
-    );
+    let mut s = chart_frame(id, "", height, title, &desc);
     for (i, c) in counts.iter().enumerate() {
-        let y = 4.0 + ROW * i as f64;
-        let w = if c.count == 0 {
+        let pct = if c.count == 0 {
             0.0
         } else {
-            (c.count as f64 / max * plot_w).max(3.0)
+            (c.count as f64 / max * COUNT_PLOT).max(0.5)
         };
-        let _ = write!(
-            s,
-            r#"<g><text class="chart-label" x="{:.1}" y="{:.1}" text-anchor="end">{}</text><rect class="bar{}" x="{label_w}" y="{:.1}" width="{w:.1}" height="{BAR}" rx="3"/><text class="chart-value" x="{:.1}" y="{:.1}">{}</text></g>"#,
-            label_w - 10.0,
-            y + BAR - 4.0,
-            escape_html(&shorten(&c.label, if width < WIDTH { 16 } else { 24 })),
-            if c.count == 0 { " empty" } else { "" },
-            y,
-            label_w + w + 8.0,
-            y + BAR - 4.0,
-            c.count
+        let value = c.count.to_string();
+        write_bar_row(
+            &mut s,
+            ROW * i as f64,
+            &c.label,
+            None,
+            pct,
+            &value,
+            c.count == 0,
         );
     }
     s.push_str("</svg>");
@@ -284,16 +332,9 @@ fn tick_step(max: i64) -> i64 {
     STEPS.into_iter().find(|s| max / s <= 4).unwrap_or(31536000)
 }
 
-/// The opening `<svg>` of a distribution chart, named and described for screen readers.
-fn chart_frame(id: &str, height: f64, title: &str, desc: &str) -> String {
-    format!(
-        r#"<svg class="pm-chart pm-distribution" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" role="img" aria-labelledby="chart-{id}-title chart-{id}-desc" xmlns="http://www.w3.org/2000/svg"><title id="chart-{id}-title">{}</title><desc id="chart-{id}-desc">{}</desc>"#,
-        escape_html(title),
-        escape_html(desc)
-    )
-}
-
-/// Vertical grid lines with duration labels every `step` seconds up to `axis_max`.
+/// Vertical grid lines with duration labels every `step` seconds up to `axis_max`, at
+/// `x(t)` percent of the width. Every other label is marked minor: narrow screens hide those
+/// (postmortems.css), so that neighbours never touch.
 fn write_time_axis(
     s: &mut String,
     axis_max: i64,
@@ -303,31 +344,37 @@ fn write_time_axis(
     bottom: f64,
 ) {
     let mut t = 0;
+    let mut i = 0;
     while t <= axis_max {
         let label = if t == 0 {
             "0".to_string()
         } else {
             human_seconds(t)
         };
+        let anchor = if t == 0 { "start" } else { "middle" };
+        let minor = if i % 2 == 1 { " tick-minor" } else { "" };
         let _ = write!(
             s,
-            r#"<line class="grid" x1="{0:.1}" x2="{0:.1}" y1="{top}" y2="{bottom}"/><text class="chart-tick" x="{0:.1}" y="{1:.1}" text-anchor="middle">{label}</text>"#,
+            r#"<line class="grid" x1="{0:.2}%" x2="{0:.2}%" y1="{top}" y2="{bottom}"/><text class="chart-tick{minor}" x="{0:.2}%" y="{1:.1}" text-anchor="{anchor}">{label}</text>"#,
             x(t),
             bottom + 18.0,
         );
         t += step;
+        i += 1;
     }
 }
 
-/// The p90 and median as vertical lines with labels; p90 first so that, when the two
-/// coincide, the median label stays readable.
-fn write_markers(s: &mut String, d: &Distribution, x: &dyn Fn(i64) -> f64, top: f64, bottom: f64) {
-    for (class, value, dy) in [("p90", d.p90, 12.0), ("median", d.median, 24.0)] {
+/// The p90 and median as vertical lines, each labelled on a line of its own above the plot
+/// (so the two labels never overlap, however close the values), pointing into the chart.
+fn write_markers(s: &mut String, d: &Distribution, x: &dyn Fn(i64) -> f64, bottom: f64) {
+    for (class, value, y) in [("p90", d.p90, 13.0), ("median", d.median, 29.0)] {
+        let at = x(value);
+        let anchor = if at < 40.0 { "start" } else { "end" };
+        let dx = if at < 40.0 { -1.0 } else { 1.0 };
         let _ = write!(
             s,
-            r#"<line class="{class}" x1="{0:.1}" x2="{0:.1}" y1="{1:.1}" y2="{bottom}"/><text class="chart-marker {class}-label" x="{0:.1}" y="{dy}" text-anchor="middle">{class} {2}</text>"#,
-            x(value),
-            top - 4.0,
+            r#"<line class="{class}" x1="{at:.2}%" x2="{at:.2}%" y1="{:.1}" y2="{bottom}"/><text class="chart-marker {class}-label" x="{at:.2}%" dx="{dx}" y="{y}" text-anchor="{anchor}">{class} {}</text>"#,
+            y - 10.0,
             escape_html(&human_seconds(value))
         );
     }
@@ -343,14 +390,11 @@ pub fn distribution_svg(id: &str, title: &str, samples: &[Sample], d: &Distribut
     if samples.len() > BARS_MAX {
         return histogram_svg(id, title, samples, d);
     }
-    let label_w = 250.0;
-    let plot_w = WIDTH - label_w - 90.0;
-    let top = 30.0;
+    let top = MARKERS_H;
     let max = d.max.max(60);
     let step = tick_step(max);
     let axis_max = (max + step - 1) / step * step;
-    let x = |secs: i64| label_w + secs.max(0) as f64 / axis_max as f64 * plot_w;
-    let height = top + ROW * samples.len() as f64 + 26.0;
+    let x = |secs: i64| secs.max(0) as f64 / axis_max as f64 * DURATION_PLOT;
     let bottom = top + ROW * samples.len() as f64;
     let desc = format!(
         "{} incidents. Median {}, 90th percentile {}. {}.",
@@ -363,33 +407,24 @@ pub fn distribution_svg(id: &str, title: &str, samples: &[Sample], d: &Distribut
             .collect::<Vec<_>>()
             .join("; ")
     );
-    let mut s = chart_frame(id, height, title, &desc);
+    let mut s = chart_frame(id, " pm-distribution", bottom + AXIS_H, title, &desc);
     write_time_axis(&mut s, axis_max, step, &x, top, bottom);
-    // Bars, then the median and p90 lines over them, then the value labels over the
-    // lines (with a halo, see postmortems.css) so a line never hides a figure.
-    let mut values = String::new();
+    // Lines first, then bars and labels over them: labels have a halo in the card's colour
+    // (postmortems.css), so a line passes behind a figure instead of through it.
+    write_markers(&mut s, d, &x, bottom);
     for (i, sample) in samples.iter().enumerate() {
-        let y = top + ROW * i as f64 + 6.0;
-        let w = (x(sample.seconds) - label_w).max(2.0);
-        let _ = write!(
-            s,
-            r#"<g><title>{}: {}</title><text class="chart-label" x="{:.1}" y="{:.1}" text-anchor="end">{}</text><rect class="bar" x="{label_w}" y="{y:.1}" width="{w:.1}" height="{BAR}" rx="3"/></g>"#,
-            escape_html(&sample.title),
-            escape_html(&sample.text),
-            label_w - 10.0,
-            y + BAR - 4.0,
-            escape_html(&shorten(&sample.title, 34)),
-        );
-        let _ = write!(
-            values,
-            r#"<text class="chart-value" x="{:.1}" y="{:.1}">{}</text>"#,
-            label_w + w + 6.0,
-            y + BAR - 4.0,
-            escape_html(&sample.text)
+        let tip = format!("{}: {}", sample.title, sample.text);
+        let pct = x(sample.seconds).max(0.3);
+        write_bar_row(
+            &mut s,
+            top + ROW * i as f64,
+            &sample.title,
+            Some(&tip),
+            pct,
+            &sample.text,
+            false,
         );
     }
-    write_markers(&mut s, d, &x, top, bottom);
-    s.push_str(&values);
     s.push_str("</svg>");
     s
 }
@@ -397,8 +432,7 @@ pub fn distribution_svg(id: &str, title: &str, samples: &[Sample], d: &Distribut
 /// Incidents per duration bin, with median and p90 lines, for large catalogs.
 fn histogram_svg(id: &str, title: &str, samples: &[Sample], d: &Distribution) -> String {
     const BINS: i64 = 24;
-    let (left, top, plot_h) = (40.0, 30.0, 180.0);
-    let plot_w = WIDTH - left - 20.0;
+    let (top, plot_h) = (MARKERS_H + 8.0, 180.0);
     let step = tick_step(d.max.max(60));
     let axis_max = (d.max.max(60) + step - 1) / step * step;
     let bin_w = (axis_max + BINS - 1) / BINS;
@@ -407,40 +441,34 @@ fn histogram_svg(id: &str, title: &str, samples: &[Sample], d: &Distribution) ->
         counts[((s.seconds.max(0) / bin_w).min(BINS - 1)) as usize] += 1;
     }
     let most = counts.iter().copied().max().unwrap_or(1).max(1) as f64;
-    let x = |secs: i64| left + secs.max(0) as f64 / axis_max as f64 * plot_w;
+    // The axis ends short of the right edge, so its last label is not cut off.
+    let x = |secs: i64| secs.max(0) as f64 / axis_max as f64 * 94.0;
     let bottom = top + plot_h;
     let desc = format!(
-        "Histogram of {} incidents. Median {}, 90th percentile {}, shortest {}, longest {}.",
+        "Histogram of {} incidents. Median {}, 90th percentile {}, shortest {}, longest {}. The tallest bar is {} incidents.",
         d.count,
         human_seconds(d.median),
         human_seconds(d.p90),
         human_seconds(d.min),
-        human_seconds(d.max)
+        human_seconds(d.max),
+        most as usize
     );
-    let h = bottom + 26.0;
-    let mut s = chart_frame(id, h, title, &desc);
+    let mut s = chart_frame(id, " pm-distribution", bottom + AXIS_H, title, &desc);
     write_time_axis(&mut s, axis_max, step, &x, top, bottom);
     for (i, &c) in counts.iter().enumerate().filter(|(_, c)| **c > 0) {
         let from = i as i64 * bin_w;
         let h = c as f64 / most * plot_h;
         let _ = write!(
             s,
-            r#"<rect class="bar" x="{:.1}" y="{:.1}" width="{:.1}" height="{h:.1}"><title>{c} incidents from {} to {}</title></rect>"#,
-            x(from) + 1.0,
+            r#"<rect class="bar" x="{:.2}%" y="{:.1}" width="{:.2}%" height="{h:.1}"><title>{c} incidents from {} to {}</title></rect>"#,
+            x(from) + 0.1,
             bottom - h,
-            (x(from + bin_w) - x(from) - 2.0).max(1.0),
+            (x(from + bin_w) - x(from) - 0.3).max(0.2),
             human_seconds(from),
             human_seconds(from + bin_w)
         );
     }
-    let _ = write!(
-        s,
-        r#"<text class="chart-tick" x="{}" y="{}" text-anchor="end">{}</text>"#,
-        left - 6.0,
-        top + 10.0,
-        most as usize
-    );
-    write_markers(&mut s, d, &x, top, bottom);
+    write_markers(&mut s, d, &x, bottom);
     s.push_str("</svg>");
     s
 }
@@ -495,7 +523,7 @@ mod tests {
                 count: 0,
             },
         ];
-        let svg = count_svg("sev", "By severity", &counts, NARROW);
+        let svg = count_svg("sev", "By severity", &counts);
         assert!(svg.contains(r#"role="img""#));
         assert!(svg.contains("<desc id=\"chart-sev-desc\">SEV1: 3, SEV2: 0</desc>"));
         assert_eq!(svg.matches("<rect").count(), 2);

@@ -114,6 +114,11 @@ pub fn compute(timeline: &Timeline) -> Vec<Metric> {
 /// incident reports quote long outages in hours.
 pub fn human_duration(d: SignedDuration) -> String {
     let secs = d.as_secs();
+    if secs == 0 {
+        // Timelines are mostly written to the minute: two milestones in the same minute
+        // are "under a minute" apart, not a measured "0 s".
+        return "< 1 min".to_string();
+    }
     let sign = if secs < 0 { "−" } else { "" };
     let secs = secs.unsigned_abs();
     let (h, m, s) = (secs / 3600, (secs % 3600) / 60, secs % 60);
@@ -292,6 +297,7 @@ mod tests {
 
     #[test]
     fn human_durations() {
+        assert_eq!(human_seconds(0), "< 1 min");
         assert_eq!(human_seconds(45), "45 s");
         assert_eq!(human_seconds(90), "1 min 30 s");
         assert_eq!(human_seconds(27 * 60), "27 min");

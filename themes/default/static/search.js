@@ -684,9 +684,16 @@
       Object.keys(names).forEach(function (name) {
         var values = manifest.facets.filter(function (f) { return f[0] === name; });
         if (!values.length) return;
+        /* Each filter folds away (kinds open), so dozens of services and tags do not
+           push the results down; a group with a chosen value starts open. */
+        var fold = document.createElement("details");
+        fold.className = "search-facet-group";
+        fold.open = name === "kind" || chosen.some(function (c) { return c[0] === name; });
+        fold.innerHTML = "<summary>" + names[name] + "</summary>";
         var group = document.createElement("fieldset");
         group.className = "search-facet";
-        group.innerHTML = "<legend>" + names[name] + "</legend>";
+        group.innerHTML = '<legend class="visually-hidden">' + names[name] + "</legend>";
+        fold.appendChild(group);
         values.forEach(function (f) {
           var label = document.createElement("label");
           var cb = document.createElement("input");
@@ -701,14 +708,10 @@
           });
           label.appendChild(cb);
           var text = name === "kind" ? f[2].charAt(0).toUpperCase() + f[2].slice(1) : f[2];
-          label.appendChild(document.createTextNode(" " + text + " "));
-          var count = document.createElement("span");
-          count.className = "search-facet-count";
-          count.textContent = f[3];
-          label.appendChild(count);
+          label.appendChild(document.createTextNode(" " + text));
           group.appendChild(label);
         });
-        filterBox.appendChild(group);
+        filterBox.appendChild(fold);
       });
     }
     function syncUrl() {
@@ -720,7 +723,9 @@
     }
     function showMore() {
       var mine = seq;
-      return showable(result, next, 20).then(function (shown) {
+      /* The first page is short, so results (the page's largest paint) arrive after fewer
+         document loads; "Show more" then adds 20 at a time. */
+      return showable(result, next, next ? 20 : 10).then(function (shown) {
         if (mine !== seq) return;
         next = shown.next;
         list.insertAdjacentHTML("beforeend", shown.docs.map(function (item) { return resultHtml(item, result, false); }).join(""));

@@ -68,8 +68,10 @@
     var reset = bar.querySelector(".practice-reset");
     var lines = Array.prototype.slice.call(dialogue.querySelectorAll(".line.learner"));
     var on = false;
+    var intro = bar.querySelector(".practice-intro");
     bar.querySelector(".needs-js").hidden = true;
     toggle.hidden = false;
+    if (intro) intro.hidden = false;
 
     var nextHidden = function () {
       for (var i = 0; i < lines.length; i++) if (!lines[i].classList.contains("revealed")) return lines[i];
@@ -145,6 +147,7 @@
       toggle.querySelector(".practice-label").textContent = on ? "Practising: lines hidden" : "Practice mode";
       dialogue.classList.toggle("practising", on);
       bar.querySelector(".practice-help").hidden = !on;
+      if (intro) intro.hidden = on;
       tally.hidden = !on;
       reset.hidden = !on;
       lines.forEach(on ? conceal : function (l) { l.classList.add("revealed"); });
