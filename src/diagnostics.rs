@@ -22,6 +22,18 @@ pub struct Diagnostic {
     pub source_line: Option<String>,
 }
 
+/// The most problems reported for one file's links. A generated page can hold hundreds of
+/// thousands of broken links on one line: each report quotes its line, so without a cap the
+/// build would spend hours and print gigabytes to say the same thing.
+pub const MAX_PROBLEMS: usize = 100;
+
+/// The most characters of a source line shown under a diagnostic.
+pub const EXCERPT_CHARS: usize = 160;
+
+/// The most characters of a message: one quoting a whole 10 MB value says no more than
+/// its first thousand characters do.
+const MESSAGE_CHARS: usize = 1000;
+
 impl Diagnostic {
     pub fn error(
         path: impl Into<PathBuf>,
@@ -29,12 +41,17 @@ impl Diagnostic {
         column: usize,
         message: impl Into<String>,
     ) -> Self {
+        let mut message = message.into();
+        if let Some((cut, _)) = message.char_indices().nth(MESSAGE_CHARS) {
+            message.truncate(cut);
+            message.push('…');
+        }
         Diagnostic {
             severity: Severity::Error,
             path: path.into(),
             line,
             column,
-            message: message.into(),
+            message,
             source_line: None,
         }
     }
@@ -51,10 +68,15 @@ impl Diagnostic {
         }
     }
 
-    /// Attach the text of the source line the diagnostic points at.
+    /// Attach the text of the source line the diagnostic points at, cut to
+    /// [`EXCERPT_CHARS`] around the column (a minified or generated file can hold megabytes
+    /// on one line).
     pub fn with_source(mut self, source: &str) -> Self {
         if self.line > 0 {
-            self.source_line = source.lines().nth(self.line - 1).map(str::to_owned);
+            self.source_line = source
+                .lines()
+                .nth(self.line - 1)
+                .map(|l| excerpt(l, self.column));
         }
         self
     }
@@ -133,6 +155,27 @@ impl fmt::Display for Diagnostics {
     }
 }
 
+/// At most [`EXCERPT_CHARS`] characters of `line` around `column` (1-based, in
+/// characters), with `…` where it was cut.
+pub fn excerpt(line: &str, column: usize) -> String {
+    let total = line.chars().count();
+    if total <= EXCERPT_CHARS {
+        return line.to_owned();
+    }
+    let start = column
+        .saturating_sub(1 + EXCERPT_CHARS / 2)
+        .min(total - EXCERPT_CHARS);
+    let end = start + EXCERPT_CHARS;
+    let mut out: String = line.chars().skip(start).take(EXCERPT_CHARS).collect();
+    if start > 0 {
+        out.insert(0, '…');
+    }
+    if end < total {
+        out.push('…');
+    }
+    out
+}
+
 /// A path shown relative to the site root when possible, as authors see it in their editor.
 pub fn display_path(root: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(root)
@@ -159,6 +202,30 @@ mod tests {
         assert_eq!(line_col(t, 0), (1, 1));
         assert_eq!(line_col(t, 4), (2, 2));
         assert_eq!(line_col(t, 6), (3, 1));
+    }
+
+    #[test]
+    fn long_lines_are_cut_around_the_column() {
+        let short = "a".repeat(EXCERPT_CHARS);
+        assert_eq!(excerpt(&short, 5), short);
+        let line = format!("{}X{}", "a".repeat(5000), "b".repeat(5000));
+        let cut = excerpt(&line, 5001);
+        assert_eq!(cut.chars().count(), EXCERPT_CHARS + 2, "{cut}");
+        assert!(cut.starts_with('…') && cut.ends_with('…'), "{cut}");
+        let x = cut.chars().position(|c| c == 'X').unwrap();
+        assert!((75..=85).contains(&x), "X at {x} in {cut}");
+        let start = excerpt(&line, 1);
+        assert!(start.starts_with("aaa") && start.ends_with('…'), "{start}");
+        let end = excerpt(&line, 10_001);
+        assert!(end.starts_with('…') && end.ends_with("bbb"), "{end}");
+        let d = Diagnostic::error("a.md", 2, 5001, "bad").with_source(&format!("x\n{line}\ny"));
+        assert_eq!(d.source_line.as_deref(), Some(cut.as_str()));
+    }
+
+    #[test]
+    fn long_messages_are_cut() {
+        let d = Diagnostic::error("a.md", 1, 1, "x".repeat(5000));
+        assert_eq!(d.message.chars().count(), MESSAGE_CHARS + 1);
     }
 
     #[test]

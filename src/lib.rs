@@ -10,7 +10,7 @@
 //! Layers, bottom to top: a module imports only from its own layer or one below, and no
 //! two parts import each other around a circle (`tests/architecture.rs` checks both).
 //!
-//! 1. foundations: `diagnostics`, `escape`, `timings`, `highlight`, `output`
+//! 1. foundations: `diagnostics`, `escape`, `timings`, `highlight`, `output`, `console`
 //! 2. config: `config`
 //! 3. content: `content`
 //! 4. links, terms, markdown: `links`, `terms`, `markdown`
@@ -25,6 +25,7 @@
 //! 13. commands: `serve`, `scaffold`
 
 pub mod config;
+pub mod console;
 pub mod content;
 pub mod diagnostics;
 pub mod escape;

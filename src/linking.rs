@@ -207,6 +207,8 @@ pub fn link_site(
     timer.lap("    backlinks");
     link_diags.extend(front.link_diags.items.iter().cloned());
     diags.extend(link_problems(link_diags, options));
+    // Script link targets are refused whatever `--warn-links` says.
+    diags.extend(bodies.iter().flat_map(|b| b.refused.iter().cloned()));
     LinkedSite {
         config,
         pages,

@@ -10,7 +10,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::content::{Page, PageId, PageKind, slugify};
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, MAX_PROBLEMS};
 
 /// A link found in a page body, resolved to its target page.
 #[derive(Debug, Clone)]
@@ -261,6 +261,23 @@ pub fn link_href(
     }
 }
 
+/// The scheme of a link target that runs script when followed (`javascript:`, `vbscript:`,
+/// `data:text/html`), or `None`. Read as a browser reads it: leading spaces and control
+/// characters are dropped, tabs and line breaks inside are ignored, case does not matter,
+/// and character references were decoded by the Markdown parser already.
+pub fn script_url_scheme(url: &str) -> Option<&'static str> {
+    let normal: String = url
+        .trim_start_matches(|c: char| c == ' ' || c.is_ascii_control())
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .take(32)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    ["javascript:", "vbscript:", "data:text/html"]
+        .into_iter()
+        .find(|scheme| normal.starts_with(scheme))
+}
+
 /// The relative prefix from a page's output folder to the site root (`../../`).
 pub fn root_prefix(url: &str) -> String {
     "../".repeat(url.matches('/').count())
@@ -305,9 +322,14 @@ pub fn check_anchors(
         if !may_have_anchors(from) {
             continue;
         }
+        let mut found = 0;
         for link in page_links.iter() {
             let Some(anchor) = &link.anchor else { continue };
             if anchors[link.target].iter().any(|a| a == anchor) {
+                continue;
+            }
+            found += 1;
+            if found > MAX_PROBLEMS {
                 continue;
             }
             let hint =
@@ -320,6 +342,19 @@ pub fn check_anchors(
                 format!(
                     "missing anchor `#{anchor}` on {}{hint}",
                     pages[link.target].source_path.display()
+                ),
+            ));
+        }
+        if let Some(hidden) = found.checked_sub(MAX_PROBLEMS)
+            && hidden > 0
+        {
+            diags.push(Diagnostic::error(
+                &pages[from].source_path,
+                1,
+                1,
+                format!(
+                    "{hidden} more missing anchors in this file are not shown (the first {} are)",
+                    MAX_PROBLEMS
                 ),
             ));
         }
@@ -581,6 +616,30 @@ mod tests {
         ] {
             let got = malformed_external_url(bad).unwrap_or_default();
             assert!(got.contains(why), "{bad}: {got}");
+        }
+    }
+
+    #[test]
+    fn script_urls_are_found_as_browsers_read_them() {
+        for (url, scheme) in [
+            ("javascript:alert(1)", "javascript:"),
+            ("JavaScript:alert(1)", "javascript:"),
+            ("  \u{1}javascript:x", "javascript:"),
+            ("java\tscr\nipt:x", "javascript:"),
+            ("vbscript:msgbox", "vbscript:"),
+            ("data:text/html;base64,PHNjcmlwdD4=", "data:text/html"),
+            ("DATA:TEXT/HTML,<script>", "data:text/html"),
+        ] {
+            assert_eq!(script_url_scheme(url), Some(scheme), "{url}");
+        }
+        for url in [
+            "https://example.com/javascript:x",
+            "data:image/png;base64,AAAA",
+            "../javascript.md",
+            "#javascript:",
+            "mailto:a@b.c",
+        ] {
+            assert_eq!(script_url_scheme(url), None, "{url}");
         }
     }
 

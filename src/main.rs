@@ -89,7 +89,7 @@ enum Command {
 
 fn report(diags: &Diagnostics) {
     if !diags.is_empty() {
-        eprint!("{diags}");
+        hindsight::console::err(format_args!("{diags}"));
     }
 }
 
@@ -125,7 +125,7 @@ fn main() -> ExitCode {
         Command::Check { site } => match check(&site.root, &options(&site, None)) {
             Ok(w) => {
                 report(&w);
-                println!("No errors found.");
+                hindsight::outln!("No errors found.");
                 ExitCode::SUCCESS
             }
             Err(d) => fail(&d),
@@ -149,14 +149,14 @@ fn main() -> ExitCode {
             match hindsight::serve::run(options, open) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
-                    eprintln!("error: {e}");
+                    hindsight::errln!("error: {e}");
                     ExitCode::from(1)
                 }
             }
         }
         Command::Init { dir, ci } => match init_site(&dir, ci) {
             Ok(()) => {
-                println!(
+                hindsight::outln!(
                     "Created a new site in {}. Build it with: hindsight build --root {}",
                     dir.display(),
                     dir.display()
@@ -164,17 +164,17 @@ fn main() -> ExitCode {
                 ExitCode::SUCCESS
             }
             Err(e) => {
-                eprintln!("error: {e}");
+                hindsight::errln!("error: {e}");
                 ExitCode::from(1)
             }
         },
         Command::New { kind, title, root } => match new_page(&root, &kind, &title) {
             Ok(path) => {
-                println!("Created {}", path.display());
+                hindsight::outln!("Created {}", path.display());
                 ExitCode::SUCCESS
             }
             Err(e) => {
-                eprintln!("error: {e}");
+                hindsight::errln!("error: {e}");
                 ExitCode::from(1)
             }
         },
@@ -185,7 +185,7 @@ fn build_site(root: &std::path::Path, options: &BuildOptions) -> ExitCode {
     match build(root, options) {
         Ok(r) => {
             report(&r.warnings);
-            println!(
+            hindsight::outln!(
                 "Built {} pages ({} files) into {} in {:.0?}",
                 r.pages,
                 r.files,
@@ -196,7 +196,7 @@ fn build_site(root: &std::path::Path, options: &BuildOptions) -> ExitCode {
         }
         Err(BuildError::Content(d)) => fail(&d),
         Err(BuildError::Output(refusal)) => {
-            eprintln!("error: {refusal}");
+            hindsight::errln!("error: {refusal}");
             ExitCode::from(2)
         }
     }
@@ -205,7 +205,7 @@ fn build_site(root: &std::path::Path, options: &BuildOptions) -> ExitCode {
 fn fail(diags: &Diagnostics) -> ExitCode {
     report(diags);
     let n = diags.errors().count();
-    eprintln!(
+    hindsight::errln!(
         "error: build failed with {n} error{}; the previous output was left untouched",
         if n == 1 { "" } else { "s" }
     );

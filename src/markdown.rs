@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use crate::config::AutolinkMode;
 use crate::content::{Page, PageId};
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, MAX_PROBLEMS};
 pub use crate::escape::{escape_attr, escape_html, escape_html_into};
 use crate::highlight::highlight_code;
 use crate::links::{OutgoingLink, Resolution, SiteIndex, WrittenLink, link_href};
@@ -50,6 +50,10 @@ pub struct RenderedBody {
     pub links_to_anchors: bool,
     pub sections: Vec<TextSection>,
     pub diagnostics: Vec<Diagnostic>,
+    /// Links whose target runs script: errors even with `--warn-links`.
+    pub refused: Vec<Diagnostic>,
+    /// Problems past [`MAX_PROBLEMS`], counted rather than reported: (link problems, refused).
+    hidden_problems: (usize, usize),
     /// Words in the body's text, counted once here rather than at every render.
     pub word_count: usize,
     /// The body has a ```` ```mermaid ```` diagram: its page loads the diagram library.
@@ -85,6 +89,44 @@ pub struct BodyContext<'a> {
 }
 
 impl RenderedBody {
+    /// Report a problem at `line`:`column` of `page`, or count it once [`MAX_PROBLEMS`] are
+    /// reported. `refused` problems stay errors with `--warn-links`.
+    fn problem(&mut self, page: &Page, line: usize, column: usize, message: String, refused: bool) {
+        if self.diagnostics.len() + self.refused.len() >= MAX_PROBLEMS {
+            let (links, scripts) = &mut self.hidden_problems;
+            *(if refused { scripts } else { links }) += 1;
+            return;
+        }
+        let error = page.error(line, column, message);
+        if refused {
+            self.refused.push(error);
+        } else {
+            self.diagnostics.push(error);
+        }
+    }
+
+    /// One report for the problems past [`MAX_PROBLEMS`].
+    fn report_hidden_problems(&mut self, page: &Page) {
+        let (links, scripts) = self.hidden_problems;
+        let hidden = links + scripts;
+        if hidden == 0 {
+            return;
+        }
+        let summary = Diagnostic::error(
+            &page.source_path,
+            1,
+            1,
+            format!(
+                "{hidden} more link problems in this file are not shown (the first {MAX_PROBLEMS} are)"
+            ),
+        );
+        if scripts > 0 {
+            self.refused.push(summary);
+        } else {
+            self.diagnostics.push(summary);
+        }
+    }
+
     /// The body's HTML.
     pub fn html(&self) -> String {
         lz4_flex::block::decompress_size_prepended(&self.html_lz4)
@@ -458,8 +500,11 @@ pub fn render_body(ctx: &BodyContext<'_>, markdown: &str, hooks: &dyn BodyHooks)
                 link_depth += 1;
                 let (line, column) = position(range.start);
                 let before = result.links.len();
-                let dest =
-                    resolve_link(ctx, &root, link_type, &dest_url, line, column, &mut result);
+                let dest = if refuse_script_url(page, &dest_url, line, column, &mut result) {
+                    Some("#".to_string())
+                } else {
+                    resolve_link(ctx, &root, link_type, &dest_url, line, column, &mut result)
+                };
                 let target = result.links[before..].first().map(|l| l.target);
                 if let (LinkType::WikiLink { has_pothole: false }, Some(t)) = (link_type, target)
                     && written_as_slug(&dest_url, &ctx.pages[t])
@@ -507,9 +552,21 @@ pub fn render_body(ctx: &BodyContext<'_>, markdown: &str, hooks: &dyn BodyHooks)
                     None => out.push(Event::End(TagEnd::Link)),
                 }
             }
-            Event::Start(Tag::Image { .. }) => {
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
                 link_depth += 1;
-                out.push(event);
+                let (line, column) = position(range.start);
+                let refused = refuse_script_url(page, &dest_url, line, column, &mut result);
+                out.push(Event::Start(Tag::Image {
+                    link_type,
+                    dest_url: if refused { "".into() } else { dest_url },
+                    title,
+                    id,
+                }));
             }
             Event::End(TagEnd::Image) => {
                 link_depth = link_depth.saturating_sub(1);
@@ -579,6 +636,7 @@ pub fn render_body(ctx: &BodyContext<'_>, markdown: &str, hooks: &dyn BodyHooks)
     // outgrow the estimate) would be held for the whole build.
     html.shrink_to_fit();
     result.set_html(&html);
+    result.report_hidden_problems(page);
     result.links.shrink_to_fit();
     result.links_to_anchors = result.links.iter().any(|l| l.anchor.is_some());
     result.word_count = result
@@ -640,7 +698,7 @@ fn link_declared_fields(
                         )),
                     };
                     if let Some(message) = problem {
-                        result.diagnostics.push(page.error(line, column, message));
+                        result.problem(page, line, column, message, false);
                     }
                 }
             }
@@ -657,6 +715,29 @@ fn written_as_slug(dest: &str, target: &Page) -> bool {
         && !path.chars().any(char::is_whitespace)
         && !path.eq_ignore_ascii_case(&target.meta.title)
         && target.url.trim_end_matches('/').ends_with(path)
+}
+
+/// A link or image whose target runs script (`javascript:`, `vbscript:`, `data:text/html`)
+/// is an error at its position, even with `--warn-links`: a knowledge base never needs one,
+/// and a page that carries one attacks its readers. The target is not written either.
+fn refuse_script_url(
+    page: &Page,
+    dest: &str,
+    line: usize,
+    column: usize,
+    result: &mut RenderedBody,
+) -> bool {
+    let Some(scheme) = crate::links::script_url_scheme(dest) else {
+        return false;
+    };
+    result.problem(
+        page,
+        line,
+        column,
+        format!("`{scheme}` link target `{dest}`: a link that runs script is not allowed"),
+        true,
+    );
+    true
 }
 
 fn resolve_link(
@@ -676,11 +757,13 @@ fn resolve_link(
         .resolve_written(ctx.pages, ctx.page_id, wiki, &written)
     else {
         if let Some(why) = crate::links::malformed_external_url(dest) {
-            result.diagnostics.push(page.error(
+            result.problem(
+                page,
                 line,
                 column,
                 format!("malformed URL `{dest}`: {why}"),
-            ));
+                false,
+            );
         }
         return None;
     };
@@ -710,9 +793,7 @@ fn resolve_link(
             } else {
                 "link to a missing page"
             };
-            result
-                .diagnostics
-                .push(page.error(line, column, format!("{what} `{dest}`{hint}")));
+            result.problem(page, line, column, format!("{what} `{dest}`{hint}"), false);
             None
         }
         Resolution::Ambiguous(ids) => {
@@ -720,14 +801,16 @@ fn resolve_link(
                 .iter()
                 .map(|&i| format!("`{}`", ctx.pages[i].reference()))
                 .collect();
-            result.diagnostics.push(page.error(
+            result.problem(
+                page,
                 line,
                 column,
                 format!(
                     "ambiguous wikilink `{dest}`: it matches {}; write the page as `folder/slug`",
                     names.join(" and ")
                 ),
-            ));
+                false,
+            );
             None
         }
     }

@@ -17,7 +17,7 @@ impl StageTimer {
 
     pub fn lap(&mut self, stage: &str) {
         if let Some(last) = self.last {
-            eprintln!("  {stage}: {:.1} ms", last.elapsed().as_secs_f64() * 1000.0);
+            crate::errln!("  {stage}: {:.1} ms", last.elapsed().as_secs_f64() * 1000.0);
             self.last = Some(std::time::Instant::now());
         }
     }

@@ -11,7 +11,14 @@ use std::path::Path;
 const LAYERS: &[(&str, &[&str])] = &[
     (
         "foundations",
-        &["diagnostics", "escape", "timings", "highlight", "output"],
+        &[
+            "diagnostics",
+            "escape",
+            "timings",
+            "highlight",
+            "output",
+            "console",
+        ],
     ),
     ("config", &["config"]),
     ("content", &["content"]),
@@ -27,6 +34,9 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("pipeline", &["pipeline"]),
     ("commands", &["serve", "scaffold"]),
 ];
+
+/// Macros exported at the crate root (`crate::outln!`), with the module that defines them.
+const ROOT_MACROS: &[(&str, &str)] = &[("outln", "console"), ("errln", "console")];
 
 /// Where `path` (`a::b::c`) sits: its part and its layer's index.
 fn part_of(path: &str) -> Option<(&'static str, usize)> {
@@ -140,6 +150,10 @@ fn imports() -> Vec<(String, String, String)> {
         let text = std::fs::read_to_string(&entry).unwrap();
         let module = module_of(&rel);
         for path in crate_paths(&code_of(&text)) {
+            let path = match ROOT_MACROS.iter().find(|(name, _)| path == *name) {
+                Some((name, module)) => format!("{module}::{name}"),
+                None => path,
+            };
             all.push((format!("src/{}", rel.display()), module.clone(), path));
         }
     }

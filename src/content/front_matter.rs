@@ -62,16 +62,110 @@ pub fn parse_yaml<T: DeserializeOwned>(split: &SplitSource<'_>) -> Result<T, Fro
     } else {
         split.yaml
     };
-    serde_saphyr::from_str::<T>(yaml).map_err(|e| {
+    let mut options = serde_saphyr::Options::default();
+    options.budget = Some(yaml_budget());
+    serde_saphyr::from_str_with_options::<T>(yaml, options).map_err(|e| {
         let (line, column) = e.location().map_or((split.yaml_line, 1), |l| {
             (l.line() as usize + split.yaml_line - 1, l.column() as usize)
         });
         FrontMatterError {
             line,
             column,
-            message: clean_message(&e),
+            message: budget_message(&e).unwrap_or_else(|| clean_message(&e)),
         }
     })
+}
+
+/// The limits of one front matter block, so that a hostile or broken file costs bounded
+/// time and memory (an alias bomb expands a few lines into billions of nodes). Stated in
+/// the README; generous for any real page.
+pub mod limits {
+    /// Total bytes of text in the values.
+    pub const TEXT_BYTES: usize = 16 * 1024 * 1024;
+    /// Values, lists and mappings.
+    pub const NODES: usize = 250_000;
+    /// Lists and mappings nested in one another.
+    pub const DEPTH: usize = 64;
+    /// Uses of an anchor (`*name`).
+    pub const ALIASES: usize = 10_000;
+    /// Anchors defined (`&name`).
+    pub const ANCHORS: usize = 10_000;
+    /// Parser events (every value, start and end of a list or mapping, alias).
+    pub const EVENTS: usize = 1_000_000;
+}
+
+fn yaml_budget() -> serde_saphyr::budget::Budget {
+    let mut budget = serde_saphyr::budget::Budget::default();
+    budget.max_total_scalar_bytes = limits::TEXT_BYTES;
+    budget.max_nodes = limits::NODES;
+    budget.max_depth = limits::DEPTH;
+    budget.max_aliases = limits::ALIASES;
+    budget.max_anchors = limits::ANCHORS;
+    budget.max_events = limits::EVENTS;
+    budget
+}
+
+/// A breached limit in words, naming the limit (serde-saphyr prints its Debug text).
+fn budget_message(e: &serde_saphyr::Error) -> Option<String> {
+    use serde_saphyr::budget::BudgetBreach;
+    let mut e = e;
+    while let serde_saphyr::Error::WithSnippet { error, .. }
+    | serde_saphyr::Error::AliasError { error, .. } = e
+    {
+        e = error;
+    }
+    let serde_saphyr::Error::Budget { breach, .. } = e else {
+        return None;
+    };
+    let n = |n: usize| thousands(n);
+    let what = match breach {
+        BudgetBreach::Nodes { .. } => format!(
+            "has more than {} YAML nodes (values, lists and mappings)",
+            n(limits::NODES)
+        ),
+        BudgetBreach::Depth { .. } => format!(
+            "nests lists and mappings more than {} deep",
+            n(limits::DEPTH)
+        ),
+        BudgetBreach::Aliases { .. } => {
+            format!(
+                "uses anchors (`*name`) more than {} times",
+                n(limits::ALIASES)
+            )
+        }
+        BudgetBreach::Anchors { .. } => {
+            format!("defines more than {} anchors (`&name`)", n(limits::ANCHORS))
+        }
+        BudgetBreach::Events { .. } => {
+            format!("has more than {} YAML parser events", n(limits::EVENTS))
+        }
+        BudgetBreach::ScalarBytes { .. } => format!(
+            "has more than {} MiB of text in its values",
+            limits::TEXT_BYTES / (1024 * 1024)
+        ),
+        BudgetBreach::AliasAnchorRatio { aliases, anchors } => format!(
+            "uses its {} anchors {} times, more than 10 uses per anchor (an alias bomb?)",
+            n(*anchors),
+            n(*aliases)
+        ),
+        _ => "is larger or more deeply nested than the YAML reader allows".to_string(),
+    };
+    Some(format!(
+        "front matter {what}: that is the limit for one page; split the data or move it into the body"
+    ))
+}
+
+/// `250000` → `250,000`.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(d);
+    }
+    out
 }
 
 /// serde-saphyr's message without its own position suffix or snippet (we print ours).
@@ -131,6 +225,51 @@ mod tests {
         let s = split_front_matter("---\ntitle: A\ntags: 3\n---\n").unwrap();
         let e = parse_yaml::<Fm>(&s).unwrap_err();
         assert_eq!(e.line, 3, "{e:?}");
+    }
+
+    #[test]
+    fn budget_breaches_are_told_in_words() {
+        let parse = |yaml: String| {
+            let text = format!("---\n{yaml}---\n");
+            let s = split_front_matter(&text).unwrap();
+            parse_yaml::<serde_json::Value>(&s).unwrap_err().message
+        };
+        let nodes = parse(format!("t: [{}]\n", "1,".repeat(limits::NODES + 1)));
+        assert!(nodes.contains("more than 250,000 YAML nodes"), "{nodes}");
+        let depth = parse(format!("t: {}{}\n", "[".repeat(100), "]".repeat(100)));
+        assert!(depth.contains("more than 64 deep"), "{depth}");
+        let aliases = parse(format!(
+            "a: &a x\nt: [{}]\n",
+            "*a,".repeat(limits::ALIASES + 1)
+        ));
+        assert!(
+            aliases.contains("anchors (`*name`) more than 10,000 times"),
+            "{aliases}"
+        );
+        let text = parse(format!("t: {}\n", "x".repeat(limits::TEXT_BYTES + 1)));
+        assert!(text.contains("more than 16 MiB of text"), "{text}");
+        // A billion laughs: ten levels of ten aliases each.
+        let mut bomb = String::from("a0: &a0 [x,x,x,x,x,x,x,x,x,x]\n");
+        for i in 1..10 {
+            let uses = vec![format!("*a{}", i - 1); 10].join(",");
+            bomb.push_str(&format!("a{i}: &a{i} [{uses}]\n"));
+        }
+        let bomb = parse(bomb);
+        assert!(bomb.contains("more than 250,000 YAML nodes"), "{bomb}");
+        for m in [nodes, depth, aliases, text, bomb] {
+            assert!(
+                !m.contains('{') && !m.contains("breach"),
+                "Debug text in {m}"
+            );
+        }
+    }
+
+    #[test]
+    fn thousands_are_separated() {
+        assert_eq!(thousands(64), "64");
+        assert_eq!(thousands(1_000), "1,000");
+        assert_eq!(thousands(250_000), "250,000");
+        assert_eq!(thousands(1_000_000), "1,000,000");
     }
 
     #[test]

@@ -224,7 +224,11 @@ pub fn list_sources(config: &Config, diags: &mut Diagnostics) -> Vec<PathBuf> {
         return Vec::new();
     }
     let mut files = Vec::new();
-    for entry in walkdir::WalkDir::new(&content_dir).sort_by_file_name() {
+    let walk = walkdir::WalkDir::new(&content_dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_hidden(&e.file_name().to_string_lossy()));
+    for entry in walk {
         match entry {
             Ok(e) if e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "md") => {
                 files.push(e.into_path())
@@ -240,6 +244,16 @@ pub fn list_sources(config: &Config, diags: &mut Diagnostics) -> Vec<PathBuf> {
         }
     }
     files
+}
+
+/// Files and folders whose names start with `.` (`.git/`, `.obsidian/`, `.draft.md`) are
+/// not content, as in Hugo and Zola. A name that is only dots before `.md` (`..md`) is not
+/// hidden but a page without a name: it is listed, and parsing reports it.
+fn is_hidden(name: &str) -> bool {
+    name.starts_with('.')
+        && !name
+            .strip_suffix(".md")
+            .is_some_and(|s| s.bytes().all(|b| b == b'.'))
 }
 
 /// Read and parse one source file; `Ok(None)` for a draft that is not built.
@@ -274,12 +288,19 @@ pub fn parse_page(
     text: String,
     options: DiscoverOptions,
 ) -> Result<Option<Page>, Diagnostic> {
+    // CommonMark §2.3: U+0000 is replaced by U+FFFD, in the whole file (titles too) so that
+    // no NUL reaches the HTML. One character for one keeps every column as it was.
+    let text = if text.contains('\0') {
+        text.replace('\0', "\u{FFFD}")
+    } else {
+        text
+    };
     let fm_error = |e: FrontMatterError| {
         Diagnostic::error(&source_path, e.line, e.column, e.message).with_source(&text)
     };
-    let split = split_front_matter(&text).map_err(fm_error)?;
     let parts: Vec<&str> = rel_path.split('/').collect();
-    let file_stem = parts.last().unwrap_or(&"").trim_end_matches(".md");
+    let file_stem = parts.last().unwrap_or(&"");
+    let file_stem = file_stem.strip_suffix(".md").unwrap_or(file_stem);
     let is_index = file_stem == "_index" || file_stem == "index";
     let folders = &parts[..parts.len() - 1];
     let section = if parts.len() > 1 {
@@ -287,30 +308,21 @@ pub fn parse_page(
     } else {
         String::new()
     };
-
-    let (kind, slug, url) = if is_index {
-        let url: String = folders.iter().map(|f| format!("{}/", slugify(f))).collect();
-        let kind = if folders.is_empty() {
-            PageKind::Home
-        } else {
-            PageKind::Section
-        };
-        (
-            kind,
-            folders.last().map(|f| slugify(f)).unwrap_or_default(),
-            url,
-        )
-    } else {
-        let slug = slugify(file_stem);
-        let mut url: String = folders.iter().map(|f| format!("{}/", slugify(f))).collect();
-        url.push_str(&slug);
-        url.push('/');
-        let top = if folders.is_empty() { "" } else { folders[0] };
-        let kind = match options.declared.by_folder(top) {
-            Some(declared) => PageKind::Declared(declared),
-            None => PageKind::from_top_folder(top),
-        };
-        (kind, slug, url)
+    let slugs = url_slugs(folders, (!is_index).then_some(parts[parts.len() - 1]))
+        .map_err(|message| Diagnostic::error(&source_path, 1, 1, message).with_source(&text))?;
+    let split = split_front_matter(&text).map_err(fm_error)?;
+    let url: String = slugs.iter().map(|s| format!("{s}/")).collect();
+    let slug = slugs.last().cloned().unwrap_or_default();
+    let kind = match (is_index, folders.first()) {
+        (true, None) => PageKind::Home,
+        (true, Some(_)) => PageKind::Section,
+        (false, top) => {
+            let top = top.copied().unwrap_or("");
+            match options.declared.by_folder(top) {
+                Some(declared) => PageKind::Declared(declared),
+                None => PageKind::from_top_folder(top),
+            }
+        }
     };
 
     let spec = match kind {
@@ -412,6 +424,28 @@ fn parse_kind(kind: PageKind, split: &SplitSource<'_>) -> Result<KindData, Front
             KindData::Plain(parse_yaml(split)?)
         }
     })
+}
+
+/// The URL slug of each folder, then of the file (its stem) unless it is an index page. A
+/// name with no letter or digit (`..md`, `!!!/`) has an empty slug: its URL would be its
+/// folder's (`guides//`), silently replacing the section page, so it is an error.
+fn url_slugs(folders: &[&str], file: Option<&str>) -> Result<Vec<String>, String> {
+    let named = folders
+        .iter()
+        .map(|f| ("folder", *f, *f))
+        .chain(file.map(|f| ("file", f, f.strip_suffix(".md").unwrap_or(f))));
+    named
+        .map(|(what, name, stem)| {
+            let slug = slugify(stem);
+            if slug.is_empty() {
+                Err(format!(
+                    "the {what} name `{name}` gives an empty URL slug: name it with at least one letter or digit"
+                ))
+            } else {
+                Ok(slug)
+            }
+        })
+        .collect()
 }
 
 pub fn check_unique_urls(pages: &[Page], diags: &mut Diagnostics) {

@@ -359,7 +359,7 @@ fn rebuild_loop(
             Ok((site_changes, warnings)) => {
                 if !options.quiet {
                     print_diags(options, &warnings);
-                    println!(
+                    crate::outln!(
                         "{} rebuilt in {} ms: {} ({})",
                         clock(),
                         elapsed.as_millis(),
@@ -372,7 +372,7 @@ fn rebuild_loop(
             }
             Err(diags) => {
                 if !options.quiet {
-                    println!(
+                    crate::outln!(
                         "{} build failed in {} ms; still serving the last good site",
                         clock(),
                         elapsed.as_millis()
@@ -425,7 +425,7 @@ fn clock() -> String {
 
 fn print_diags(options: &ServeOptions, diags: &Diagnostics) {
     if !options.quiet && !diags.is_empty() {
-        eprint!("{diags}");
+        crate::console::err(format_args!("{diags}"));
     }
 }
 
@@ -433,9 +433,9 @@ fn print_failure(options: &ServeOptions, diags: &Diagnostics) {
     if options.quiet {
         return;
     }
-    eprint!("{diags}");
+    crate::console::err(format_args!("{diags}"));
     let n = diags.errors().count();
-    eprintln!(
+    crate::errln!(
         "error: build failed with {n} error{}; fix and save to retry",
         if n == 1 { "" } else { "s" }
     );
@@ -444,14 +444,14 @@ fn print_failure(options: &ServeOptions, diags: &Diagnostics) {
 /// `hindsight serve` from the command line: serve until Ctrl-C.
 pub fn run(options: ServeOptions, open: bool) -> Result<(), ServeError> {
     if options.bind.is_unspecified() {
-        eprintln!(
+        crate::errln!(
             "warning: --bind {} makes the dev server (and your drafts) reachable from other machines on your network",
             options.bind
         );
     }
     let handle = start(options.clone())?;
     let (pages, elapsed) = handle.initial;
-    println!(
+    crate::outln!(
         "Serving {} at {} ({pages} pages built in {} ms). Watching for changes; press Ctrl-C to stop.",
         options.root.display(),
         handle.url(),
@@ -468,7 +468,7 @@ pub fn run(options: ServeOptions, open: bool) -> Result<(), ServeError> {
     .map_err(|e| ServeError::Io(format!("cannot handle Ctrl-C: {e}")))?;
     let _ = rx.recv();
     handle.stop();
-    println!("Stopped.");
+    crate::outln!("Stopped.");
     Ok(())
 }
 
@@ -486,7 +486,7 @@ fn open_browser(url: &str) {
         .stderr(std::process::Stdio::null())
         .spawn()
     {
-        eprintln!("warning: cannot open a browser ({cmd}: {e}); open {url} yourself");
+        crate::errln!("warning: cannot open a browser ({cmd}: {e}); open {url} yourself");
     }
 }
 

@@ -336,6 +336,10 @@ impl Links<'_> {
 
     /// The body's resolver ([`SiteIndex::resolve_written`]); unresolved links stay as written.
     fn resolve(&self, link_type: LinkType, dest: &str, root: &str) -> Option<String> {
+        // The body pass reports it; like the body, the fragment never carries it.
+        if crate::links::script_url_scheme(dest).is_some() {
+            return Some("#".into());
+        }
         let written = WrittenLink::parse(dest);
         let wiki = matches!(link_type, LinkType::WikiLink { .. });
         match self

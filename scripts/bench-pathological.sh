@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Peak memory of `hindsight build` on pathological Markdown, as a multiple of the input
+# file's size: a huge table of tiny cells, deeply nested block quotes and lists, a line of
+# brackets, emphasis runs, a long list of lines. Needs /usr/bin/time (Debian package `time`).
+# Usage: scripts/bench-pathological.sh [MEGABYTES] [SHAPE...]   (default 12 MB, every shape)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mb="${1:-12}"
+shift || true
+shapes=("$@")
+[ ${#shapes[@]} -eq 0 ] && shapes=(table quote list brackets emphasis lines)
+cargo build --release --quiet
+bin="$PWD/target/release/hindsight"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+"$bin" init "$work/base" >/dev/null
+base_kb=$(/usr/bin/time -f '%M' "$bin" build --root "$work/base" 2>&1 >/dev/null | tail -1)
+echo "empty site: ${base_kb} KB peak"
+printf '%-10s %10s %10s %8s %8s\n' shape input_MB peak_MB ratio wall_s
+for shape in "${shapes[@]}"; do
+  site="$work/$shape"
+  cp -r "$work/base" "$site"
+  rm -rf "$site/site"
+  python3 - "$shape" "$mb" "$site/content/big.md" <<'PY'
+import sys
+shape, mb, path = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+size = mb * 1_000_000
+body = {
+    "table": lambda: "|" + "h|" * 50 + "\n|" + "-|" * 50 + "\n" + ("|" + "a|" * 50 + "\n") * (size // 102),
+    "quote": lambda: ">" * size + " x\n",
+    "list": lambda: "- " * (size // 2) + "x\n",
+    "brackets": lambda: "[" * size + "\n",
+    "emphasis": lambda: "*a " * (size // 3) + "\n",
+    "lines": lambda: "a\n" * (size // 2),
+}[shape]()
+open(path, "w").write("---\ntitle: Big\n---\n" + body)
+PY
+  bytes=$(stat -c %s "$site/content/big.md")
+  start=$(date +%s.%N)
+  kb=$(/usr/bin/time -f '%M' "$bin" build --root "$site" 2>&1 >/dev/null | tail -1)
+  end=$(date +%s.%N)
+  python3 -c "print(f'%-10s %10.1f %10.0f %7.0fx %8.1f' % ('$shape', $bytes/1e6, $kb/1024, ($kb*1024)/$bytes, $end-$start))"
+done
