@@ -3,6 +3,8 @@
 //! It also collects what later stages need: outgoing links, anchors, and plain text
 //! sections for the search index.
 
+use std::collections::VecDeque;
+
 use pulldown_cmark::{
     BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag,
     TagEnd, html,
@@ -237,9 +239,9 @@ impl PageTermLinks<'_> {
         let at = crate::content::positions::locate_in_front_matter(page, first_line);
         let mut run = TextRun::default();
         run.push(text, 0);
-        let mut out = Vec::new();
+        let mut out = VecDeque::new();
         self.flush(&mut run, true, &|_| at, &mut out, links);
-        match out.pop() {
+        match out.pop_back() {
             Some(Event::InlineHtml(html)) => html.to_string(),
             Some(Event::Text(text)) => escape_html(&text),
             _ => String::new(),
@@ -257,7 +259,7 @@ impl PageTermLinks<'_> {
         run: &mut TextRun,
         allowed: bool,
         position: &dyn Fn(usize) -> (usize, usize),
-        out: &mut Vec<Event<'_>>,
+        out: &mut VecDeque<Event<'_>>,
         links: &mut Vec<OutgoingLink>,
     ) {
         if run.text.is_empty() {
@@ -301,10 +303,10 @@ impl PageTermLinks<'_> {
         self.mentions = mentions;
         run.starts.clear();
         if last == 0 {
-            out.push(Event::Text(text.into()));
+            out.push_back(Event::Text(text.into()));
         } else {
             escape_html_into(&mut html, &text[last..]);
-            out.push(Event::InlineHtml(html.into()));
+            out.push_back(Event::InlineHtml(html.into()));
         }
     }
 }
@@ -344,10 +346,13 @@ fn no_link_depth_change(html: &str) -> isize {
     delta
 }
 
-pub fn render_body(ctx: &BodyContext<'_>, markdown: &str, hooks: &dyn BodyHooks) -> RenderedBody {
+pub fn render_body<'m>(
+    ctx: &BodyContext<'_>,
+    markdown: &'m str,
+    hooks: &dyn BodyHooks,
+) -> RenderedBody {
     let page = &ctx.pages[ctx.page_id];
     let root = crate::links::root_prefix(&page.url);
-    let mut out: Vec<Event<'_>> = Vec::new();
     let mut result = RenderedBody::default();
     let mut heading: Option<OpenHeading> = None;
     let mut code: Option<(String, String)> = None;
@@ -382,246 +387,294 @@ pub fn render_body(ctx: &BodyContext<'_>, markdown: &str, hooks: &dyn BodyHooks)
     // title, and whether its text was already put in place of the slug.
     let mut slug_link: Option<(String, bool)> = None;
 
-    for (event, range) in Parser::new_ext(markdown, markdown_options()).into_offset_iter() {
-        let event = match (event, &mut slug_link) {
-            (Event::Text(_), Some((_, true))) => continue,
-            (Event::Text(_), Some((title, shown))) => {
-                *shown = true;
-                Event::Text(CowStr::from(title.clone()))
-            }
-            (event, _) => event,
-        };
-        if code.is_none() && heading.is_none() {
-            match &event {
-                Event::Text(t) => {
-                    section.text.push_str(t);
-                    run.push(t, range.start);
-                    continue;
-                }
-                Event::SoftBreak => {
-                    section.text.push(' ');
-                    run.push("\n", range.start);
-                    continue;
-                }
-                _ => terms.flush(
+    // Events stream into the HTML writer as they are made: collected first, a 12 MB table's
+    // millions of cells took gigabytes. Only an open heading holds them back, until its id
+    // (made from its text) is known. `step` handles one parser event and says whether a
+    // heading is open.
+    let mut html = String::with_capacity(markdown.len() * 3 / 2);
+    {
+        let mut step = |item: Option<(Event<'m>, std::ops::Range<usize>)>,
+                        out: &mut VecDeque<Event<'m>>| {
+            let Some((event, range)) = item else {
+                terms.flush(
                     &mut run,
                     link_depth == 0 && html_depth == 0,
                     &position,
-                    &mut out,
+                    out,
                     &mut result.links,
-                ),
-            }
-        }
-        match event {
-            Event::Start(Tag::Heading {
-                level, id, classes, ..
-            }) => {
-                out.push(Event::Html(CowStr::Borrowed("")));
-                heading = Some(OpenHeading {
-                    level,
-                    explicit_id: id.map(|s| s.to_string()),
-                    classes: classes.iter().map(|c| c.to_string()).collect(),
-                    placeholder: out.len() - 1,
-                    text: String::new(),
-                });
-            }
-            Event::End(TagEnd::Heading(level)) => {
-                let Some(h) = heading.take() else { continue };
-                let title = h.text.trim().to_string();
-                let base = h.explicit_id.clone().unwrap_or_else(|| heading_id(&title));
-                let id = unique_id(base, &mut id_counts);
-                let class = if h.classes.is_empty() {
-                    String::new()
-                } else {
-                    format!(" class=\"{}\"", escape_attr(&h.classes.join(" ")))
-                };
-                out[h.placeholder] =
-                    Event::Html(format!("<{level} id=\"{}\"{class}>", escape_attr(&id)).into());
-                out.push(Event::Html(
-                    format!(
-                        "<a class=\"heading-anchor\" href=\"#{0}\" aria-label=\"Link to section: {1}\">#</a></{level}>\n",
-                        escape_attr(&id),
-                        escape_attr(&title)
-                    )
-                    .into(),
-                ));
-                if matches!(h.level, HeadingLevel::H2 | HeadingLevel::H3) {
-                    result.toc.push(TocEntry {
-                        level: h.level as u8,
-                        id: id.clone(),
-                        title: title.clone(),
-                    });
-                }
-                result.anchors.push(id.clone());
-                let finished = std::mem::replace(
-                    &mut section,
-                    TextSection {
-                        heading: title,
-                        anchor: id,
-                        text: String::new(),
-                    },
                 );
-                if !finished.text.trim().is_empty() || !finished.heading.is_empty() {
-                    result.sections.push(finished);
-                }
-            }
-            Event::Start(Tag::CodeBlock(kind)) => {
-                let lang = match kind {
-                    CodeBlockKind::Fenced(info) => {
-                        info.split([' ', ',', '{']).next().unwrap_or("").to_string()
+                return false;
+            };
+            'event: {
+                let event = match (event, &mut slug_link) {
+                    (Event::Text(_), Some((_, true))) => break 'event,
+                    (Event::Text(_), Some((title, shown))) => {
+                        *shown = true;
+                        Event::Text(CowStr::from(title.clone()))
                     }
-                    CodeBlockKind::Indented => String::new(),
+                    (event, _) => event,
                 };
-                code = Some((lang, String::new()));
-            }
-            Event::End(TagEnd::CodeBlock) => {
-                let Some((lang, text)) = code.take() else {
-                    continue;
-                };
-                let html = if lang == "mermaid" {
-                    result.diagrams = true;
-                    diagram_html(&text)
-                } else {
-                    code_block_html(&lang, &text)
-                };
-                out.push(Event::Html(html.into()));
-            }
-            Event::Text(t) if code.is_some() => {
-                if let Some((_, buf)) = code.as_mut() {
-                    buf.push_str(&t);
-                }
-            }
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                link_depth += 1;
-                let (line, column) = position(range.start);
-                let before = result.links.len();
-                let dest = if refuse_script_url(page, &dest_url, line, column, &mut result) {
-                    Some("#".to_string())
-                } else {
-                    resolve_link(ctx, &root, link_type, &dest_url, line, column, &mut result)
-                };
-                let target = result.links[before..].first().map(|l| l.target);
-                if let (LinkType::WikiLink { has_pothole: false }, Some(t)) = (link_type, target)
-                    && written_as_slug(&dest_url, &ctx.pages[t])
-                {
-                    slug_link = Some((ctx.pages[t].meta.title.clone(), false));
-                }
-                let term =
-                    target.filter(|&t| t != ctx.page_id && ctx.pages[t].glossary().is_some());
-                match (term, &dest) {
-                    // A written link to a term gets the term's tooltip too, outside headings.
-                    (Some(term), Some(dest)) if heading.is_none() => {
-                        terms.linked.insert(term);
-                        let tip = terms.next_tip_id();
-                        out.push(Event::InlineHtml(
-                            term_link_open(dest, &tip, Some(&title)).into(),
-                        ));
-                        open_links.push(Some((tip, term)));
-                    }
-                    _ => {
-                        if let Some(term) = term {
-                            terms.linked.insert(term);
+                if code.is_none() && heading.is_none() {
+                    match &event {
+                        Event::Text(t) => {
+                            section.text.push_str(t);
+                            run.push(t, range.start);
+                            break 'event;
                         }
-                        out.push(Event::Start(Tag::Link {
+                        Event::SoftBreak => {
+                            section.text.push(' ');
+                            run.push("\n", range.start);
+                            break 'event;
+                        }
+                        _ => terms.flush(
+                            &mut run,
+                            link_depth == 0 && html_depth == 0,
+                            &position,
+                            out,
+                            &mut result.links,
+                        ),
+                    }
+                }
+                match event {
+                    Event::Start(Tag::Heading {
+                        level, id, classes, ..
+                    }) => {
+                        out.push_back(Event::Html(CowStr::Borrowed("")));
+                        heading = Some(OpenHeading {
+                            level,
+                            explicit_id: id.map(|s| s.to_string()),
+                            classes: classes.iter().map(|c| c.to_string()).collect(),
+                            placeholder: out.len() - 1,
+                            text: String::new(),
+                        });
+                    }
+                    Event::End(TagEnd::Heading(level)) => {
+                        let Some(h) = heading.take() else {
+                            break 'event;
+                        };
+                        let title = h.text.trim().to_string();
+                        let base = h.explicit_id.clone().unwrap_or_else(|| heading_id(&title));
+                        let id = unique_id(base, &mut id_counts);
+                        let class = if h.classes.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" class=\"{}\"", escape_attr(&h.classes.join(" ")))
+                        };
+                        out[h.placeholder] = Event::Html(
+                            format!("<{level} id=\"{}\"{class}>", escape_attr(&id)).into(),
+                        );
+                        out.push_back(Event::Html(
+                            format!(
+                                "<a class=\"heading-anchor\" href=\"#{0}\" aria-label=\"Link to section: {1}\">#</a></{level}>\n",
+                                escape_attr(&id),
+                                escape_attr(&title)
+                            )
+                            .into(),
+                        ));
+                        if matches!(h.level, HeadingLevel::H2 | HeadingLevel::H3) {
+                            result.toc.push(TocEntry {
+                                level: h.level as u8,
+                                id: id.clone(),
+                                title: title.clone(),
+                            });
+                        }
+                        result.anchors.push(id.clone());
+                        let finished = std::mem::replace(
+                            &mut section,
+                            TextSection {
+                                heading: title,
+                                anchor: id,
+                                text: String::new(),
+                            },
+                        );
+                        if !finished.text.trim().is_empty() || !finished.heading.is_empty() {
+                            result.sections.push(finished);
+                        }
+                    }
+                    Event::Start(Tag::CodeBlock(kind)) => {
+                        let lang = match kind {
+                            CodeBlockKind::Fenced(info) => {
+                                info.split([' ', ',', '{']).next().unwrap_or("").to_string()
+                            }
+                            CodeBlockKind::Indented => String::new(),
+                        };
+                        code = Some((lang, String::new()));
+                    }
+                    Event::End(TagEnd::CodeBlock) => {
+                        let Some((lang, text)) = code.take() else {
+                            break 'event;
+                        };
+                        let html = if lang == "mermaid" {
+                            result.diagrams = true;
+                            diagram_html(&text)
+                        } else {
+                            code_block_html(&lang, &text)
+                        };
+                        out.push_back(Event::Html(html.into()));
+                    }
+                    Event::Text(t) if code.is_some() => {
+                        if let Some((_, buf)) = code.as_mut() {
+                            buf.push_str(&t);
+                        }
+                    }
+                    Event::Start(Tag::Link {
+                        link_type,
+                        dest_url,
+                        title,
+                        id,
+                    }) => {
+                        link_depth += 1;
+                        let (line, column) = position(range.start);
+                        let before = result.links.len();
+                        let dest = if refuse_script_url(page, &dest_url, line, column, &mut result)
+                        {
+                            Some("#".to_string())
+                        } else {
+                            resolve_link(
+                                ctx,
+                                &root,
+                                link_type,
+                                &dest_url,
+                                line,
+                                column,
+                                &mut result,
+                            )
+                        };
+                        let target = result.links[before..].first().map(|l| l.target);
+                        if let (LinkType::WikiLink { has_pothole: false }, Some(t)) =
+                            (link_type, target)
+                            && written_as_slug(&dest_url, &ctx.pages[t])
+                        {
+                            slug_link = Some((ctx.pages[t].meta.title.clone(), false));
+                        }
+                        let term = target
+                            .filter(|&t| t != ctx.page_id && ctx.pages[t].glossary().is_some());
+                        match (term, &dest) {
+                            // A written link to a term gets the term's tooltip too, outside headings.
+                            (Some(term), Some(dest)) if heading.is_none() => {
+                                terms.linked.insert(term);
+                                let tip = terms.next_tip_id();
+                                out.push_back(Event::InlineHtml(
+                                    term_link_open(dest, &tip, Some(&title)).into(),
+                                ));
+                                open_links.push(Some((tip, term)));
+                            }
+                            _ => {
+                                if let Some(term) = term {
+                                    terms.linked.insert(term);
+                                }
+                                out.push_back(Event::Start(Tag::Link {
+                                    link_type,
+                                    dest_url: dest.map_or(dest_url, CowStr::from),
+                                    title,
+                                    id,
+                                }));
+                                open_links.push(None);
+                            }
+                        }
+                    }
+                    Event::End(TagEnd::Link) => {
+                        link_depth = link_depth.saturating_sub(1);
+                        slug_link = None;
+                        match open_links.pop().flatten() {
+                            Some((tip, term)) => out.push_back(Event::InlineHtml(
+                                term_link_close(
+                                    &tip,
+                                    &ctx.pages[term].meta.title,
+                                    ctx.pages[term].meta.summary.as_deref().unwrap_or_default(),
+                                )
+                                .into(),
+                            )),
+                            None => out.push_back(Event::End(TagEnd::Link)),
+                        }
+                    }
+                    Event::Start(Tag::Image {
+                        link_type,
+                        dest_url,
+                        title,
+                        id,
+                    }) => {
+                        link_depth += 1;
+                        let (line, column) = position(range.start);
+                        let refused = refuse_script_url(page, &dest_url, line, column, &mut result);
+                        out.push_back(Event::Start(Tag::Image {
                             link_type,
-                            dest_url: dest.map_or(dest_url, CowStr::from),
+                            dest_url: if refused { "".into() } else { dest_url },
                             title,
                             id,
                         }));
-                        open_links.push(None);
                     }
+                    Event::End(TagEnd::Image) => {
+                        link_depth = link_depth.saturating_sub(1);
+                        out.push_back(event);
+                    }
+                    Event::Html(ref h) | Event::InlineHtml(ref h) => {
+                        html_depth = (html_depth + no_link_depth_change(h)).max(0);
+                        out.push_back(event);
+                    }
+                    Event::Start(Tag::BlockQuote(Some(kind))) => {
+                        let (class, label) = alert_kind(kind);
+                        out.push_back(Event::Html(
+                            format!("<div class=\"alert alert-{class}\" role=\"note\"><p class=\"alert-title\">{label}</p>\n").into(),
+                        ));
+                    }
+                    Event::End(TagEnd::BlockQuote(Some(_))) => {
+                        out.push_back(Event::Html("</div>\n".into()))
+                    }
+                    Event::Start(Tag::Table(a)) => {
+                        out.push_back(Event::Html("<div class=\"table-wrap\">".into()));
+                        out.push_back(Event::Start(Tag::Table(a)));
+                    }
+                    Event::End(TagEnd::Table) => {
+                        out.push_back(Event::End(TagEnd::Table));
+                        out.push_back(Event::Html("</div>\n".into()));
+                    }
+                    Event::Text(ref t) | Event::Code(ref t) => {
+                        if let Some(h) = heading.as_mut() {
+                            h.text.push_str(t);
+                        } else {
+                            section.text.push_str(t);
+                        }
+                        out.push_back(event);
+                    }
+                    Event::SoftBreak | Event::HardBreak if heading.is_none() => {
+                        section.text.push(' ');
+                        out.push_back(event);
+                    }
+                    Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell) => {
+                        // Inline HTML cannot span blocks: an unclosed `<code>` stops here.
+                        html_depth = 0;
+                        // Kinds may mark up a paragraph's end (a script line's `{technique=id}`).
+                        let kept = hooks.searchable_len(page, &section.text);
+                        section.text.truncate(kept);
+                        section.text.push(' ');
+                        out.push_back(event);
+                    }
+                    other => out.push_back(other),
                 }
             }
-            Event::End(TagEnd::Link) => {
-                link_depth = link_depth.saturating_sub(1);
-                slug_link = None;
-                match open_links.pop().flatten() {
-                    Some((tip, term)) => out.push(Event::InlineHtml(
-                        term_link_close(
-                            &tip,
-                            &ctx.pages[term].meta.title,
-                            ctx.pages[term].meta.summary.as_deref().unwrap_or_default(),
-                        )
-                        .into(),
-                    )),
-                    None => out.push(Event::End(TagEnd::Link)),
+            heading.is_some()
+        };
+        let mut parser = Parser::new_ext(markdown, markdown_options()).into_offset_iter();
+        let mut out = VecDeque::new();
+        let (mut holding, mut ended) = (false, false);
+        let events = std::iter::from_fn(|| {
+            loop {
+                if (!holding || ended)
+                    && let Some(event) = out.pop_front()
+                {
+                    return Some(event);
                 }
-            }
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                link_depth += 1;
-                let (line, column) = position(range.start);
-                let refused = refuse_script_url(page, &dest_url, line, column, &mut result);
-                out.push(Event::Start(Tag::Image {
-                    link_type,
-                    dest_url: if refused { "".into() } else { dest_url },
-                    title,
-                    id,
-                }));
-            }
-            Event::End(TagEnd::Image) => {
-                link_depth = link_depth.saturating_sub(1);
-                out.push(event);
-            }
-            Event::Html(ref h) | Event::InlineHtml(ref h) => {
-                html_depth = (html_depth + no_link_depth_change(h)).max(0);
-                out.push(event);
-            }
-            Event::Start(Tag::BlockQuote(Some(kind))) => {
-                let (class, label) = alert_kind(kind);
-                out.push(Event::Html(
-                    format!("<div class=\"alert alert-{class}\" role=\"note\"><p class=\"alert-title\">{label}</p>\n").into(),
-                ));
-            }
-            Event::End(TagEnd::BlockQuote(Some(_))) => out.push(Event::Html("</div>\n".into())),
-            Event::Start(Tag::Table(a)) => {
-                out.push(Event::Html("<div class=\"table-wrap\">".into()));
-                out.push(Event::Start(Tag::Table(a)));
-            }
-            Event::End(TagEnd::Table) => {
-                out.push(Event::End(TagEnd::Table));
-                out.push(Event::Html("</div>\n".into()));
-            }
-            Event::Text(ref t) | Event::Code(ref t) => {
-                if let Some(h) = heading.as_mut() {
-                    h.text.push_str(t);
-                } else {
-                    section.text.push_str(t);
+                if ended {
+                    return None;
                 }
-                out.push(event);
+                let item = parser.next();
+                ended = item.is_none();
+                holding = step(item, &mut out);
             }
-            Event::SoftBreak | Event::HardBreak if heading.is_none() => {
-                section.text.push(' ');
-                out.push(event);
-            }
-            Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell) => {
-                // Inline HTML cannot span blocks: an unclosed `<code>` stops here.
-                html_depth = 0;
-                // Kinds may mark up a paragraph's end (a script line's `{technique=id}`).
-                let kept = hooks.searchable_len(page, &section.text);
-                section.text.truncate(kept);
-                section.text.push(' ');
-                out.push(event);
-            }
-            other => out.push(other),
-        }
+        });
+        html::push_html(&mut html, events);
     }
-    terms.flush(
-        &mut run,
-        link_depth == 0 && html_depth == 0,
-        &position,
-        &mut out,
-        &mut result.links,
-    );
     if !section.text.trim().is_empty() {
         result.sections.push(section);
     }
@@ -630,8 +683,6 @@ pub fn render_body(ctx: &BodyContext<'_>, markdown: &str, hooks: &dyn BodyHooks)
         result.prose.push(html);
     }
     result.prose.shrink_to_fit();
-    let mut html = String::with_capacity(markdown.len() * 3 / 2);
-    html::push_html(&mut html, out.into_iter());
     // Every body is kept until the templates run: growth slack (term tooltips make bodies
     // outgrow the estimate) would be held for the whole build.
     html.shrink_to_fit();
