@@ -226,6 +226,16 @@ fn a_declared_kind_gets_section_nav_facts_backlinks_term_links_and_search() {
         "no runbook facet in the search files"
     );
     assert!(search.contains("Runbooks"));
+    // Declared fields are searchable, each under its label, as the page shows it.
+    for want in [
+        "payments-db",
+        "\"Owners\"",
+        "dba, sre",
+        "\"Team\"",
+        "storage",
+    ] {
+        assert!(search.contains(want), "{want} not in the search files");
+    }
 }
 
 /// Every error of the fixture site with this runbook, as `path:line:col message`.

@@ -47,6 +47,29 @@ pub struct DeclaredFields {
     pub values: IndexMap<String, FieldValue>,
 }
 
+/// How a field's name reads as a label: `last_tested` → "Last tested".
+pub fn field_label(name: &str) -> String {
+    let mut label = name.replace('_', " ");
+    if let Some(first) = label.get(0..1) {
+        label.replace_range(0..1, &first.to_uppercase());
+    }
+    label
+}
+
+impl FieldValue {
+    /// The value as a reader sees it in text (page references as written), or `None` for
+    /// values with no words (booleans).
+    pub fn as_text(&self) -> Option<String> {
+        match self {
+            FieldValue::Text(s) => Some(s.clone()),
+            FieldValue::Integer(i) => Some(i.to_string()),
+            FieldValue::Number(n) => Some(n.to_string()),
+            FieldValue::Boolean(_) => None,
+            FieldValue::List(l) => Some(l.join(", ")),
+        }
+    }
+}
+
 /// The YAML with the top-level keys `drop` names blanked (lines kept, so positions hold).
 pub fn without_keys(yaml: &str, drop: &dyn Fn(&str) -> bool) -> String {
     let mut out = String::with_capacity(yaml.len());

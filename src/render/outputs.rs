@@ -490,10 +490,7 @@ fn field_views(site: &Site, id: PageId) -> Vec<FieldView<'_>> {
                 .iter()
                 .find(|(n, _)| n == name)
                 .map(|(_, h)| h.as_str());
-            let mut label = name.replace('_', " ");
-            if let Some(first) = label.get(0..1) {
-                label.replace_range(0..1, &first.to_uppercase());
-            }
+            let label = crate::content::declared::field_label(name);
             FieldView {
                 name,
                 label,

@@ -194,7 +194,7 @@ pub fn is_searchable(page: &Page) -> bool {
 /// page (`""` for the lead, shown first). The one place search reads a kind's front matter:
 /// everything a reader can see on the page is findable, and an excerpt can show it.
 pub struct ShownText {
-    pub heading: &'static str,
+    pub heading: std::borrow::Cow<'static, str>,
     pub anchor: &'static str,
     pub text: String,
 }
@@ -207,7 +207,7 @@ fn shown(heading: &'static str, anchor: &'static str, parts: &[&str]) -> Option<
         .collect::<Vec<_>>()
         .join(" ");
     (!text.is_empty()).then_some(ShownText {
-        heading,
+        heading: heading.into(),
         anchor,
         text,
     })
@@ -243,7 +243,23 @@ pub fn shown_text(page: &Page) -> Vec<ShownText> {
         }
         _ => vec![shown("", "", &[summary])],
     };
-    sections.into_iter().flatten().collect()
+    let mut shown: Vec<ShownText> = sections.into_iter().flatten().collect();
+    shown.extend(declared_text(page));
+    shown
+}
+
+/// A page's declared fields (`book.toml`'s `[kinds.<name>.fields]`), each under its label as
+/// the page's facts show it.
+fn declared_text(page: &Page) -> impl Iterator<Item = ShownText> + '_ {
+    let values = page.fields.iter().flat_map(|f| f.values.iter());
+    values.filter_map(|(name, value)| {
+        let text = value.as_text().filter(|t| !t.trim().is_empty())?;
+        Some(ShownText {
+            heading: crate::content::declared::field_label(name).into(),
+            anchor: "",
+            text,
+        })
+    })
 }
 
 /// A post-mortem's sections as its page lays them out (see `postmortem.html`).
@@ -315,7 +331,7 @@ fn search_doc(page: &Page, body: &RenderedBody, front: &[ShownText]) -> SearchDo
         push(&s.heading, &s.anchor, &s.text);
     }
     for s in rest {
-        push(s.heading, s.anchor, &s.text);
+        push(&s.heading, s.anchor, &s.text);
     }
     let (severity, services, aliases) = match &page.data {
         KindData::Postmortem(pm) => (pm.severity.clone(), pm.services.clone(), Vec::new()),
