@@ -248,6 +248,33 @@ impl PageTermLinks<'_> {
         }
     }
 
+    /// A declared `text` field's Markdown as HTML, its term mentions linked (not inside its
+    /// links). Positions are the field's first line: a field is a line or a few.
+    fn link_markdown(&mut self, page: &Page, text: &str, links: &mut Vec<OutgoingLink>) -> String {
+        let first_line = text.lines().next().unwrap_or_default();
+        let at = crate::content::positions::locate_in_front_matter(page, first_line);
+        let mut run = TextRun::default();
+        let mut out = VecDeque::new();
+        let mut link_depth = 0usize;
+        for event in Parser::new_ext(text, markdown_options()) {
+            if let Event::Text(t) = &event {
+                run.push(t, 0);
+                continue;
+            }
+            self.flush(&mut run, link_depth == 0, &|_| at, &mut out, links);
+            match &event {
+                Event::Start(Tag::Link { .. }) => link_depth += 1,
+                Event::End(TagEnd::Link) => link_depth = link_depth.saturating_sub(1),
+                _ => {}
+            }
+            out.push_back(event);
+        }
+        self.flush(&mut run, link_depth == 0, &|_| at, &mut out, links);
+        let mut html = String::with_capacity(text.len() * 2);
+        html::push_html(&mut html, out.into_iter());
+        html
+    }
+
     fn next_tip_id(&mut self) -> String {
         self.tips += 1;
         crate::terms::tip_id(self.tips)
@@ -714,7 +741,7 @@ fn link_declared_fields(
         match spec.ty {
             FieldType::Text => {
                 if let crate::content::declared::FieldValue::Text(text) = value {
-                    let html = terms.link_prose(page, text, &mut result.links);
+                    let html = terms.link_markdown(page, text, &mut result.links);
                     result.fields_html.push((name.clone(), html));
                 }
             }

@@ -115,7 +115,7 @@ const RUNBOOK: &str = "---
 title: Failover the database
 summary: Promote the replica.
 service: payments-db
-notes: Check the blast radius first.
+notes: Check the *blast radius* first; see [the drill](https://example.com/drill).
 severity: SEV1
 last_tested: 2026-03-01
 drilled_at: 2026-03-01T10:00:00Z
@@ -190,9 +190,11 @@ fn a_declared_kind_gets_section_nav_facts_backlinks_term_links_and_search() {
             "{want:?} not in {facts:#?}"
         );
     }
-    // The text field gets term links; `page` fields link to their page.
+    // The text field is Markdown with term links; `page` fields link to their page.
+    let notes = text_of(page, ".fact-text dd em a.term-link");
+    assert_eq!(notes, ["blast radius"], "{page}");
     assert!(
-        page.contains("href=\"../../glossary/blast-radius/\""),
+        page.contains("<a href=\"https://example.com/drill\">the drill</a>"),
         "{page}"
     );
     assert!(page.contains("<a href=\"../../notes/payments/\">Payments</a>"));
