@@ -3,7 +3,7 @@
 //! The build is one pipeline, a module per stage, run by [`pipeline`]:
 //! [`config`] → [`content`] → [`linking`] (with [`links`], [`markdown`], [`terms`]) →
 //! [`kinds`] → [`site`] (with [`search`]) → [`render`] → [`output`]; [`serve`] reruns the
-//! same stages incrementally, and [`scaffold`] creates new sites and pages. Each content kind
+//! same stages incrementally, [`scaffold`] creates new sites and pages, and [`import`] brings in existing Markdown. Each content kind
 //! is a folder of [`kinds`] that plugs in through [`kinds::kind::Kind`], and
 //! [`kinds::registry`] names them all: no stage names a kind.
 //!
@@ -22,7 +22,7 @@
 //! 10. site: `site`
 //! 11. render: `render`
 //! 12. pipeline: `pipeline`
-//! 13. commands: `serve`, `scaffold`
+//! 13. commands: `serve`, `scaffold`, `import`
 
 pub mod config;
 pub mod console;
@@ -30,6 +30,7 @@ pub mod content;
 pub mod diagnostics;
 pub mod escape;
 pub mod highlight;
+pub mod import;
 pub mod kinds;
 pub mod linking;
 pub mod links;

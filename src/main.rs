@@ -74,6 +74,17 @@ enum Command {
         #[arg(long, value_enum)]
         ci: Option<CiProvider>,
     },
+    /// Bring an mdBook book or a folder of Markdown into the content dir as one section.
+    Import {
+        /// The book (a folder with book.toml and src/SUMMARY.md) or folder of Markdown.
+        source: PathBuf,
+        /// Folder of the site to import into.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// The section's name [default: the book's title or the folder's name].
+        #[arg(long)]
+        section: Option<String>,
+    },
     /// Create a new page from its kind's template; the slug comes from the title.
     New {
         /// glossary, postmortem, script, guideline, path, page, or a kind declared in
@@ -168,6 +179,11 @@ fn main() -> ExitCode {
                 ExitCode::from(1)
             }
         },
+        Command::Import {
+            source,
+            root,
+            section,
+        } => import_into(&root, &source, section.as_deref()),
         Command::New { kind, title, root } => match new_page(&root, &kind, &title) {
             Ok(path) => {
                 hindsight::outln!("Created {}", path.display());
@@ -178,6 +194,54 @@ fn main() -> ExitCode {
                 ExitCode::from(1)
             }
         },
+    }
+}
+
+fn import_into(
+    root: &std::path::Path,
+    source: &std::path::Path,
+    section: Option<&str>,
+) -> ExitCode {
+    let mut diags = Diagnostics::default();
+    let Some(config) = hindsight::config::load_config(root, &mut diags) else {
+        return fail(&diags);
+    };
+    let imported = match hindsight::import::import(root, &config.content_dir(), source, section) {
+        Ok(r) => r,
+        Err(e) => {
+            hindsight::errln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let what = match &imported.book_title {
+        Some(title) => format!("the mdBook book \"{title}\""),
+        None => format!("{}", source.display()),
+    };
+    hindsight::outln!(
+        "Imported {} pages and {} other files from {what} into {}",
+        imported.pages,
+        imported.assets,
+        imported.section_dir.display()
+    );
+    if let Some(path) = &imported.path_file {
+        hindsight::outln!("Wrote the learning path {}", path.display());
+    }
+    for note in &imported.notes {
+        hindsight::outln!("note: {note}");
+    }
+    match check(root, &BuildOptions::default()) {
+        Ok(w) => {
+            report(&w);
+            hindsight::outln!("The site builds: run `hindsight serve` to read it.");
+            ExitCode::SUCCESS
+        }
+        Err(d) => {
+            report(&d);
+            hindsight::errln!(
+                "error: the imported pages were kept, but the site does not build yet: fix the errors above"
+            );
+            ExitCode::from(1)
+        }
     }
 }
 

@@ -32,7 +32,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("site", &["site"]),
     ("render", &["render"]),
     ("pipeline", &["pipeline"]),
-    ("commands", &["serve", "scaffold"]),
+    ("commands", &["serve", "scaffold", "import"]),
 ];
 
 /// Macros exported at the crate root (`crate::outln!`), with the module that defines them.
