@@ -23,6 +23,9 @@ macro_rules! front_matter {
             /// Per-page opt-out of automatic glossary links.
             #[serde(default)]
             pub autolink: Option<bool>,
+            /// Place within the section: lower first, before pages without one.
+            #[serde(default)]
+            pub weight: Option<i64>,
             /// Anything a team wants its templates to show: any YAML, not validated,
             /// handed to templates as `page.extra`.
             #[serde(default, skip_serializing)]
@@ -39,6 +42,7 @@ macro_rules! front_matter {
                     date: self.date,
                     draft: self.draft,
                     autolink: self.autolink.unwrap_or(true),
+                    weight: self.weight,
                     extra: self.extra.clone().unwrap_or_default(),
                 }
             }
@@ -55,6 +59,8 @@ pub struct CommonMeta {
     pub date: Option<jiff::civil::Date>,
     pub draft: bool,
     pub autolink: bool,
+    /// Orders the page within its section (see [`crate::content::order`]).
+    pub weight: Option<i64>,
     /// The page's `extra:` front matter as written (`null` without one).
     pub extra: serde_json::Value,
 }

@@ -4,7 +4,9 @@ pub mod declared;
 pub mod front_matter;
 pub mod history;
 pub mod kinds;
+pub mod order;
 pub mod positions;
+pub mod tags;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
