@@ -153,7 +153,7 @@ fn post_mortems_list_newest_first_after_weighted_ones_in_catalog_and_neighbours(
     // Without weights, newest first, as the sortable table says.
     site.write(
         "content/postmortems/teaching.md",
-        &pm("Teaching case", "2019-03-01", ""),
+        pm("Teaching case", "2019-03-01", ""),
     );
     site.build();
     let catalog = site.html("postmortems/index.html");
