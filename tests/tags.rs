@@ -298,6 +298,20 @@ fn spellings_that_slugify_alike_are_one_tag_with_a_warning_at_each_other_spellin
             "reliability (3 pages)"
         ]
     );
+    // The glossary's tag filter files terms under the same slugs and names.
+    let glossary = site.html("glossary/index.html");
+    assert_eq!(
+        attrs(&glossary, ".glossary-tag", "data-tag"),
+        ["reliability", "on-call"]
+    );
+    assert_eq!(
+        texts(&glossary, ".glossary-tag"),
+        ["reliability 2", "on-call 1"]
+    );
+    assert_eq!(
+        attrs(&glossary, ".term-grid li", "data-tags"),
+        ["reliability", "reliability|on-call"]
+    );
     let guideline = site.html("guidelines/pager/index.html");
     assert_eq!(
         texts(&guideline, ".page-header .tags a"),

@@ -13,6 +13,7 @@ use crate::config::BuildOptions;
 use crate::config::Config;
 use crate::config::FieldType;
 use crate::content::order::index_letter;
+use crate::content::tags::TagIndex;
 use crate::content::{KindData, Page, PageId, PageKind};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::kinds::kind::{DerivedKind, GeneratedPage, OutputFile};
@@ -553,7 +554,7 @@ fn section_view(site: &Site, section: &str) -> SectionView {
         .collect();
     let refs: Vec<PageRef> = pages.iter().map(|p| PageRef::of(p)).collect();
     let (letters, tags) = if section == "glossary" {
-        glossary_index(&pages, &refs)
+        glossary_index(site.tags(), &pages, &refs)
     } else {
         (Vec::new(), Vec::new())
     };
@@ -566,13 +567,22 @@ fn section_view(site: &Site, section: &str) -> SectionView {
 }
 
 /// The glossary's A–Z groups (non-letters under `#`) and its tags, most used first, for
-/// the index's letter jumps and tag filter.
-fn glossary_index(pages: &[&Page], refs: &[PageRef]) -> (Vec<LetterGroup>, Vec<TagCount>) {
+/// the index's letter jumps and tag filter. Terms are filtered by tag slug, so spellings
+/// that share a tag page share a filter.
+fn glossary_index(
+    site_tags: &TagIndex,
+    pages: &[&Page],
+    refs: &[PageRef],
+) -> (Vec<LetterGroup>, Vec<TagCount>) {
     let mut letters: Vec<LetterGroup> = Vec::new();
-    let mut tags: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut tags: BTreeMap<&str, (&str, usize)> = BTreeMap::new();
     for (page, r) in pages.iter().zip(refs) {
-        for t in &page.meta.tags {
-            *tags.entry(t).or_default() += 1;
+        let mut tag_slugs: Vec<String> = Vec::new();
+        for tag in page.meta.tags.iter().filter_map(|t| site_tags.find(t)) {
+            if !tag_slugs.contains(&tag.slug) {
+                tags.entry(&tag.slug).or_insert((&tag.name, 0)).1 += 1;
+                tag_slugs.push(tag.slug.clone());
+            }
         }
         // The section order keeps each letter's terms together.
         let letter = index_letter(&r.title);
@@ -582,6 +592,7 @@ fn glossary_index(pages: &[&Page], refs: &[PageRef]) -> (Vec<LetterGroup>, Vec<T
                 KindData::Glossary(g) => g.aliases.clone(),
                 _ => Vec::new(),
             },
+            tag_slugs,
         };
         match letters.last_mut() {
             Some(g) if g.letter == letter => g.pages.push(term),
@@ -593,8 +604,9 @@ fn glossary_index(pages: &[&Page], refs: &[PageRef]) -> (Vec<LetterGroup>, Vec<T
     }
     let mut tags: Vec<TagCount> = tags
         .into_iter()
-        .map(|(tag, count)| TagCount {
-            tag: tag.to_string(),
+        .map(|(slug, (name, count))| TagCount {
+            tag: name.to_string(),
+            slug: slug.to_string(),
             count,
         })
         .collect();

@@ -169,12 +169,16 @@ pub struct IndexTerm {
     #[serde(flatten)]
     pub page: PageRef,
     pub aliases: Vec<String>,
+    /// The slugs of its tags, for the tag filter.
+    pub tag_slugs: Vec<String>,
 }
 
 /// A tag and how many pages carry it.
 #[derive(Debug, Clone, Serialize)]
 pub struct TagCount {
+    /// The name it is listed by.
     pub tag: String,
+    pub slug: String,
     pub count: usize,
 }
 
