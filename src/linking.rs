@@ -1,6 +1,6 @@
 //! Stage 3: resolve links and terms. Adds section pages a folder lacks, derives what front
-//! matter says about the whole site (names, terms, related terms), renders every body with
-//! links and term links resolved and collects backlinks, into a [`LinkedSite`] that the
+//! matter says about the whole site (names, terms, related terms, section order, tags),
+//! renders every body with links and term links resolved and collects backlinks, into a [`LinkedSite`] that the
 //! kinds derive their data from. Anchors are checked once the kinds have added theirs
 //! ([`check_link_anchors`]). `serve` hands in its last build so that only what changed is
 //! done again.
@@ -10,7 +10,9 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::config::{BuildOptions, Config};
+use crate::content::order::SectionOrder;
 use crate::content::positions::locate_in_front_matter;
+use crate::content::tags::TagIndex;
 use crate::content::{KindData, Page, PageId, PageKind, kinds::PlainFrontMatter};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::links::{Backlinks, SiteIndex, check_anchors, find_backlinks, update_backlinks};
@@ -27,6 +29,8 @@ pub struct FrontData {
     diags: Diagnostics,
     /// Unknown `related` slugs: link problems, which `--warn-links` downgrades.
     link_diags: Diagnostics,
+    order: SectionOrder,
+    tags: TagIndex,
 }
 
 /// The part of [`FrontData`] that bodies are rendered with: what pages are called and
@@ -81,11 +85,16 @@ impl FrontData {
         let mut diags = Diagnostics::default();
         diags.extend(names.diags.items.iter().cloned());
         timer.lap("    related");
+        let order = SectionOrder::new(pages);
+        let tags = TagIndex::new(pages, &mut diags);
+        timer.lap("    order and tags");
         FrontData {
             names,
             related: Arc::new(related),
             diags,
             link_diags,
+            order,
+            tags,
         }
     }
 }
@@ -113,6 +122,16 @@ impl LinkedSite {
     /// Where every page is, by name and by path: how links are resolved.
     pub fn index(&self) -> &SiteIndex {
         &self.front.names.index
+    }
+
+    /// The order of each section's pages.
+    pub fn order(&self) -> &SectionOrder {
+        &self.front.order
+    }
+
+    /// Every tag of the site.
+    pub fn tags(&self) -> &TagIndex {
+        &self.front.tags
     }
 }
 
@@ -292,6 +311,7 @@ fn add_missing_section_pages(config: &Config, pages: &mut Vec<Page>) {
             date: None,
             draft: false,
             autolink: None,
+            weight: None,
             extra: None,
         };
         Page {

@@ -46,6 +46,8 @@ const PAGES: &[CheckedPage] = &[
     page("postmortem insights", "postmortems/insights/"),
     page("guideline", "guidelines/facts-not-blame/"),
     page("path", "paths/architect-onboarding/"),
+    page("tags", "tags/"),
+    page("tag", "tags/database/"),
     page("404", "no-such-page/"),
     CheckedPage {
         name: "search results",
@@ -121,6 +123,8 @@ const SHOTS: &[(&str, &str, &str)] = &[
     ("script", "scripts/database-replication-failure/", ""),
     ("guideline", "guidelines/facts-not-blame/", ""),
     ("path", "paths/architect-onboarding/", ""),
+    ("tags", "tags/", ""),
+    ("tag", "tags/database/", ""),
     ("flashcards", "train/flashcards/", ""),
     ("quiz", "train/quiz/", ""),
 ];

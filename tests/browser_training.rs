@@ -166,6 +166,15 @@ fn learning_path_progress_and_step_navigation() {
         "true",
         "step 2 was checked on the path page"
     );
+    // The path's next step is the one way on: the section's previous/next links hide.
+    assert_eq!(
+        tab.eval("document.querySelectorAll('.page-neighbours').length"),
+        1
+    );
+    assert_eq!(
+        tab.eval("[...document.querySelectorAll('.page-neighbours a')].filter(a => a.getClientRects().length).length"),
+        0
+    );
     // Waiting for the text, not the element: the previous step's navigation is still there
     // until the next page loads.
     tab.click(".path-nav .path-next");
@@ -176,6 +185,11 @@ fn learning_path_progress_and_step_navigation() {
     assert_eq!(
         tab.eval("document.querySelectorAll('.path-nav:not([hidden])').length"),
         0
+    );
+    assert_eq!(
+        tab.eval("[...document.querySelectorAll('.page-neighbours a')].filter(a => a.getClientRects().length).length"),
+        2,
+        "off the path, the section's previous and next show"
     );
     tab.goto(&server.url("paths/architect-onboarding/"));
     tab.wait_for(".path-step input:not([disabled])");

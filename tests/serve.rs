@@ -752,7 +752,17 @@ fn rebuilds_equal_a_clean_build_after_every_kind_of_edit() {
             }),
         ),
         (
-            "a title change (links, lists and related terms change)",
+            "tags (tag pages appear, the page and every footer link to them)",
+            &["content/glossary/runbook.md"],
+            Box::new(|s| {
+                s.write(
+                    "content/glossary/runbook.md",
+                    &RUNBOOK.replace("title: Runbook\n", "title: Runbook\ntags: [ops, On call]\n"),
+                )
+            }),
+        ),
+        (
+            "a title change (links, lists and related terms change; the tags go)",
             &["content/glossary/runbook.md"],
             Box::new(|s| {
                 s.write(
@@ -768,6 +778,16 @@ fn rebuilds_equal_a_clean_build_after_every_kind_of_edit() {
                 s.write(
                     "content/postmortems/new-one.md",
                     "---\ntitle: New one\ndate: 2025-01-01\n---\n\nSee the [[runbook]].\n",
+                )
+            }),
+        ),
+        (
+            "a weight (the section's order and previous/next change)",
+            &["content/postmortems/cache-stampede.md"],
+            Box::new(|s| {
+                s.write(
+                    "content/postmortems/cache-stampede.md",
+                    &POSTMORTEM.replace("date: 2024-03-01\n", "date: 2024-03-01\nweight: 1\n"),
                 )
             }),
         ),

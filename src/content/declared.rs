@@ -11,8 +11,8 @@ use crate::content::positions::FrontMatterPositions;
 use crate::diagnostics::Diagnostic;
 
 /// Keys every kind accepts besides its own (see `content::kinds`).
-pub const COMMON_KEYS: [&str; 7] = [
-    "title", "summary", "tags", "date", "draft", "autolink", "extra",
+pub const COMMON_KEYS: [&str; 8] = [
+    "title", "summary", "tags", "date", "draft", "autolink", "weight", "extra",
 ];
 
 /// One checked value of a declared field.

@@ -23,6 +23,10 @@ macro_rules! front_matter {
             /// Per-page opt-out of automatic glossary links.
             #[serde(default)]
             pub autolink: Option<bool>,
+            /// Place within the section, as written: any YAML, so that a value that is
+            /// not a whole number is reported at its position by [`weight_problem`].
+            #[serde(default, skip_serializing)]
+            pub weight: Option<serde_json::Value>,
             /// Anything a team wants its templates to show: any YAML, not validated,
             /// handed to templates as `page.extra`.
             #[serde(default, skip_serializing)]
@@ -39,11 +43,38 @@ macro_rules! front_matter {
                     date: self.date,
                     draft: self.draft,
                     autolink: self.autolink.unwrap_or(true),
+                    weight: self.weight.as_ref().and_then(serde_json::Value::as_i64),
                     extra: self.extra.clone().unwrap_or_default(),
                 }
             }
+
+            /// What is wrong with `weight`, if it is written and not a whole number.
+            pub fn weight_problem(&self) -> Option<String> {
+                weight_problem(self.weight.as_ref()?)
+            }
         }
     };
+}
+
+/// Why a written `weight` is not a whole number (`None` when it is one, or empty).
+pub fn weight_problem(weight: &serde_json::Value) -> Option<String> {
+    use serde_json::Value;
+    let found = match weight {
+        Value::Null => return None,
+        Value::Number(n) if n.is_i64() => return None,
+        Value::Number(n) if n.is_u64() => format!("`{n}`, which is too large"),
+        Value::Number(n) => format!("`{n}`"),
+        Value::String(s) if s.trim().parse::<f64>().is_ok() => {
+            format!("the text `{s}` (write a number without quotes)")
+        }
+        Value::String(s) => format!("the text `{s}`"),
+        Value::Bool(b) => format!("`{b}`"),
+        Value::Array(_) => "a list".into(),
+        Value::Object(_) => "a mapping".into(),
+    };
+    Some(format!(
+        "`weight` must be a whole number such as 10 or -1 (lower comes first), not {found}"
+    ))
 }
 
 /// What every page has, whatever its kind.
@@ -55,6 +86,8 @@ pub struct CommonMeta {
     pub date: Option<jiff::civil::Date>,
     pub draft: bool,
     pub autolink: bool,
+    /// Orders the page within its section (see [`crate::content::order`]).
+    pub weight: Option<i64>,
     /// The page's `extra:` front matter as written (`null` without one).
     pub extra: serde_json::Value,
 }

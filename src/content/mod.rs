@@ -4,7 +4,9 @@ pub mod declared;
 pub mod front_matter;
 pub mod history;
 pub mod kinds;
+pub mod order;
 pub mod positions;
+pub mod tags;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -348,13 +350,13 @@ pub fn parse_page(
         Some(_) => Some(parse_yaml(&split).map_err(fm_error)?),
         None => None,
     };
-    let meta = match &data {
-        KindData::Plain(f) => f.common(),
-        KindData::Glossary(f) => f.common(),
-        KindData::Postmortem(f) => f.common(),
-        KindData::Script(f) => f.common(),
-        KindData::Guideline(f) => f.common(),
-        KindData::Path(f) => f.common(),
+    let (meta, weight_problem) = match &data {
+        KindData::Plain(f) => (f.common(), f.weight_problem()),
+        KindData::Glossary(f) => (f.common(), f.weight_problem()),
+        KindData::Postmortem(f) => (f.common(), f.weight_problem()),
+        KindData::Script(f) => (f.common(), f.weight_problem()),
+        KindData::Guideline(f) => (f.common(), f.weight_problem()),
+        KindData::Path(f) => (f.common(), f.weight_problem()),
     };
     if meta.title.trim().is_empty() {
         return Err(fm_error(FrontMatterError {
@@ -379,7 +381,7 @@ pub fn parse_page(
         body, body_line, ..
     } = split;
     let body_start = text.len() - body.len();
-    Ok(Some(Page {
+    let page = Page {
         source_path,
         rel_path,
         section,
@@ -393,8 +395,17 @@ pub fn parse_page(
         source: text,
         fields: None,
         problems: Vec::new(),
-    })
-    .map(|page| with_declared_fields(page, spec, found.as_ref(), closed)))
+    };
+    if let Some(problem) = weight_problem {
+        let (line, column) = positions::FrontMatterPositions::new(&page).key("weight");
+        return Err(page.error(line, column, problem));
+    }
+    Ok(Some(with_declared_fields(
+        page,
+        spec,
+        found.as_ref(),
+        closed,
+    )))
 }
 
 /// Check the page's declared fields (when its kind has any) and keep their values.

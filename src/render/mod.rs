@@ -1,6 +1,7 @@
 //! Stage 5: render pages with Tera templates.
 
 pub mod outputs;
+pub mod tags;
 pub mod theme;
 pub mod views;
 
@@ -139,7 +140,12 @@ fn template_error(e: &tera::Error, origins: &HashMap<String, PathBuf>) -> Diagno
 }
 
 /// Site-wide template values, set once per build rather than per page.
-pub fn site_globals(config: &Config, nav: &[views::NavItem], live_reload: bool) -> Context {
+pub fn site_globals(
+    config: &Config,
+    nav: &[views::NavItem],
+    has_tags: bool,
+    live_reload: bool,
+) -> Context {
     let mut ctx = Context::new();
     ctx.insert(
         "site",
@@ -153,6 +159,7 @@ pub fn site_globals(config: &Config, nav: &[views::NavItem], live_reload: bool) 
             additional_css: config.output.html.additional_css.clone(),
             nav: nav.to_vec(),
             nav_inline_from: views::header_fits_from(&config.book.title, nav),
+            tags_url: has_tags.then(|| crate::content::tags::TAGS_URL.to_string()),
             live_reload,
             generator: concat!("Hindsight ", env!("CARGO_PKG_VERSION")),
         },

@@ -12,6 +12,8 @@ use tera::Context;
 use crate::config::BuildOptions;
 use crate::config::Config;
 use crate::config::FieldType;
+use crate::content::order::index_letter;
+use crate::content::tags::TagIndex;
 use crate::content::{KindData, Page, PageId, PageKind};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::kinds::kind::{DerivedKind, GeneratedPage, OutputFile};
@@ -19,9 +21,11 @@ use crate::kinds::registry;
 use crate::links::Resolution;
 use crate::links::{backlink_groups, root_prefix};
 use crate::output::OutputSink;
+use crate::render::tags::tag_links;
 use crate::render::theme::Theme;
 use crate::render::views::{
-    FieldView, IndexTerm, LetterGroup, NavItem, PageRef, PageView, SectionView, TagCount, TermRef,
+    FieldView, IndexTerm, LetterGroup, NavItem, NeighboursView, PageRef, PageView, SectionView,
+    TagCount, TermRef,
 };
 use crate::render::{Renderer, site_globals};
 use crate::site::Site;
@@ -119,7 +123,12 @@ pub fn render_site_with(
         }
     };
     let nav = navigation(site);
-    let globals = site_globals(&site.config, &nav, options.live_reload);
+    let globals = site_globals(
+        &site.config,
+        &nav,
+        !site.tags().is_empty(),
+        options.live_reload,
+    );
     memo.begin(site, &theme, &globals);
     let renderer = match Renderer::new(&theme, &globals) {
         Ok(r) => r,
@@ -272,7 +281,7 @@ fn shared(files: Vec<(String, Vec<u8>)>) -> Vec<OutputFile> {
     files.into_iter().map(|(r, b)| (r, b.into())).collect()
 }
 
-/// The sitemap, each kind's outputs in registry order, then search.
+/// The sitemap, the tag pages, each kind's outputs in registry order, then search.
 fn features(site: &Site) -> Vec<Feature<'_>> {
     let mut all = vec![Feature {
         name: "sitemap",
@@ -285,6 +294,12 @@ fn features(site: &Site) -> Vec<Feature<'_>> {
             ])
         }),
     }];
+    all.push(Feature {
+        name: "tags",
+        reads: Reads::FrontMatter,
+        pages: Box::new(|| crate::render::tags::tag_pages(&site.linked)),
+        files: Box::new(Vec::new),
+    });
     for (kind, derived) in registry::BUILTIN.iter().zip(&site.kinds) {
         all.push(Feature {
             name: kind.name(),
@@ -399,6 +414,8 @@ fn page_context<'a>(
         title: &page.meta.title,
         summary: page.meta.summary.as_deref(),
         tags: &page.meta.tags,
+        tag_links: tag_links(site.tags(), page),
+        neighbours: neighbours_view(site, id),
         date: page.meta.date.map(|d| d.to_string()),
         kind: page.kind,
         kind_label: page.kind.label().0,
@@ -513,25 +530,28 @@ fn backlinks_besides_related(site: &Site, id: PageId) -> Vec<PageId> {
         .collect()
 }
 
+/// The previous and next pages of `id` in its section, when it has either.
+fn neighbours_view(site: &Site, id: PageId) -> Option<NeighboursView> {
+    let n = site.order().neighbours(&site.pages, id);
+    let link = |other: Option<PageId>| other.map(|o| PageRef::of(&site.pages[o]));
+    (n.previous.is_some() || n.next.is_some()).then(|| NeighboursView {
+        section: n.section.map(|s| site.pages[s].meta.title.clone()),
+        previous: link(n.previous),
+        next: link(n.next),
+    })
+}
+
+/// A section's pages in the section order (see [`crate::content::order`]).
 fn section_view(site: &Site, section: &str) -> SectionView {
-    let mut pages: Vec<&Page> = site
-        .pages
+    let pages: Vec<&Page> = site
+        .order()
+        .pages(section)
         .iter()
-        .filter(|p| p.section == section && p.kind != PageKind::Section)
+        .map(|&id| &site.pages[id])
         .collect();
-    if section == "postmortems" {
-        pages.sort_by(|a, b| {
-            b.meta
-                .date
-                .cmp(&a.meta.date)
-                .then_with(|| a.meta.title.cmp(&b.meta.title))
-        });
-    } else {
-        pages.sort_by_key(|p| p.meta.title.to_lowercase());
-    }
     let refs: Vec<PageRef> = pages.iter().map(|p| PageRef::of(p)).collect();
     let (letters, tags) = if section == "glossary" {
-        glossary_index(&pages, &refs)
+        glossary_index(site.tags(), &pages, &refs)
     } else {
         (Vec::new(), Vec::new())
     };
@@ -544,31 +564,32 @@ fn section_view(site: &Site, section: &str) -> SectionView {
 }
 
 /// The glossary's A–Z groups (non-letters under `#`) and its tags, most used first, for
-/// the index's letter jumps and tag filter.
-fn glossary_index(pages: &[&Page], refs: &[PageRef]) -> (Vec<LetterGroup>, Vec<TagCount>) {
+/// the index's letter jumps and tag filter. Terms are filtered by tag slug, so spellings
+/// that share a tag page share a filter.
+fn glossary_index(
+    site_tags: &TagIndex,
+    pages: &[&Page],
+    refs: &[PageRef],
+) -> (Vec<LetterGroup>, Vec<TagCount>) {
     let mut letters: Vec<LetterGroup> = Vec::new();
-    let mut tags: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut tags: BTreeMap<&str, (&str, usize)> = BTreeMap::new();
     for (page, r) in pages.iter().zip(refs) {
-        for t in &page.meta.tags {
-            *tags.entry(t).or_default() += 1;
+        let mut tag_slugs: Vec<String> = Vec::new();
+        for tag in page.meta.tags.iter().filter_map(|t| site_tags.find(t)) {
+            if !tag_slugs.contains(&tag.slug) {
+                tags.entry(&tag.slug).or_insert((&tag.name, 0)).1 += 1;
+                tag_slugs.push(tag.slug.clone());
+            }
         }
-        let letter = r
-            .title
-            .chars()
-            .next()
-            .map(|c| c.to_uppercase().to_string())
-            .unwrap_or_default();
-        let letter = if letter.chars().all(char::is_alphabetic) {
-            letter
-        } else {
-            "#".into()
-        };
+        // The section order keeps each letter's terms together.
+        let letter = index_letter(&r.title);
         let term = IndexTerm {
             page: r.clone(),
             aliases: match &page.data {
                 KindData::Glossary(g) => g.aliases.clone(),
                 _ => Vec::new(),
             },
+            tag_slugs,
         };
         match letters.last_mut() {
             Some(g) if g.letter == letter => g.pages.push(term),
@@ -580,8 +601,9 @@ fn glossary_index(pages: &[&Page], refs: &[PageRef]) -> (Vec<LetterGroup>, Vec<T
     }
     let mut tags: Vec<TagCount> = tags
         .into_iter()
-        .map(|(tag, count)| TagCount {
-            tag: tag.to_string(),
+        .map(|(slug, (name, count))| TagCount {
+            tag: name.to_string(),
+            slug: slug.to_string(),
             count,
         })
         .collect();
@@ -634,16 +656,26 @@ fn sitemap(site: &Site) -> String {
     } else {
         format!("{origin}/")
     };
-    let mut urls: Vec<&Page> = site.pages.iter().collect();
-    urls.sort_by(|a, b| a.url.cmp(&b.url));
+    // Content pages with their last change, then the tag pages, which have none of their own.
+    let mut urls: Vec<(&str, Option<jiff::civil::Date>)> = site
+        .pages
+        .iter()
+        .map(|p| {
+            let date = site.history.last_updated(&p.rel_path).or(p.meta.date);
+            (p.url.as_str(), date)
+        })
+        .collect();
+    let tag_urls = crate::render::tags::tag_page_urls(site.tags());
+    urls.extend(tag_urls.iter().map(|u| (u.as_str(), None)));
+    urls.sort_by(|a, b| a.0.cmp(b.0));
     let mut out = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
-    for p in urls {
+    for (url, date) in urls {
         out.push_str("  <url><loc>");
-        out.push_str(&crate::markdown::escape_html(&format!("{base}{}", p.url)));
+        out.push_str(&crate::markdown::escape_html(&format!("{base}{url}")));
         out.push_str("</loc>");
-        if let Some(d) = site.history.last_updated(&p.rel_path).or(p.meta.date) {
+        if let Some(d) = date {
             out.push_str(&format!("<lastmod>{d}</lastmod>"));
         }
         out.push_str("</url>\n");

@@ -19,6 +19,8 @@ pub struct SiteView {
     /// The narrowest viewport (CSS px) at which the header shows every section inline; below
     /// it the sections collapse into a menu. See [`header_fits_from`].
     pub nav_inline_from: u32,
+    /// The tags index (`tags/`), when the site has tags.
+    pub tags_url: Option<String>,
     pub live_reload: bool,
     pub generator: &'static str,
 }
@@ -95,7 +97,12 @@ impl<'a> TermRef<'a> {
 pub struct PageView<'a> {
     pub title: &'a str,
     pub summary: Option<&'a str>,
+    /// The tags as written.
     pub tags: &'a [String],
+    /// Each tag once, by the name it is listed under, with its page.
+    pub tag_links: Vec<crate::render::tags::TagLink<'a>>,
+    /// The pages before and after this one in its section.
+    pub neighbours: Option<NeighboursView>,
     pub date: Option<String>,
     pub kind: PageKind,
     pub kind_label: &'static str,
@@ -123,6 +130,15 @@ pub struct PageView<'a> {
     pub updated: Option<String>,
     /// Fields `book.toml` declares for the page's kind, in declared order (the fact box).
     pub fields: Vec<FieldView<'a>>,
+}
+
+/// A page's previous and next pages in its section.
+#[derive(Debug, Clone, Serialize)]
+pub struct NeighboursView {
+    /// The section's title.
+    pub section: Option<String>,
+    pub previous: Option<PageRef>,
+    pub next: Option<PageRef>,
 }
 
 /// A declared field as the fact box shows it.
@@ -153,12 +169,16 @@ pub struct IndexTerm {
     #[serde(flatten)]
     pub page: PageRef,
     pub aliases: Vec<String>,
+    /// The slugs of its tags, for the tag filter.
+    pub tag_slugs: Vec<String>,
 }
 
 /// A tag and how many pages carry it.
 #[derive(Debug, Clone, Serialize)]
 pub struct TagCount {
+    /// The name it is listed by.
     pub tag: String,
+    pub slug: String,
     pub count: usize,
 }
 

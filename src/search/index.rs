@@ -624,29 +624,50 @@ impl Quantizer {
     }
 }
 
+/// The label most documents write, the first one written on a tie (as the tag pages
+/// choose a tag's name).
+fn most_written(labels: Vec<(String, usize, u32)>) -> String {
+    let mut best: Option<(String, usize)> = None;
+    for (label, n, _) in labels {
+        if best.as_ref().is_none_or(|(_, most)| n > *most) {
+            best = Some((label, n));
+        }
+    }
+    best.map(|(l, _)| l).unwrap_or_default()
+}
+
 /// The facet keys of a document (kind, tags, severity, services) are all `facets` reads.
 pub(super) fn facets<D: std::borrow::Borrow<SearchDoc>>(docs: &[D]) -> Vec<Facet> {
     let mut out = Vec::new();
     let mut push_group =
         |name: &'static str, key: &dyn Fn(&SearchDoc) -> Vec<(String, String)>, cap: usize| {
-            let mut groups: std::collections::BTreeMap<String, (String, Vec<u32>)> =
+            // value → (its labels with the documents writing each and the last of them,
+            // first seen first; docs)
+            type Labels = Vec<(String, usize, u32)>;
+            let mut groups: std::collections::BTreeMap<String, (Labels, Vec<u32>)> =
                 std::collections::BTreeMap::new();
             for (i, d) in docs.iter().enumerate() {
                 for (value, label) in key(d.borrow()) {
-                    let docs = &mut groups.entry(value).or_insert_with(|| (label, Vec::new())).1;
+                    let (labels, docs) = groups.entry(value).or_default();
+                    let i = i as u32;
+                    match labels.iter_mut().find(|(l, ..)| *l == label) {
+                        Some((_, n, last)) if *last != i => (*n, *last) = (*n + 1, i),
+                        Some(_) => {}
+                        None => labels.push((label, 1, i)),
+                    }
                     // A page listing a tag twice is in its facet once (the encoding of
                     // ascending document numbers has no room for a repeat).
-                    if docs.last() != Some(&(i as u32)) {
-                        docs.push(i as u32);
+                    if docs.last() != Some(&i) {
+                        docs.push(i);
                     }
                 }
             }
             let mut list: Vec<Facet> = groups
                 .into_iter()
-                .map(|(value, (label, docs))| Facet {
+                .map(|(value, (labels, docs))| Facet {
                     name,
                     value,
-                    label,
+                    label: most_written(labels),
                     docs,
                 })
                 .collect();
@@ -665,10 +686,13 @@ pub(super) fn facets<D: std::borrow::Borrow<SearchDoc>>(docs: &[D]) -> Vec<Facet
     );
     push_group(
         "tag",
+        // Filed under the tag pages' slugs, so spellings that share a tag page share a
+        // filter too.
         &|d| {
             d.tags
                 .iter()
-                .map(|t| (t.to_lowercase(), t.clone()))
+                .map(|t| (crate::content::tags::tag_slug(t), t.clone()))
+                .filter(|(slug, _)| !slug.is_empty())
                 .collect()
         },
         FACET_VALUES,

@@ -248,9 +248,14 @@ pub fn catalog_view(catalog: &Catalog, site: &LinkedSite, _url: &str) -> Value {
     let mut all_categories = std::collections::BTreeSet::new();
     let mut years = std::collections::BTreeSet::new();
     let mut used_severities = std::collections::BTreeSet::new();
-    let rows: Vec<Value> = catalog
-        .incidents
+    // Listed in the section's order, as every list of the section is (`weight` first).
+    let mut listed: Vec<&super::Incident> = catalog.incidents.iter().collect();
+    listed.sort_by_key(|inc| site.order().place(inc.page));
+    let weighted = listed
         .iter()
+        .any(|inc| site.pages[inc.page].meta.weight.is_some());
+    let rows: Vec<Value> = listed
+        .into_iter()
         .map(|inc| {
             let page = &site.pages[inc.page];
             let pm = postmortem(page).expect("incidents are post-mortems");
@@ -298,6 +303,7 @@ pub fn catalog_view(catalog: &Catalog, site: &LinkedSite, _url: &str) -> Value {
         .collect();
     json!({
         "rows": rows,
+        "weighted": weighted,
         "severities": severities,
         "services": all_services,
         "categories": categories,

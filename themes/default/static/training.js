@@ -219,6 +219,9 @@
     document.querySelectorAll(".path-nav").forEach(function (nav) {
       if (nav.dataset.pathNav !== activePath) return;
       nav.hidden = false;
+      /* On a path, the path's next step is the way on: the section's previous/next
+         would compete with it. */
+      document.querySelectorAll(".page-neighbours").forEach(function (n) { n.hidden = true; });
       var button = nav.querySelector(".path-mark-done");
       var step = nav.dataset.step;
       var sync = function () {
