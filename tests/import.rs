@@ -104,7 +104,10 @@ fn an_mdbook_book_becomes_an_ordered_section_and_a_learning_path() {
     let built = hindsight(&site, &["build"]);
     assert!(built.status.success(), "{built:?}");
     let page = html(&site, "ops-handbook/guide/start/index.html");
-    assert!(page.contains("href=\"../../reference/\""), "{page}");
+    assert!(
+        page.contains("href=\"../../../ops-handbook/reference/\""),
+        "{page}"
+    );
     let section = html(&site, "ops-handbook/index.html");
     let order: Vec<usize> = ["Introduction", "Getting started", "On call", "Reference"]
         .iter()
