@@ -78,7 +78,7 @@ pub fn parse_yaml<T: DeserializeOwned>(split: &SplitSource<'_>) -> Result<T, Fro
 
 /// The limits of one front matter block, so that a hostile or broken file costs bounded
 /// time and memory (an alias bomb expands a few lines into billions of nodes). Stated in
-/// the README; generous for any real page.
+/// docs/writing.md; generous for any real page.
 pub mod limits {
     /// Total bytes of text in the values.
     pub const TEXT_BYTES: usize = 16 * 1024 * 1024;
