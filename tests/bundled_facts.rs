@@ -138,3 +138,43 @@ fn every_entry_of_a_real_outage_cites_a_titled_source() {
         }
     }
 }
+
+#[test]
+fn times_read_at_the_companies_reports_stay_put() {
+    let v = export();
+
+    // Roblox, "Return to Service": players fell to half at 16:35 on 28 October and all were
+    // back at 16:45 on 31 October, Pacific wall-clock time (PDT, UTC−7).
+    let roblox = postmortem(&v, "roblox-2021-10-28");
+    assert_eq!(roblox["milestones"]["impact-start"], "2021-10-28T23:35:00Z");
+    assert_eq!(roblox["milestones"]["resolved"], "2021-10-31T23:45:00Z");
+    assert_eq!(roblox["metrics"]["impact_duration"]["text"], "72 h 10 min");
+    // Full access and full operation came at once, so only `resolved` is marked.
+    assert!(roblox["milestones"].get("mitigated").is_none());
+
+    // CrowdStrike, preliminary post incident review: released 04:09 UTC, reverted 05:27 UTC;
+    // the reversion is cited to the review and is not the mitigation.
+    let cs = postmortem(&v, "crowdstrike-2024-07-19");
+    assert_eq!(cs["milestones"]["impact-start"], "2024-07-19T04:09:00Z");
+    let revert = cs["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["at_utc"] == "2024-07-19T05:27:00Z")
+        .unwrap();
+    assert_eq!(revert["source"], "cs-pir");
+    assert!(revert["marks"].is_null(), "{revert}");
+    // 99% of sensors back at 8:00 p.m. EDT on 29 July is both ends at once: only `resolved`.
+    assert_eq!(cs["milestones"]["resolved"], "2024-07-30T00:00:00Z");
+    assert!(cs["milestones"].get("mitigated").is_none());
+
+    // Meta gives no clock times: every entry is Cloudflare's measurement, and nothing marks
+    // the services fully back.
+    let meta = postmortem(&v, "meta-2021-10-04");
+    assert_eq!(meta["milestones"]["impact-start"], "2021-10-04T15:40:00Z");
+    assert_eq!(meta["milestones"]["mitigated"], "2021-10-04T21:28:00Z");
+    assert!(meta["milestones"].get("resolved").is_none());
+    for e in meta["timeline"].as_array().unwrap() {
+        assert_eq!(e["source"], "cloudflare", "{e}");
+    }
+}
