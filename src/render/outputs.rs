@@ -397,6 +397,7 @@ fn page_context<'a>(
         .map(|t| t.replace("{path}", &page.source_path.to_string_lossy()));
     let view = PageView {
         title: &page.meta.title,
+        heading: page.heading.as_deref().unwrap_or(&page.meta.title),
         summary: page.meta.summary.as_deref(),
         tags: &page.meta.tags,
         date: page.meta.date.map(|d| d.to_string()),

@@ -465,11 +465,11 @@ impl IncrementalBuild {
                     return (path.clone(), None);
                 };
                 let text_hash = hash_of(&bytes);
-                let front_hash = hash_of(&(path, front_matter_hash(&bytes)));
                 let (page, error) = match load_page(config, &content_dir, path, options) {
                     Ok(p) => (p, None),
                     Err(e) => (None, Some(e)),
                 };
+                let front_hash = hash_of(&(path, front_matter_hash(&bytes, page.as_ref())));
                 let source = Source {
                     text_hash,
                     front_hash,
@@ -507,8 +507,13 @@ fn nearest_folder(files: &HashMap<Arc<str>, SiteFile>, folder: &str) -> String {
     String::new()
 }
 
-/// Everything but the body: what other pages' bodies can depend on.
-fn front_matter_hash(bytes: &[u8]) -> u64 {
+/// Everything but the body: what other pages' bodies can depend on. For a parsed page,
+/// that is all before its body: the front matter and the leading `# heading`, which may be
+/// its title.
+fn front_matter_hash(bytes: &[u8], page: Option<&Page>) -> u64 {
+    if let Some(page) = page {
+        return hash_of(&(&page.source[..page.body_start], page.body_line));
+    }
     let text = String::from_utf8_lossy(bytes);
     match crate::content::front_matter::split_front_matter(&text) {
         Ok(split) => hash_of(&(split.yaml, split.body_line)),
