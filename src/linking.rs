@@ -10,6 +10,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::config::{BuildOptions, Config};
+use crate::content::assets::AssetIndex;
 use crate::content::positions::locate_in_front_matter;
 use crate::content::{KindData, Page, PageId, PageKind, kinds::PlainFrontMatter};
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -107,6 +108,8 @@ pub struct LinkedSite {
     /// What the link stage derived from front matter alone; `serve` passes it to the next
     /// build while no front matter changes.
     pub front: Arc<FrontData>,
+    /// The content folder's other files: what bodies show and bundles carry.
+    pub assets: Arc<AssetIndex>,
 }
 
 impl LinkedSite {
@@ -152,6 +155,7 @@ pub enum Reuse<'a> {
 pub fn link_site(
     config: Config,
     mut pages: Vec<Page>,
+    assets: Arc<AssetIndex>,
     diags: &mut Diagnostics,
     options: &BuildOptions,
     reuse: Reuse<'_>,
@@ -181,6 +185,7 @@ pub fn link_site(
                 pages: &pages,
                 index,
                 terms,
+                assets: &assets,
             })
         })
         .collect();
@@ -209,6 +214,7 @@ pub fn link_site(
     diags.extend(link_problems(link_diags, options));
     // Script link targets are refused whatever `--warn-links` says.
     diags.extend(bodies.iter().flat_map(|b| b.refused.iter().cloned()));
+    diags.extend(bodies.iter().flat_map(|b| b.warnings.iter().cloned()));
     LinkedSite {
         config,
         pages,
@@ -216,6 +222,7 @@ pub fn link_site(
         backlinks,
         related: front.related.clone(),
         front,
+        assets,
     }
 }
 

@@ -107,6 +107,7 @@ pub fn link_with(page: Page) -> Site {
         reuse: Reuse::Nothing,
         kinds: None,
         history: Arc::default(),
+        assets: Arc::default(),
     };
     let site = assemble(
         Config::default(),

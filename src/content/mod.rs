@@ -1,5 +1,6 @@
 //! Stage 2: discover the Markdown files under the content dir and parse each into a typed `Page`.
 
+pub mod assets;
 pub mod declared;
 pub mod front_matter;
 pub mod history;

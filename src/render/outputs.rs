@@ -142,6 +142,14 @@ pub fn render_site_with(
     diags.extend(results.into_iter().filter_map(Result::err));
     let mut files = site.pages.len();
     timer.lap("    pages");
+    match crate::render::files::write_page_files(site, sink) {
+        Ok(copied) => {
+            files += copied.len();
+            memo.feature_outputs("page files", copied);
+        }
+        Err(problems) => diags.extend(problems),
+    }
+    timer.lap("    page files");
 
     for feature in features(site) {
         if memo.feature_unchanged(site, feature.name, feature.reads) {
