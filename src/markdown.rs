@@ -1258,6 +1258,71 @@ mod tests {
     }
 
     #[test]
+    fn images_load_lazily_and_one_without_alt_text_is_a_warning() {
+        let r = render(
+            "![A *chart*](https://example.com/c.png \"T\")\n\n![](https://example.com/d.png)\n",
+        );
+        assert!(
+            r.html().contains("<img src=\"https://example.com/c.png\" alt=\"A chart\" title=\"T\" loading=\"lazy\" decoding=\"async\">"),
+            "{}",
+            r.html()
+        );
+        assert_eq!(r.warnings.len(), 1);
+        assert_eq!((r.warnings[0].line, r.warnings[0].column), (6, 1));
+        assert!(r.warnings[0].message.contains("no alt text"));
+        assert!(r.diagnostics.is_empty() && r.files.is_empty());
+    }
+
+    #[test]
+    fn a_missing_local_image_or_file_is_a_problem_at_its_position() {
+        let r = render(
+            "Text\n\n![A](img/nope.png) and [data](d.csv#x), not [page](../x/) or [s](/s.pdf).\n",
+        );
+        let at: Vec<_> = r.diagnostics.iter().map(|d| (d.line, d.column)).collect();
+        assert_eq!(at, [(6, 1), (6, 24)], "{:?}", r.diagnostics);
+        assert!(
+            r.diagnostics[0].message.starts_with(
+                "missing image `img/nope.png`: there is no `postmortems/img/nope.png`"
+            )
+        );
+        assert!(
+            r.diagnostics[1]
+                .message
+                .starts_with("missing file `d.csv#x`")
+        );
+        assert_eq!(r.files.len(), 2);
+        assert!(
+            r.files
+                .iter()
+                .all(|f| f.output.is_none() && f.fingerprint.is_none())
+        );
+    }
+
+    #[test]
+    fn file_links_are_relative_paths_with_a_file_extension() {
+        for yes in [
+            "data.csv",
+            "../shared/run book.pdf",
+            "a/b.tar.gz#part",
+            "x.PNG?v=2",
+        ] {
+            assert!(is_file_link(yes), "{yes}");
+        }
+        for no in [
+            "https://x.org/a.pdf",
+            "/static/a.pdf",
+            "../glossary/",
+            "page.html",
+            "#anchor",
+            "mailto:a@b.c",
+            ".hidden",
+            "folder",
+        ] {
+            assert!(!is_file_link(no), "{no}");
+        }
+    }
+
+    #[test]
     fn sections_collect_text_for_search() {
         let r = render("Intro text.\n\n## Steps\n\nDo `this` first.\n");
         assert_eq!(r.sections.len(), 2);
