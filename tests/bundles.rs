@@ -8,6 +8,7 @@ mod common;
 
 use std::path::Path;
 
+use common::browser::{Browser, Tab};
 use common::{FixtureSite, png};
 use scraper::{Html, Selector};
 
@@ -266,4 +267,54 @@ fn a_top_level_index_md_is_a_page_and_says_its_folder_has_no_section() {
     let about = site.html("about/index.html");
     assert_eq!(images(&about)[0].value().attr("src"), Some("team.png"));
     same_bytes(&site, "about/team.png", "about/team.png");
+}
+
+/// Every image of the page's content loaded, with its size known before it did.
+fn assert_images_load(tab: &Tab, what: &str) {
+    // Lazy images load when near the viewport: load them all now.
+    tab.eval("document.querySelectorAll('main img').forEach(i => i.loading = 'eager')");
+    tab.wait_until("[...document.querySelectorAll('main img')].every(i => i.complete)");
+    let broken = tab.eval(
+        "[...document.querySelectorAll('main img')].filter(i => !(i.naturalWidth > 0)).map(i => i.getAttribute('src'))",
+    );
+    assert_eq!(
+        broken,
+        serde_json::json!([]),
+        "{what}: images that did not load"
+    );
+    assert_eq!(
+        tab.eval("document.querySelectorAll('main img').length"),
+        2,
+        "{what}"
+    );
+    assert!(
+        tab.failed_requests().is_empty(),
+        "{what}: {:?}",
+        tab.failed_requests()
+    );
+}
+
+#[test]
+fn images_load_in_a_browser_from_disk_and_under_a_sub_path() {
+    let Some(browser) = Browser::shared() else {
+        return;
+    };
+    let site = bundle_site();
+    let out = site.build();
+    let page = out.join("postmortems/checkout-2026-03/index.html");
+    let tab = browser.open(&format!("file://{}", page.display()));
+    assert_images_load(&tab, "from file://");
+
+    let host = tempfile::tempdir().unwrap();
+    let built = std::process::Command::new(env!("CARGO_BIN_EXE_hindsight"))
+        .args(["build", "--base-url", "/docs/kb/", "--root"])
+        .arg(site.root())
+        .arg("--out")
+        .arg(host.path().join("docs/kb"))
+        .output()
+        .unwrap();
+    assert!(built.status.success(), "{}", common::stderr(&built));
+    let server = common::serve(host.path());
+    let tab = browser.open(&server.url("docs/kb/postmortems/checkout-2026-03/"));
+    assert_images_load(&tab, "under /docs/kb/");
 }
