@@ -808,6 +808,8 @@ fn resolve_link(
         .index
         .resolve_written(ctx.pages, ctx.page_id, wiki, &written)
     else {
+        // A link to a file (`raw/errors.csv`), checked and copied like an image; any other
+        // address is checked for a malformed URL (`local_file` does that first too).
         if is_file_link(dest) {
             return local_file(ctx, root, dest, line, column, result, false).map(|f| f.href);
         }
@@ -961,10 +963,21 @@ fn local_file(
     result: &mut RenderedBody,
     image: bool,
 ) -> Option<LocalFile> {
+    let page = &ctx.pages[ctx.page_id];
+    // `http//example.com/a.png` reads as a relative path: say what is wrong with it.
+    if let Some(why) = crate::links::malformed_external_url(dest) {
+        result.problem(
+            page,
+            line,
+            column,
+            format!("malformed URL `{dest}`: {why}"),
+            false,
+        );
+        return None;
+    }
     if !is_relative_path(dest) {
         return None;
     }
-    let page = &ctx.pages[ctx.page_id];
     let split = dest.find(['#', '?']).unwrap_or(dest.len());
     let (path, suffix) = dest.split_at(split);
     let what = if image { "image" } else { "file" };
@@ -1295,6 +1308,15 @@ mod tests {
             r.files
                 .iter()
                 .all(|f| f.output.is_none() && f.fingerprint.is_none())
+        );
+        let r = render("![Chart](http//example.com/c.png) [x](mailto:nobody)\n");
+        let messages: Vec<_> = r.diagnostics.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "malformed URL `http//example.com/c.png`: `:` is missing after `http`",
+                "malformed URL `mailto:nobody`: `nobody` is not an email address"
+            ]
         );
     }
 
