@@ -14,7 +14,7 @@ use crate::output::OutputSink;
 use crate::site::Site;
 
 /// One file to copy: from the content folder (`source`) for page `page`.
-struct Copy<'a> {
+struct FileCopy<'a> {
     source: &'a str,
     asset: &'a Asset,
     page: PageId,
@@ -26,7 +26,7 @@ pub fn write_page_files(
     site: &Site,
     sink: &dyn OutputSink,
 ) -> Result<Vec<String>, Vec<Diagnostic>> {
-    let mut copies: BTreeMap<String, Copy<'_>> = BTreeMap::new();
+    let mut copies: BTreeMap<String, FileCopy<'_>> = BTreeMap::new();
     let mut problems = Vec::new();
     for (output, copy) in referenced(site).into_iter().chain(bundled(site)) {
         match copies.get(&output) {
@@ -86,12 +86,12 @@ pub fn write_page_files(
 }
 
 /// The files bodies name, at the output paths the bodies link to.
-fn referenced(site: &Site) -> Vec<(String, Copy<'_>)> {
+fn referenced(site: &Site) -> Vec<(String, FileCopy<'_>)> {
     let mut copies = Vec::new();
     for (page, body) in site.bodies.iter().enumerate() {
         for file in &body.files {
             if let (Some(output), Some(asset)) = (&file.output, site.assets.get(&file.source)) {
-                let copy = Copy {
+                let copy = FileCopy {
                     source: &asset.rel,
                     asset,
                     page,
@@ -105,7 +105,7 @@ fn referenced(site: &Site) -> Vec<(String, Copy<'_>)> {
 
 /// Every file of each page bundle's folder, beside the bundle's page, less the folders
 /// below it that have an `index.md` or `_index.md` of their own.
-fn bundled(site: &Site) -> Vec<(String, Copy<'_>)> {
+fn bundled(site: &Site) -> Vec<(String, FileCopy<'_>)> {
     let own_folders: HashSet<&str> = site
         .pages
         .iter()
@@ -125,7 +125,7 @@ fn bundled(site: &Site) -> Vec<(String, Copy<'_>)> {
                 .match_indices('/')
                 .any(|(i, _)| own_folders.contains(format!("{folder}/{}", &below[..i]).as_str()));
             if !inner {
-                let copy = Copy {
+                let copy = FileCopy {
                     source: &asset.rel,
                     asset,
                     page,
