@@ -10,6 +10,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::config::{BuildOptions, Config};
+use crate::content::assets::AssetIndex;
 use crate::content::order::SectionOrder;
 use crate::content::positions::locate_in_front_matter;
 use crate::content::tags::TagIndex;
@@ -116,6 +117,8 @@ pub struct LinkedSite {
     /// What the link stage derived from front matter alone; `serve` passes it to the next
     /// build while no front matter changes.
     pub front: Arc<FrontData>,
+    /// The content folder's other files: what bodies show and bundles carry.
+    pub assets: Arc<AssetIndex>,
 }
 
 impl LinkedSite {
@@ -171,13 +174,14 @@ pub enum Reuse<'a> {
 pub fn link_site(
     config: Config,
     mut pages: Vec<Page>,
+    assets: Arc<AssetIndex>,
     diags: &mut Diagnostics,
     options: &BuildOptions,
     reuse: Reuse<'_>,
     body: &BodyRenderer<'_>,
 ) -> LinkedSite {
     let mut timer = crate::timings::StageTimer::new();
-    add_missing_section_pages(&config, &mut pages);
+    add_missing_section_pages(&config, &mut pages, diags);
     for page in &pages {
         diags.extend(page.problems.iter().cloned());
     }
@@ -200,6 +204,7 @@ pub fn link_site(
                 pages: &pages,
                 index,
                 terms,
+                assets: &assets,
             })
         })
         .collect();
@@ -228,6 +233,7 @@ pub fn link_site(
     diags.extend(link_problems(link_diags, options));
     // Script link targets are refused whatever `--warn-links` says.
     diags.extend(bodies.iter().flat_map(|b| b.refused.iter().cloned()));
+    diags.extend(bodies.iter().flat_map(|b| b.warnings.iter().cloned()));
     LinkedSite {
         config,
         pages,
@@ -235,6 +241,7 @@ pub fn link_site(
         backlinks,
         related: front.related.clone(),
         front,
+        assets,
     }
 }
 
@@ -281,13 +288,32 @@ pub fn check_link_anchors(
     diags.extend(link_problems(found, options));
 }
 
-/// A section folder without `_index.md` still gets a section page.
-fn add_missing_section_pages(config: &Config, pages: &mut Vec<Page>) {
+/// A section folder without `_index.md` still gets a section page, unless its `index.md`
+/// makes the folder a page (a bundle): then the folder's other pages have no list, which
+/// is most likely an `index.md` written as a section's introduction, so that is a warning.
+fn add_missing_section_pages(config: &Config, pages: &mut Vec<Page>, diags: &mut Diagnostics) {
     let mut have: std::collections::HashSet<String> = pages
         .iter()
         .filter(|p| p.kind == PageKind::Section)
         .map(|p| p.section.clone())
         .collect();
+    for bundle in pages.iter().filter(|p| is_top_level_bundle(p)) {
+        if have.insert(bundle.section.clone())
+            && pages
+                .iter()
+                .any(|p| p.section == bundle.section && !is_top_level_bundle(p))
+        {
+            diags.push(Diagnostic::warning(
+                &bundle.source_path,
+                1,
+                1,
+                format!(
+                    "`{0}/index.md` is a page (its folder's files sit beside it), so the other pages in `{0}/` are not listed on a section page; rename it `_index.md` to introduce the section",
+                    bundle.section
+                ),
+            ));
+        }
+    }
     let has_home = pages.iter().any(|p| p.kind == PageKind::Home);
     let mut missing = Vec::new();
     // Pages come folder by folder: look a section up once per run, not once per page (this
@@ -305,7 +331,7 @@ fn add_missing_section_pages(config: &Config, pages: &mut Vec<Page>) {
     }
     let synthetic = |title: String, rel: String, section: String, kind: PageKind, url: String| {
         let fm = PlainFrontMatter {
-            title,
+            title: Some(title),
             summary: None,
             tags: vec![],
             date: None,
@@ -325,6 +351,8 @@ fn add_missing_section_pages(config: &Config, pages: &mut Vec<Page>) {
             data: KindData::Plain(fm),
             body_start: 0,
             body_line: 1,
+            heading: None,
+            front_matter: false,
             source: String::new(),
             fields: None,
             problems: Vec::new(),
@@ -333,7 +361,7 @@ fn add_missing_section_pages(config: &Config, pages: &mut Vec<Page>) {
     for s in missing {
         let title = match config.declared.by_folder(&s) {
             Some(kind) => kind.title.clone(),
-            None => section_title(&s),
+            None => crate::content::title::section_title(&s),
         };
         pages.push(synthetic(
             title,
@@ -354,20 +382,16 @@ fn add_missing_section_pages(config: &Config, pages: &mut Vec<Page>) {
     }
 }
 
-fn section_title(folder: &str) -> String {
-    match crate::config::BUILTIN_KINDS.iter().find(|k| k.1 == folder) {
-        Some((.., title)) => title.to_string(),
-        None => {
-            let mut c = folder.replace(['-', '_'], " ");
-            if let Some(first) = c.get(0..1) {
-                c.replace_range(0..1, &first.to_uppercase());
-            }
-            c
-        }
-    }
+/// `related:` of glossary terms: every slug must be a term; relations show on both ends.
+/// `content/<folder>/index.md`: a page whose URL is its top folder's.
+fn is_top_level_bundle(page: &Page) -> bool {
+    page.kind != PageKind::Section
+        && page
+            .rel_path
+            .strip_suffix("/index.md")
+            .is_some_and(|folder| folder == page.section)
 }
 
-/// `related:` of glossary terms: every slug must be a term; relations show on both ends.
 fn resolve_related(pages: &[Page], diags: &mut Diagnostics) -> Vec<Vec<PageId>> {
     let by_slug: std::collections::HashMap<&str, PageId> = pages
         .iter()

@@ -137,27 +137,7 @@ impl SiteIndex {
 
     /// Resolve a relative Markdown link (`../glossary/runbook.md`) written in `from_rel_path`.
     pub fn resolve_relative(&self, from_rel_path: &str, link_path: &str) -> Resolution {
-        let joined = if let Some(abs) = link_path.strip_prefix('/') {
-            abs.to_string()
-        } else {
-            let dir = from_rel_path.rsplit_once('/').map_or("", |(d, _)| d);
-            if dir.is_empty() {
-                link_path.to_string()
-            } else {
-                format!("{dir}/{link_path}")
-            }
-        };
-        let mut parts: Vec<&str> = Vec::new();
-        for seg in joined.split('/') {
-            match seg {
-                "" | "." => {}
-                ".." => {
-                    parts.pop();
-                }
-                s => parts.push(s),
-            }
-        }
-        let normal = parts.join("/");
+        let (normal, _) = crate::content::assets::join_relative(from_rel_path, link_path);
         match self.by_rel_path.get(&normal) {
             Some(&id) => Resolution::Found(id),
             None => {

@@ -12,6 +12,9 @@ use pulldown_cmark::{
 use serde::Serialize;
 
 use crate::config::AutolinkMode;
+use crate::content::assets::{
+    AssetIndex, ImageSize, join_relative, output_path, percent_decode, percent_encode_path,
+};
 use crate::content::{Page, PageId};
 use crate::diagnostics::{Diagnostic, MAX_PROBLEMS};
 pub use crate::escape::{escape_attr, escape_html, escape_html_into};
@@ -60,6 +63,22 @@ pub struct RenderedBody {
     pub word_count: usize,
     /// The body has a ```` ```mermaid ```` diagram: its page loads the diagram library.
     pub diagrams: bool,
+    /// Files of the content folder the body shows or links to (images, PDFs), found or not.
+    pub files: Vec<FileUse>,
+    /// Warnings about the body (an image without alt text).
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// A file of the content folder that a body refers to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileUse {
+    /// Its path in the content folder.
+    pub source: String,
+    /// Where it is copied in the output; `None` when there is no such file.
+    pub output: Option<String>,
+    /// The file's fingerprint when the body was rendered (see `Asset::fingerprint`): the
+    /// body holds while the file is unchanged.
+    pub fingerprint: Option<u64>,
 }
 
 /// What kinds add to the bodies of their pages. The renderer names no kind: the kinds'
@@ -88,6 +107,18 @@ pub struct BodyContext<'a> {
     pub pages: &'a [Page],
     pub index: &'a SiteIndex,
     pub terms: &'a TermLinker,
+    /// The content folder's other files, which images and file links name.
+    pub assets: &'a AssetIndex,
+}
+
+impl BodyContext<'_> {
+    /// Whether a body rendered earlier (`body`) still holds for its files: each file it
+    /// names is as it was then, or still missing.
+    pub fn files_unchanged(&self, body: &RenderedBody) -> bool {
+        body.files
+            .iter()
+            .all(|f| self.assets.get(&f.source).map(|a| a.fingerprint) == f.fingerprint)
+    }
 }
 
 impl RenderedBody {
@@ -422,11 +453,12 @@ pub fn render_body<'m>(
     // A wikilink written by slug (`[[architect-onboarding]]`) shows its page's title: the
     // title, and whether its text was already put in place of the slug.
     let mut slug_link: Option<(String, bool)> = None;
+    let mut open_images: Vec<OpenImage> = Vec::new();
 
     // Events stream into the HTML writer as they are made: collected first, a 12 MB table's
-    // millions of cells took gigabytes. Only an open heading holds them back, until its id
-    // (made from its text) is known. `step` handles one parser event and says whether a
-    // heading is open.
+    // millions of cells took gigabytes. Only an open heading or image holds them back, until
+    // the heading's id (made from its text) or the image's alt text is known. `step` handles
+    // one parser event and says whether to hold.
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
     {
         let mut step = |item: Option<(Event<'m>, std::ops::Range<usize>)>,
@@ -625,24 +657,56 @@ pub fn render_body<'m>(
                         }
                     }
                     Event::Start(Tag::Image {
-                        link_type,
-                        dest_url,
-                        title,
-                        id,
+                        dest_url, title, ..
                     }) => {
                         link_depth += 1;
                         let (line, column) = position(range.start);
-                        let refused = refuse_script_url(page, &dest_url, line, column, &mut result);
-                        out.push_back(Event::Start(Tag::Image {
-                            link_type,
-                            dest_url: if refused { "".into() } else { dest_url },
-                            title,
-                            id,
-                        }));
+                        let (src, size) =
+                            if refuse_script_url(page, &dest_url, line, column, &mut result) {
+                                (String::new(), None)
+                            } else {
+                                match local_file(
+                                    ctx,
+                                    &root,
+                                    &dest_url,
+                                    line,
+                                    column,
+                                    &mut result,
+                                    true,
+                                ) {
+                                    Some(file) => (file.href, file.size),
+                                    None => (dest_url.to_string(), None),
+                                }
+                            };
+                        // The `<img>` is written at the end of the image, once its alt text
+                        // is known (events are held while an image is open).
+                        out.push_back(Event::InlineHtml(CowStr::Borrowed("")));
+                        open_images.push(OpenImage {
+                            placeholder: out.len() - 1,
+                            src,
+                            title: title.to_string(),
+                            size,
+                            line,
+                            column,
+                        });
                     }
                     Event::End(TagEnd::Image) => {
                         link_depth = link_depth.saturating_sub(1);
-                        out.push_back(event);
+                        if let Some(image) = open_images.pop() {
+                            let alt = image_alt(out.drain(image.placeholder + 1..));
+                            if alt.trim().is_empty() {
+                                let message = format!(
+                                    "image `{}` has no alt text: write what it shows between the brackets (`![Error rate during the outage]({})`) for readers who cannot see it",
+                                    image.src, image.src
+                                );
+                                result.warnings.push(page.warning(
+                                    image.line,
+                                    image.column,
+                                    message,
+                                ));
+                            }
+                            out[image.placeholder] = Event::InlineHtml(image.html(&alt).into());
+                        }
                     }
                     Event::Html(ref h) | Event::InlineHtml(ref h) => {
                         html_depth = (html_depth + no_link_depth_change(h)).max(0);
@@ -689,7 +753,7 @@ pub fn render_body<'m>(
                     other => out.push_back(other),
                 }
             }
-            heading.is_some()
+            heading.is_some() || !open_images.is_empty()
         };
         let mut parser = Parser::new_ext(markdown, markdown_options()).into_offset_iter();
         let mut out = VecDeque::new();
@@ -843,6 +907,11 @@ fn resolve_link(
         .index
         .resolve_written(ctx.pages, ctx.page_id, wiki, &written)
     else {
+        // A link to a file (`raw/errors.csv`), checked and copied like an image; any other
+        // address is checked for a malformed URL (`local_file` does that first too).
+        if is_file_link(dest) {
+            return local_file(ctx, root, dest, line, column, result, false).map(|f| f.href);
+        }
         if let Some(why) = crate::links::malformed_external_url(dest) {
             result.problem(
                 page,
@@ -901,6 +970,155 @@ fn resolve_link(
             None
         }
     }
+}
+
+/// An image whose `<img>` is written at its end, once its alt text is known.
+struct OpenImage {
+    /// Index in the output of the placeholder the `<img>` replaces.
+    placeholder: usize,
+    src: String,
+    title: String,
+    size: Option<ImageSize>,
+    line: usize,
+    column: usize,
+}
+
+impl OpenImage {
+    /// The `<img>`: with its size, so the page does not move when it loads, and loaded
+    /// only when it nears the viewport.
+    fn html(&self, alt: &str) -> String {
+        let title = if self.title.is_empty() {
+            String::new()
+        } else {
+            format!(" title=\"{}\"", escape_attr(&self.title))
+        };
+        let size = self
+            .size
+            .map(|s| format!(" width=\"{}\" height=\"{}\"", s.width, s.height))
+            .unwrap_or_default();
+        format!(
+            "<img src=\"{}\" alt=\"{}\"{title}{size} loading=\"lazy\" decoding=\"async\">",
+            escape_attr(&self.src),
+            escape_attr(alt.trim())
+        )
+    }
+}
+
+/// An image's alt text: the text of what was written between its brackets.
+fn image_alt<'e>(events: impl Iterator<Item = Event<'e>>) -> String {
+    let mut alt = String::new();
+    for event in events {
+        match event {
+            // As pulldown-cmark writes alt text: raw HTML as text (escaped with the rest).
+            Event::Text(t) | Event::Code(t) | Event::InlineHtml(t) | Event::Html(t) => {
+                alt.push_str(&t)
+            }
+            Event::SoftBreak | Event::HardBreak => alt.push(' '),
+            _ => {}
+        }
+    }
+    alt.replace('\n', " ")
+}
+
+/// A file of the content folder that an image or a link names, as the page reaches it.
+struct LocalFile {
+    href: String,
+    size: Option<ImageSize>,
+}
+
+/// A written address that names a file by a relative path (`timeline.png`,
+/// `../shared/runbook.pdf`): no scheme, not from the site root, not a bare `#anchor`.
+fn is_relative_path(dest: &str) -> bool {
+    let has_scheme = dest.split_once(':').is_some_and(|(scheme, _)| {
+        !scheme.is_empty()
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c))
+    });
+    !dest.is_empty() && !has_scheme && !dest.starts_with(['/', '#', '?', '\\'])
+}
+
+/// A link (not an image) to a file rather than a page: a relative path whose last segment
+/// has an extension other than a page's (`.html`, and `.md`, which links resolve as pages).
+fn is_file_link(dest: &str) -> bool {
+    let path = dest.split(['#', '?']).next().unwrap_or_default();
+    let name = path.rsplit('/').next().unwrap_or_default();
+    is_relative_path(dest)
+        && name.rsplit_once('.').is_some_and(|(stem, ext)| {
+            !stem.is_empty() && !["html", "htm"].contains(&ext.to_ascii_lowercase().as_str())
+        })
+}
+
+/// The file a relative image or file link names, resolved from the page's own folder (as an
+/// editor or GitHub resolves it): recorded so that the output copies it next to the page,
+/// and addressed relative to the page. A missing file is an error at the reference, as a
+/// missing page is. `None` when `dest` names no file of the content folder.
+fn local_file(
+    ctx: &BodyContext<'_>,
+    root: &str,
+    dest: &str,
+    line: usize,
+    column: usize,
+    result: &mut RenderedBody,
+    image: bool,
+) -> Option<LocalFile> {
+    let page = &ctx.pages[ctx.page_id];
+    // `http//example.com/a.png` reads as a relative path: say what is wrong with it.
+    if let Some(why) = crate::links::malformed_external_url(dest) {
+        result.problem(
+            page,
+            line,
+            column,
+            format!("malformed URL `{dest}`: {why}"),
+            false,
+        );
+        return None;
+    }
+    if !is_relative_path(dest) {
+        return None;
+    }
+    let split = dest.find(['#', '?']).unwrap_or(dest.len());
+    let (path, suffix) = dest.split_at(split);
+    let what = if image { "image" } else { "file" };
+    let (rel, escaped) = join_relative(&page.rel_path, &percent_decode(path));
+    if escaped {
+        let message = format!(
+            "{what} `{dest}` is outside the content folder: keep the files pages show inside it"
+        );
+        result.problem(page, line, column, message, false);
+        return None;
+    }
+    let Some(asset) = ctx.assets.get(&rel) else {
+        result.files.push(FileUse {
+            source: rel.clone(),
+            output: None,
+            fingerprint: None,
+        });
+        let hint = ctx
+            .assets
+            .nearest(&rel)
+            .map(|s| format!("; did you mean `{s}`?"))
+            .unwrap_or_default();
+        let message = format!(
+            "missing {what} `{dest}`: there is no `{rel}` in the content folder (paths are relative to this file){hint}"
+        );
+        result.problem(page, line, column, message, false);
+        return None;
+    };
+    let output = output_path(page, &rel);
+    let href = match output.strip_prefix(page.url.as_str()) {
+        Some(below) => percent_encode_path(below),
+        None => format!("{root}{}", percent_encode_path(&output)),
+    };
+    result.files.push(FileUse {
+        source: rel,
+        output: Some(output),
+        fingerprint: Some(asset.fingerprint),
+    });
+    Some(LocalFile {
+        href: format!("{href}{suffix}"),
+        size: if image { asset.image_size() } else { None },
+    })
 }
 
 fn alert_kind(kind: BlockQuoteKind) -> (&'static str, &'static str) {
@@ -992,6 +1210,7 @@ mod tests {
                 pages: &pages,
                 index: &index,
                 terms: &terms,
+                assets: &AssetIndex::default(),
             },
             md,
             &NoHooks,
@@ -1039,6 +1258,7 @@ mod tests {
             pages: &pages,
             index: &index,
             terms: &terms,
+            assets: &AssetIndex::default(),
         };
         let r = render_body(&ctx, pages[2].body(), &CutTags);
         let text: String = r.sections.iter().map(|s| s.text.as_str()).collect();
@@ -1146,6 +1366,80 @@ mod tests {
                 "{needle} missing in {}",
                 r.html()
             );
+        }
+    }
+
+    #[test]
+    fn images_load_lazily_and_one_without_alt_text_is_a_warning() {
+        let r = render(
+            "![A *chart*](https://example.com/c.png \"T\")\n\n![](https://example.com/d.png)\n",
+        );
+        assert!(
+            r.html().contains("<img src=\"https://example.com/c.png\" alt=\"A chart\" title=\"T\" loading=\"lazy\" decoding=\"async\">"),
+            "{}",
+            r.html()
+        );
+        assert_eq!(r.warnings.len(), 1);
+        assert_eq!((r.warnings[0].line, r.warnings[0].column), (6, 1));
+        assert!(r.warnings[0].message.contains("no alt text"));
+        assert!(r.diagnostics.is_empty() && r.files.is_empty());
+    }
+
+    #[test]
+    fn a_missing_local_image_or_file_is_a_problem_at_its_position() {
+        let r = render(
+            "Text\n\n![A](img/nope.png) and [data](d.csv#x), not [page](../x/) or [s](/s.pdf).\n",
+        );
+        let at: Vec<_> = r.diagnostics.iter().map(|d| (d.line, d.column)).collect();
+        assert_eq!(at, [(6, 1), (6, 24)], "{:?}", r.diagnostics);
+        assert!(
+            r.diagnostics[0].message.starts_with(
+                "missing image `img/nope.png`: there is no `postmortems/img/nope.png`"
+            )
+        );
+        assert!(
+            r.diagnostics[1]
+                .message
+                .starts_with("missing file `d.csv#x`")
+        );
+        assert_eq!(r.files.len(), 2);
+        assert!(
+            r.files
+                .iter()
+                .all(|f| f.output.is_none() && f.fingerprint.is_none())
+        );
+        let r = render("![Chart](http//example.com/c.png) [x](mailto:nobody)\n");
+        let messages: Vec<_> = r.diagnostics.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "malformed URL `http//example.com/c.png`: `:` is missing after `http`",
+                "malformed URL `mailto:nobody`: `nobody` is not an email address"
+            ]
+        );
+    }
+
+    #[test]
+    fn file_links_are_relative_paths_with_a_file_extension() {
+        for yes in [
+            "data.csv",
+            "../shared/run book.pdf",
+            "a/b.tar.gz#part",
+            "x.PNG?v=2",
+        ] {
+            assert!(is_file_link(yes), "{yes}");
+        }
+        for no in [
+            "https://x.org/a.pdf",
+            "/static/a.pdf",
+            "../glossary/",
+            "page.html",
+            "#anchor",
+            "mailto:a@b.c",
+            ".hidden",
+            "folder",
+        ] {
+            assert!(!is_file_link(no), "{no}");
         }
     }
 

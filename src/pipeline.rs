@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 
 pub use crate::config::BuildOptions;
 use crate::config::{Config, load_config};
+use crate::content::assets::AssetIndex;
 use crate::content::history::History;
 use crate::content::{DiscoverOptions, discover_content};
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -97,6 +98,7 @@ fn load_content(
         &mut diags,
     );
     let history = Arc::new(read_history(&config, &pages));
+    let assets = Arc::new(AssetIndex::list(&config));
     let site = assemble(
         config,
         pages,
@@ -106,6 +108,7 @@ fn load_content(
             reuse: Reuse::Nothing,
             kinds: None,
             history,
+            assets,
         },
         &render_page_body,
     );
@@ -133,14 +136,15 @@ pub fn read_history(config: &Config, pages: &[crate::content::Page]) -> History 
     History::read(&config.content_dir(), &files)
 }
 
-/// What a build takes over rather than derives: what the last build may lend (`serve` only)
-/// and the pages' git dates.
+/// What a build takes over rather than derives: what the last build may lend (`serve` only),
+/// the pages' git dates and the content folder's other files.
 pub struct Carried<'a> {
     /// Names and bodies of the last build that still hold.
     pub reuse: Reuse<'a>,
     /// The last build's kinds data.
     pub kinds: Option<&'a KindsData>,
     pub history: Arc<History>,
+    pub assets: Arc<AssetIndex>,
 }
 
 /// Stages 3–4 on discovered pages: links and bodies, then each kind's data, then anchors
@@ -158,9 +162,10 @@ pub fn assemble(
         reuse,
         kinds,
         history,
+        assets,
     } = carried;
     let mut timer = crate::timings::StageTimer::new();
-    let linked = link_site(config, pages, diags, options, reuse, body);
+    let linked = link_site(config, pages, assets, diags, options, reuse, body);
     let previous = match reuse {
         Reuse::Names(p) | Reuse::Front(p) => kinds.map(|k| (p, k)),
         Reuse::Nothing => None,

@@ -41,6 +41,11 @@ const PAGES: &[CheckedPage] = &[
     page("glossary", "glossary/"),
     page("term", "glossary/error-budget/"),
     page("postmortem", "postmortems/gitlab-2017-01-31/"),
+    // A page bundle: a post-mortem with its figure beside it.
+    page(
+        "postmortem bundle",
+        "postmortems/database-replication-failure/",
+    ),
     page("script", "scripts/database-replication-failure/"),
     page("postmortems", "postmortems/"),
     page("postmortem insights", "postmortems/insights/"),

@@ -50,7 +50,7 @@ const POLICY: &str =
 
 const MATCHING: &str = "---\ntitle: Matching\n---\n\nThe BLAST RADIUS was wide. Our Mean Time To Resolution fell, and resolution matters.\nTwo runbooks helped; the SLO's owner agreed. ÜBERWACHUNG ran, Überwachungssystem did not.\nRetry policies apply. The impact radius, and the blast radius again.\n";
 
-const POSITIONS: &str = "---\ntitle: Positions\n---\n\n## SLO targets\n\nInline `SLO` code, [an SLO link](https://example.com/x), ![SLO alt](x.png) and <kbd>SLO</kbd>.\n\n```text\nSLO in a block\n```\n\n<div>\nSLO in an HTML block\n</div>\n\n> Quoted: a runbook here is fine.\n";
+const POSITIONS: &str = "---\ntitle: Positions\n---\n\n## SLO targets\n\nInline `SLO` code, [an SLO link](https://example.com/x), ![SLO alt](https://example.com/x.png) and <kbd>SLO</kbd>.\n\n```text\nSLO in a block\n```\n\n<div>\nSLO in an HTML block\n</div>\n\n> Quoted: a runbook here is fine.\n";
 
 const MERGED: &str = "---\ntitle: Merged\n---\n\n\"Runbook\" in smart quotes; Mean&nbsp;Time To Resolution across an entity; the\nimpact\nradius across line breaks.\n";
 

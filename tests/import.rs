@@ -108,6 +108,17 @@ fn an_mdbook_book_becomes_an_ordered_section_and_a_learning_path() {
         page.contains("href=\"../../../ops-handbook/reference/\""),
         "{page}"
     );
+    // The image beside the chapter is copied next to its page, with its size.
+    assert!(
+        page.contains("<img src=\"flow.svg\" alt=\"Flow of a page\" width=\"40\" height=\"20\""),
+        "{page}"
+    );
+    assert!(
+        site.join("site/ops-handbook/guide/start/flow.svg")
+            .is_file()
+    );
+    // The chapter's own `# Getting started` is its one <h1>.
+    assert_eq!(page.matches("<h1").count(), 1, "{page}");
     let section = html(&site, "ops-handbook/index.html");
     let order: Vec<usize> = ["Introduction", "Getting started", "On call", "Reference"]
         .iter()

@@ -174,7 +174,7 @@ fn a_closed_stdout_or_stderr_ends_the_build_quietly() {
     assert!(site.root().join("site/index.html").is_file());
 
     // A failing build whose stderr is a pipe nobody reads: exit 1, not a panic's 101.
-    site.write("content/bad.md", "no front matter\n");
+    site.write("content/bad.md", "A [broken](missing.md) link.\n");
     let (reader, writer) = std::io::pipe().unwrap();
     drop(reader);
     let status = Command::new(env!("CARGO_BIN_EXE_hindsight"))

@@ -7,6 +7,8 @@ use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+mod common;
+
 use hindsight::output::MemorySink;
 use hindsight::pipeline::{BuildOptions, load_site};
 use hindsight::render::outputs::render_site;
@@ -827,6 +829,61 @@ fn rebuilds_equal_a_clean_build_after_every_kind_of_edit() {
                 s.write(
                     "content/guidelines/facts.md",
                     "---\ntitle: Facts first\nsummary: Facts, not blame.\ndraft: true\n---\n\nBody.\n",
+                )
+            }),
+        ),
+        (
+            "an image beside a page",
+            &["content/glossary/runbook.md", "content/glossary/flow.png"],
+            Box::new(|s| {
+                std::fs::write(s.path("content/glossary/flow.png"), common::png(20, 10)).unwrap();
+                s.write(
+                    "content/glossary/runbook.md",
+                    &format!("{RUNBOOK}\n![The flow](flow.png)\n"),
+                )
+            }),
+        ),
+        (
+            "the image redrawn at another size",
+            &["content/glossary/flow.png"],
+            Box::new(|s| {
+                std::fs::write(s.path("content/glossary/flow.png"), common::png(40, 25)).unwrap()
+            }),
+        ),
+        (
+            "a page bundle with a file",
+            &["content/postmortems/bundle"],
+            Box::new(|s| {
+                s.write("content/postmortems/bundle/data.csv", "t,n\n1,2\n");
+                s.write(
+                    "content/postmortems/bundle/index.md",
+                    "# Bundle\n\nThe [data](data.csv).\n",
+                )
+            }),
+        ),
+        (
+            "a bundle file added and one removed",
+            &[
+                "content/postmortems/bundle/more.txt",
+                "content/postmortems/bundle/index.md",
+                "content/postmortems/bundle/data.csv",
+            ],
+            Box::new(|s| {
+                s.write("content/postmortems/bundle/more.txt", "more\n");
+                s.write(
+                    "content/postmortems/bundle/index.md",
+                    "# Bundle\n\nNo data.\n",
+                );
+                std::fs::remove_file(s.path("content/postmortems/bundle/data.csv")).unwrap()
+            }),
+        ),
+        (
+            "a plain Markdown page's heading (its title)",
+            &["content/postmortems/bundle/index.md"],
+            Box::new(|s| {
+                s.write(
+                    "content/postmortems/bundle/index.md",
+                    "# Bundle, renamed\n\nNo data.\n",
                 )
             }),
         ),

@@ -40,8 +40,8 @@ const COMPANIONS: &[(&str, &str)] = &[
         include_str!("../../content/postmortems/fastly-2021-06-08.md"),
     ),
     (
-        "postmortems/database-replication-failure.md",
-        include_str!("../../content/postmortems/database-replication-failure.md"),
+        "postmortems/database-replication-failure/index.md",
+        include_str!("../../content/postmortems/database-replication-failure/index.md"),
     ),
     (
         "scripts/database-replication-failure.md",
@@ -107,6 +107,7 @@ pub fn link_with(page: Page) -> Site {
         reuse: Reuse::Nothing,
         kinds: None,
         history: Arc::default(),
+        assets: Arc::default(),
     };
     let site = assemble(
         Config::default(),

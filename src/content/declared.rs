@@ -138,15 +138,26 @@ pub fn check_fields(
                     problems.push(page.error(line, col, message));
                 }
             },
-            None if field.required => problems.push(page.error(
-                2,
-                1,
-                format!("missing required field `{name}` ({})", type_name(field)),
-            )),
+            None if field.required => problems.push(missing_field(page, name, field)),
             None => {}
         }
     }
     (DeclaredFields { spec, values }, problems)
+}
+
+/// A required field the page does not set, at the front matter's first line, or at the
+/// file's when it has none.
+fn missing_field(page: &Page, name: &str, field: &FieldSpec) -> Diagnostic {
+    let message = format!("missing required field `{name}` ({})", type_name(field));
+    if page.front_matter {
+        page.error(2, 1, message)
+    } else {
+        page.error(
+            1,
+            1,
+            format!("{message}; this file has no front matter: start it with a `---` line, `{name}: ...` and `---`"),
+        )
+    }
 }
 
 fn type_name(field: &FieldSpec) -> String {

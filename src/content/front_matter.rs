@@ -12,6 +12,8 @@ pub struct SplitSource<'a> {
     pub body: &'a str,
     /// 1-based line of the file where the body starts.
     pub body_line: usize,
+    /// The file has front matter (a plain Markdown file has none: all of it is body).
+    pub present: bool,
 }
 
 /// Where a problem is, relative to the whole file.
@@ -22,14 +24,18 @@ pub struct FrontMatterError {
     pub message: String,
 }
 
+/// Split a file at its front matter. A file whose first line is not `---` has none: it is
+/// all body (plain Markdown, as mdBook and most editors write it).
 pub fn split_front_matter(text: &str) -> Result<SplitSource<'_>, FrontMatterError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let first_line_end = text.find('\n').map_or(text.len(), |i| i + 1);
     if text[..first_line_end].trim_end() != "---" {
-        return Err(FrontMatterError {
-            line: 1,
-            column: 1,
-            message: "missing front matter: the file must start with a `---` line".into(),
+        return Ok(SplitSource {
+            yaml: "",
+            yaml_line: 1,
+            body: text,
+            body_line: 1,
+            present: false,
         });
     }
     let mut offset = first_line_end;
@@ -43,6 +49,7 @@ pub fn split_front_matter(text: &str) -> Result<SplitSource<'_>, FrontMatterErro
                 yaml_line: 2,
                 body: &text[body_start..],
                 body_line: line + 1,
+                present: true,
             });
         }
         offset += l.len();
@@ -203,7 +210,9 @@ mod tests {
 
     #[test]
     fn missing_and_unclosed_front_matter() {
-        assert!(split_front_matter("# no\n").is_err());
+        let plain = split_front_matter("\u{feff}# no\n").unwrap();
+        assert!(!plain.present);
+        assert_eq!((plain.yaml, plain.body, plain.body_line), ("", "# no\n", 1));
         assert!(
             split_front_matter("---\ntitle: A\n")
                 .unwrap_err()

@@ -11,7 +11,10 @@ macro_rules! front_matter {
         #[derive(Debug, Clone, Deserialize, Serialize)]
         #[serde(deny_unknown_fields)]
         pub struct $name {
-            pub title: String,
+            /// Optional: without it, the page is titled by its leading `# heading`, else by
+            /// its file name (see `content::title`).
+            #[serde(default)]
+            pub title: Option<String>,
             #[serde(default)]
             pub summary: Option<String>,
             #[serde(default)]
@@ -35,9 +38,14 @@ macro_rules! front_matter {
         }
 
         impl $name {
+            /// The `title` as written, if any.
+            pub fn written_title(&self) -> Option<&str> {
+                self.title.as_deref()
+            }
+
             pub fn common(&self) -> CommonMeta {
                 CommonMeta {
-                    title: self.title.clone(),
+                    title: self.title.clone().unwrap_or_default(),
                     summary: self.summary.clone(),
                     tags: self.tags.clone(),
                     date: self.date,

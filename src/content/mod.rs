@@ -1,5 +1,6 @@
 //! Stage 2: discover the Markdown files under the content dir and parse each into a typed `Page`.
 
+pub mod assets;
 pub mod declared;
 pub mod front_matter;
 pub mod history;
@@ -7,6 +8,7 @@ pub mod kinds;
 pub mod order;
 pub mod positions;
 pub mod tags;
+pub mod title;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -137,6 +139,11 @@ pub struct Page {
     pub body_start: usize,
     /// 1-based line in the source file where the body starts.
     pub body_line: usize,
+    /// The `# heading` the body opened with, taken out of the body: the page's visible
+    /// heading (`page.heading`), whatever its title says.
+    pub heading: Option<String>,
+    /// The file has front matter (a plain Markdown file has none).
+    pub front_matter: bool,
     /// Full source text: the body is a slice of it, and diagnostics quote its lines.
     pub source: String,
     /// Fields `book.toml` declares for the page's kind, checked.
@@ -146,7 +153,7 @@ pub struct Page {
 }
 
 impl Page {
-    /// The Markdown body, after the front matter.
+    /// The Markdown body, after the front matter and the leading `# heading`.
     pub fn body(&self) -> &str {
         &self.source[self.body_start..]
     }
@@ -301,21 +308,26 @@ pub fn parse_page(
         Diagnostic::error(&source_path, e.line, e.column, e.message).with_source(&text)
     };
     let parts: Vec<&str> = rel_path.split('/').collect();
-    let file_stem = parts.last().unwrap_or(&"");
-    let file_stem = file_stem.strip_suffix(".md").unwrap_or(file_stem);
-    let is_index = file_stem == "_index" || file_stem == "index";
+    let file_name = parts.last().copied().unwrap_or_default();
+    let file_stem = file_name.strip_suffix(".md").unwrap_or(file_name);
     let folders = &parts[..parts.len() - 1];
+    // Zola's and Hugo's convention: `_index.md` introduces its folder's section, and a
+    // folder's `index.md` is a page whose files sit beside it (a page bundle); at the top of
+    // the content dir, either is the home page.
+    let introduces_section = file_stem == "_index" || (file_stem == "index" && folders.is_empty());
+    let is_bundle = file_stem == "index" && !folders.is_empty();
     let section = if parts.len() > 1 {
         parts[0].to_string()
     } else {
         String::new()
     };
-    let slugs = url_slugs(folders, (!is_index).then_some(parts[parts.len() - 1]))
+    let own_slug = !(introduces_section || is_bundle);
+    let slugs = url_slugs(folders, own_slug.then_some(file_name))
         .map_err(|message| Diagnostic::error(&source_path, 1, 1, message).with_source(&text))?;
     let split = split_front_matter(&text).map_err(fm_error)?;
     let url: String = slugs.iter().map(|s| format!("{s}/")).collect();
     let slug = slugs.last().cloned().unwrap_or_default();
-    let kind = match (is_index, folders.first()) {
+    let kind = match (introduces_section, folders.first()) {
         (true, None) => PageKind::Home,
         (true, Some(_)) => PageKind::Section,
         (false, top) => {
@@ -344,13 +356,14 @@ pub fn parse_page(
         yaml_line: split.yaml_line,
         body: split.body,
         body_line: split.body_line,
+        present: split.present,
     };
     let data = parse_kind(kind, &typed_split).map_err(fm_error)?;
     let found: Option<indexmap::IndexMap<String, serde_json::Value>> = match spec {
         Some(_) => Some(parse_yaml(&split).map_err(fm_error)?),
         None => None,
     };
-    let (meta, weight_problem) = match &data {
+    let (mut meta, weight_problem) = match &data {
         KindData::Plain(f) => (f.common(), f.weight_problem()),
         KindData::Glossary(f) => (f.common(), f.weight_problem()),
         KindData::Postmortem(f) => (f.common(), f.weight_problem()),
@@ -358,29 +371,64 @@ pub fn parse_page(
         KindData::Guideline(f) => (f.common(), f.weight_problem()),
         KindData::Path(f) => (f.common(), f.weight_problem()),
     };
-    if meta.title.trim().is_empty() {
+    let written_title = data.written_title();
+    if written_title.is_some_and(|t| t.trim().is_empty()) {
         return Err(fm_error(FrontMatterError {
             line: split.yaml_line,
             column: 1,
             message: "`title` must not be empty".into(),
         }));
     }
+    let heading = title::leading_heading(split.body);
+    meta.title = match (written_title, &heading) {
+        (Some(t), _) => t.to_string(),
+        (None, Some(h)) => h.text.clone(),
+        (None, None) => title_from_name(file_stem, folders),
+    };
     if kind == PageKind::Glossary && meta.summary.as_deref().is_none_or(|s| s.trim().is_empty()) {
+        let hint = if split.present {
+            ""
+        } else {
+            "; this file has no front matter: start it with a `---` line, `summary: ...` and `---`"
+        };
         return Err(fm_error(FrontMatterError {
             line: split.yaml_line,
             column: 1,
-            message:
-                "missing required key `summary`: a glossary term needs its one-sentence definition"
-                    .into(),
+            message: format!(
+                "missing required key `summary`: a glossary term needs its one-sentence definition{hint}"
+            ),
         }));
     }
     if meta.draft && !options.include_drafts {
         return Ok(None);
     }
-    let SplitSource {
-        body, body_line, ..
-    } = split;
-    let body_start = text.len() - body.len();
+    let body_offset = text.len() - split.body.len();
+    let heading_problem = written_title
+        .zip(heading.as_ref())
+        .filter(|(t, h)| !title::same_title(t, &h.text))
+        .map(|(t, h)| {
+            let before = &split.body[..h.start];
+            let line = split.body_line + before.matches('\n').count();
+            let indent = split.body[h.start..].len() - split.body[h.start..].trim_start().len();
+            Diagnostic::warning(
+                &source_path,
+                line,
+                indent + 1,
+                format!(
+                    "the heading `{}` differs from the title `{t}`: the page shows the heading and is listed, linked and searched as `{t}`; make them the same, or drop one",
+                    h.text
+                ),
+            )
+            .with_source(&text)
+        });
+    let (body_start, body_line) = match &heading {
+        Some(h) => (
+            body_offset + h.end,
+            split.body_line + split.body[..h.end].matches('\n').count(),
+        ),
+        None => (body_offset, split.body_line),
+    };
+    let front_matter = split.present;
     let page = Page {
         source_path,
         rel_path,
@@ -392,9 +440,11 @@ pub fn parse_page(
         data,
         body_start,
         body_line,
+        heading: heading.map(|h| h.text),
+        front_matter,
         source: text,
         fields: None,
-        problems: Vec::new(),
+        problems: heading_problem.into_iter().collect(),
     };
     if let Some(problem) = weight_problem {
         let (line, column) = positions::FrontMatterPositions::new(&page).key("weight");
@@ -408,6 +458,17 @@ pub fn parse_page(
     )))
 }
 
+/// The title of a page that has neither a `title` nor a leading heading: its file name
+/// (`my-notes.md` → "My notes"), or its folder's for an index page.
+fn title_from_name(file_stem: &str, folders: &[&str]) -> String {
+    match (file_stem, folders.last()) {
+        ("_index", Some(folder)) => title::section_title(folder),
+        ("index", Some(folder)) => title::humanise(folder),
+        ("index" | "_index", None) => "Home".to_string(),
+        _ => title::humanise(file_stem),
+    }
+}
+
 /// Check the page's declared fields (when its kind has any) and keep their values.
 fn with_declared_fields(
     mut page: Page,
@@ -419,9 +480,23 @@ fn with_declared_fields(
         let label = page.kind.label().0;
         let (fields, problems) = declared::check_fields(&page, label, spec, found, closed);
         page.fields = Some(Box::new(fields));
-        page.problems = problems;
+        page.problems.extend(problems);
     }
     page
+}
+
+impl KindData {
+    /// The `title` the front matter gives, if any.
+    fn written_title(&self) -> Option<&str> {
+        match self {
+            KindData::Plain(f) => f.written_title(),
+            KindData::Glossary(f) => f.written_title(),
+            KindData::Postmortem(f) => f.written_title(),
+            KindData::Script(f) => f.written_title(),
+            KindData::Guideline(f) => f.written_title(),
+            KindData::Path(f) => f.written_title(),
+        }
+    }
 }
 
 fn parse_kind(kind: PageKind, split: &SplitSource<'_>) -> Result<KindData, FrontMatterError> {
@@ -538,6 +613,85 @@ mod tests {
             (plain.kind, plain.url.as_str()),
             (PageKind::Plain, "about/team/")
         );
+    }
+
+    #[test]
+    fn a_folder_index_is_a_page_bundle_and_underscore_index_a_section() {
+        let bundle = parse(
+            "postmortems/Checkout 2026-03/index.md",
+            "---\ntitle: C\n---\n",
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(bundle.kind, PageKind::Postmortem);
+        assert_eq!(bundle.url, "postmortems/checkout-2026-03/");
+        assert_eq!(bundle.slug, "checkout-2026-03");
+        let section = parse("postmortems/_index.md", "---\ntitle: P\n---\n")
+            .unwrap()
+            .unwrap();
+        assert_eq!(section.kind, PageKind::Section);
+        let home = parse("_index.md", "# Welcome\n").unwrap().unwrap();
+        assert_eq!(
+            (home.kind, home.meta.title.as_str()),
+            (PageKind::Home, "Welcome")
+        );
+    }
+
+    #[test]
+    fn plain_markdown_is_titled_by_its_heading_or_its_name() {
+        let p = parse("notes/x.md", "\n# Disk full on db-3\n\nText [a](b.md).\n")
+            .unwrap()
+            .unwrap();
+        assert_eq!(p.meta.title, "Disk full on db-3");
+        assert_eq!(p.heading.as_deref(), Some("Disk full on db-3"));
+        assert!(!p.front_matter);
+        assert_eq!((p.body(), p.body_line), ("\nText [a](b.md).\n", 3));
+        let named = parse("notes/my-notes.md", "Just text.\n").unwrap().unwrap();
+        assert_eq!(named.meta.title, "My notes");
+        assert_eq!(
+            (named.heading.as_deref(), named.body()),
+            (None, "Just text.\n")
+        );
+        let bundle = parse("postmortems/checkout-2026-03/index.md", "Text.\n")
+            .unwrap()
+            .unwrap();
+        assert_eq!(bundle.meta.title, "Checkout 2026 03");
+        assert_eq!(
+            parse("runbooks/_index.md", "").unwrap().unwrap().meta.title,
+            "Runbooks"
+        );
+        let e = parse("glossary/slo.md", "# SLO\n").unwrap_err();
+        assert_eq!((e.line, e.column), (1, 1));
+        assert!(
+            e.message.contains("`summary`") && e.message.contains("no front matter"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_heading_that_repeats_the_title_is_shown_once_and_one_that_differs_warns() {
+        let same = parse("a.md", "---\ntitle: Disk full\n---\n# Disk  full\nText.\n")
+            .unwrap()
+            .unwrap();
+        assert!(same.problems.is_empty());
+        assert_eq!((same.body(), same.body_line), ("Text.\n", 5));
+        let differs = parse(
+            "a.md",
+            "---\ntitle: Disk full\n---\n\n # Disk full on db-3\n",
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(differs.meta.title, "Disk full");
+        assert_eq!(differs.heading.as_deref(), Some("Disk full on db-3"));
+        let w = &differs.problems[0];
+        assert_eq!((w.line, w.column), (5, 2), "{w}");
+        assert_eq!(w.severity, crate::diagnostics::Severity::Warning);
+        assert!(
+            w.message.contains("differs from the title `Disk full`"),
+            "{w}"
+        );
+        let e = parse("a.md", "---\ntitle: ''\n---\n# Heading\n").unwrap_err();
+        assert!(e.message.contains("must not be empty"), "{e}");
     }
 
     #[test]

@@ -21,6 +21,10 @@ pub trait OutputSink: Sync {
     fn write_shared(&self, rel_path: &str, bytes: &Arc<[u8]>) -> io::Result<()> {
         self.write(rel_path, bytes)
     }
+    /// A file copied as it is (an image beside its page).
+    fn copy_file(&self, rel_path: &str, source: &std::path::Path) -> io::Result<()> {
+        self.write(rel_path, &std::fs::read(source)?)
+    }
 }
 
 /// Discards everything: `hindsight check` renders to it.
@@ -28,6 +32,10 @@ pub struct NullSink;
 
 impl OutputSink for NullSink {
     fn write(&self, _: &str, _: &[u8]) -> io::Result<()> {
+        Ok(())
+    }
+
+    fn copy_file(&self, _: &str, _: &std::path::Path) -> io::Result<()> {
         Ok(())
     }
 }

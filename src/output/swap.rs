@@ -140,13 +140,35 @@ impl Drop for StagingDir {
     }
 }
 
-impl OutputSink for StagingDir {
-    fn write(&self, rel_path: &str, bytes: &[u8]) -> io::Result<()> {
-        let path = self.staging.join(rel_path);
+impl StagingDir {
+    /// Where `rel_path` goes in the staging folder, its folders created. A path that could
+    /// lead out of it (absolute, or with `..`) is refused: a build writes nowhere else.
+    fn staged(&self, rel_path: &str) -> io::Result<PathBuf> {
+        let rel = Path::new(rel_path);
+        let inside = rel
+            .components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)));
+        if !inside || rel_path.is_empty() {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("`{rel_path}` is not a path inside the output folder"),
+            ));
+        }
+        let path = self.staging.join(rel);
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir)?;
         }
-        std::fs::write(path, bytes)
+        Ok(path)
+    }
+}
+
+impl OutputSink for StagingDir {
+    fn write(&self, rel_path: &str, bytes: &[u8]) -> io::Result<()> {
+        std::fs::write(self.staged(rel_path)?, bytes)
+    }
+
+    fn copy_file(&self, rel_path: &str, source: &Path) -> io::Result<()> {
+        std::fs::copy(source, self.staged(rel_path)?).map(|_| ())
     }
 }
 
@@ -269,6 +291,24 @@ mod tests {
         );
         let left: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().collect();
         assert_eq!(left.len(), 1, "only the site remains");
+    }
+
+    #[test]
+    fn nothing_is_written_outside_the_staging_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let staging = StagingDir::create(&dir.path().join("site")).unwrap();
+        for rel in ["../escape.txt", "/tmp/escape.txt", "a/../../escape.txt", ""] {
+            assert!(staging.write(rel, b"x").is_err(), "{rel}");
+            assert!(
+                staging.copy_file(rel, Path::new("Cargo.toml")).is_err(),
+                "{rel}"
+            );
+        }
+        assert!(!dir.path().join("escape.txt").exists());
+        staging
+            .copy_file("a/b.toml", Path::new("Cargo.toml"))
+            .unwrap();
+        assert!(staging.path().join("a/b.toml").is_file());
     }
 
     #[test]

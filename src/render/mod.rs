@@ -1,5 +1,6 @@
 //! Stage 5: render pages with Tera templates.
 
+pub mod files;
 pub mod outputs;
 pub mod tags;
 pub mod theme;

@@ -151,6 +151,14 @@ pub fn render_site_with(
     diags.extend(results.into_iter().filter_map(Result::err));
     let mut files = site.pages.len();
     timer.lap("    pages");
+    match crate::render::files::write_page_files(site, sink) {
+        Ok(copied) => {
+            files += copied.len();
+            memo.feature_outputs("page files", copied);
+        }
+        Err(problems) => diags.extend(problems),
+    }
+    timer.lap("    page files");
 
     for feature in features(site) {
         if memo.feature_unchanged(site, feature.name, feature.reads) {
@@ -412,6 +420,7 @@ fn page_context<'a>(
         .map(|t| t.replace("{path}", &page.source_path.to_string_lossy()));
     let view = PageView {
         title: &page.meta.title,
+        heading: page.heading.as_deref().unwrap_or(&page.meta.title),
         summary: page.meta.summary.as_deref(),
         tags: &page.meta.tags,
         tag_links: tag_links(site.tags(), page),

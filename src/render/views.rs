@@ -96,6 +96,9 @@ impl<'a> TermRef<'a> {
 #[derive(Debug, Clone, Serialize)]
 pub struct PageView<'a> {
     pub title: &'a str,
+    /// What the page shows as its `<h1>`: the `# heading` its body opened with (taken out of
+    /// the body), else its title.
+    pub heading: &'a str,
     pub summary: Option<&'a str>,
     /// The tags as written.
     pub tags: &'a [String],

@@ -2,10 +2,14 @@
 //! complete inputs of what it skips, so a rebuild writes the same bytes as a clean build.
 //!
 //! - Sources: a file is re-read and re-parsed only when the watcher names it.
-//! - Bodies: a body's HTML depends on its own file and on the other pages' link views
-//!   (path, address, kind, title, a term's aliases and summary), never on their bodies. While
-//!   no link view changes (`names_key`), the last build's bodies of unchanged files are
+//! - Bodies: a body's HTML depends on its own file, on the other pages' link views (path,
+//!   address, kind, title, a term's aliases and summary) and on the files it shows or links
+//!   to (their sizes), never on other bodies. While no link view changes (`names_key`), the
+//!   last build's bodies of unchanged files whose images and files are unchanged too are
 //!   reused by page id, and so are the name index, term matcher and links (`Reuse::Names`).
+//! - Files beside pages: any change to a file that is not a page lists the content folder's
+//!   files again; each is read again only when its length or modification time changed,
+//!   and copied into the site as the same shared bytes otherwise.
 //! - Front data: while no front matter, setting or the build date changes (`front_key`),
 //!   everything derived from front matter is reused (`Reuse::Front`), and so are the outputs
 //!   of features that read only front matter (insights, feeds, sitemap).
@@ -25,6 +29,7 @@ use std::sync::{Arc, Mutex};
 use tera::Context;
 
 use crate::config::{CONFIG_FILE, Config, load_config};
+use crate::content::assets::AssetIndex;
 use crate::content::{DiscoverOptions, Page, PageId, check_unique_urls, list_sources, load_page};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::kinds::registry::{self, KindsData};
@@ -128,7 +133,16 @@ pub struct IncrementalBuild {
     history: Option<Arc<crate::content::history::History>>,
     outputs: OutputMemo,
     snapshot: Arc<Snapshot>,
+    /// The content folder's other files, listed again whenever a file that is not a page
+    /// changes (what was read of unchanged files is kept).
+    assets: Arc<AssetIndex>,
+    /// The bytes of the files copied into the site, by source path with their fingerprint:
+    /// an unchanged image is neither read nor stored again at a rebuild.
+    file_bytes: FileBytes,
 }
+
+/// Copied files' bytes by source path, with the fingerprint they were read at.
+type FileBytes = Mutex<HashMap<PathBuf, (u64, Arc<[u8]>)>>;
 
 /// The last successful build and what it was built from.
 struct LastBuild {
@@ -152,9 +166,12 @@ struct BodyTokens {
 }
 
 impl BodyTokens {
-    fn of(&self, page: &Page, id: PageId) -> String {
+    /// `files`: the files the body names, as they were when it was rendered (an image's
+    /// size is in the body).
+    fn of(&self, page: &Page, id: PageId, files: &[crate::markdown::FileUse]) -> String {
         let text = self.text_hashes.get(id).copied().unwrap_or(0);
-        let hash = hash_of(&(self.names, text, &page.rel_path, &page.url));
+        let files: Vec<_> = files.iter().map(|f| (&f.source, f.fingerprint)).collect();
+        let hash = hash_of(&(self.names, text, &page.rel_path, &page.url, files));
         format!("hindsight-body:{hash:016x}")
     }
 }
@@ -181,6 +198,8 @@ impl IncrementalBuild {
             history: None,
             outputs: OutputMemo::default(),
             snapshot: Arc::new(Snapshot::default()),
+            assets: Arc::default(),
+            file_bytes: Mutex::default(),
         }
     }
 
@@ -269,13 +288,15 @@ impl IncrementalBuild {
                 reuse,
                 kinds: last.as_ref().map(|l| &l.kinds),
                 history,
+                assets: self.assets.clone(),
             },
             &|ctx: &BodyContext<'_>| {
                 let id = ctx.page_id;
                 let reused = last
                     .as_ref()
                     .filter(|l| l.text_hashes.get(id) == text_hashes.get(id))
-                    .and_then(|l| l.build.bodies.get(id));
+                    .and_then(|l| l.build.bodies.get(id))
+                    .filter(|body| ctx.files_unchanged(body));
                 match reused {
                     Some(body) => body.clone(),
                     None => {
@@ -335,6 +356,7 @@ impl IncrementalBuild {
             previous: self.snapshot.clone(),
             files: Mutex::default(),
             same: Mutex::default(),
+            file_bytes: &self.file_bytes,
         };
         let mut timer = StageTimer::new();
         let result = render_site_with(site, &sink, &self.options, &self.outputs);
@@ -408,6 +430,8 @@ impl IncrementalBuild {
         self.search = None;
         self.history = None;
         self.outputs = OutputMemo::default();
+        self.assets = Arc::default();
+        *lock(&mut self.file_bytes) = HashMap::new();
     }
 
     /// List the content dir again: parse new files, drop vanished ones.
@@ -418,6 +442,10 @@ impl IncrementalBuild {
         let mut diags = Diagnostics::default();
         let listed = list_sources(config, &mut diags);
         self.listing_diags = diags;
+        let assets = AssetIndex::list(config).reusing(&self.assets);
+        let on_disk: HashSet<&Path> = assets.paths().collect();
+        lock(&mut self.file_bytes).retain(|path, _| on_disk.contains(path.as_path()));
+        self.assets = Arc::new(assets);
         let listed_set: HashSet<&PathBuf> = listed.iter().collect();
         self.sources.retain(|p, _| listed_set.contains(p));
         let new: Vec<PathBuf> = listed
@@ -465,11 +493,11 @@ impl IncrementalBuild {
                     return (path.clone(), None);
                 };
                 let text_hash = hash_of(&bytes);
-                let front_hash = hash_of(&(path, front_matter_hash(&bytes)));
                 let (page, error) = match load_page(config, &content_dir, path, options) {
                     Ok(p) => (p, None),
                     Err(e) => (None, Some(e)),
                 };
+                let front_hash = hash_of(&(path, front_matter_hash(&bytes, page.as_ref())));
                 let source = Source {
                     text_hash,
                     front_hash,
@@ -507,8 +535,13 @@ fn nearest_folder(files: &HashMap<Arc<str>, SiteFile>, folder: &str) -> String {
     String::new()
 }
 
-/// Everything but the body: what other pages' bodies can depend on.
-fn front_matter_hash(bytes: &[u8]) -> u64 {
+/// Everything but the body: what other pages' bodies can depend on. For a parsed page,
+/// that is all before its body: the front matter and the leading `# heading`, which may be
+/// its title.
+fn front_matter_hash(bytes: &[u8], page: Option<&Page>) -> u64 {
+    if let Some(page) = page {
+        return hash_of(&(&page.source[..page.body_start], page.body_line));
+    }
     let text = String::from_utf8_lossy(bytes);
     match crate::content::front_matter::split_front_matter(&text) {
         Ok(split) => hash_of(&(split.yaml, split.body_line)),
@@ -523,14 +556,41 @@ fn hash_of<T: Hash + ?Sized>(value: &T) -> u64 {
 }
 
 /// Collects a build's outputs in memory.
-struct SnapshotSink {
+struct SnapshotSink<'a> {
     previous: Arc<Snapshot>,
     files: Mutex<HashMap<Arc<str>, SiteFile>>,
     /// Shared bytes written again unchanged (the same `Arc` as in `previous`).
     same: Mutex<Vec<Arc<str>>>,
+    file_bytes: &'a FileBytes,
 }
 
-impl OutputSink for SnapshotSink {
+impl SnapshotSink<'_> {
+    /// The bytes of `source`, read again only when it changed since the last read.
+    fn file_bytes(&self, source: &Path) -> io::Result<Arc<[u8]>> {
+        let metadata = std::fs::metadata(source)?;
+        let fingerprint = hash_of(&(metadata.len(), metadata.modified().ok()));
+        let known = self.file_bytes.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((f, bytes)) = known.get(source)
+            && *f == fingerprint
+        {
+            return Ok(bytes.clone());
+        }
+        drop(known);
+        let bytes: Arc<[u8]> = std::fs::read(source)?.into();
+        self.file_bytes
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(source.to_path_buf(), (fingerprint, bytes.clone()));
+        Ok(bytes)
+    }
+}
+
+impl OutputSink for SnapshotSink<'_> {
+    fn copy_file(&self, rel_path: &str, source: &Path) -> io::Result<()> {
+        let bytes = self.file_bytes(source)?;
+        self.write_shared(rel_path, &bytes)
+    }
+
     fn write(&self, rel_path: &str, bytes: &[u8]) -> io::Result<()> {
         let file = SiteFile::compress(bytes);
         self.files
@@ -725,7 +785,7 @@ impl RenderMemo for OutputMemo {
     }
 
     fn body_token(&self, site: &Site, id: PageId) -> Option<String> {
-        Some(self.tokens.of(&site.pages[id], id))
+        Some(self.tokens.of(&site.pages[id], id, &site.bodies[id].files))
     }
 
     fn unchanged(&self, rel: &str, inputs: &dyn Fn() -> u128) -> bool {

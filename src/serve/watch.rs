@@ -196,6 +196,8 @@ mod tests {
         };
         assert!(set.is_relevant(Path::new("/s/book.toml")));
         assert!(set.is_relevant(Path::new("/s/content/glossary/slo.md")));
+        // Images and other files beside pages are copied into the site.
+        assert!(set.is_relevant(Path::new("/s/content/postmortems/x/timeline.png")));
         assert!(set.is_relevant(Path::new("/s/templates/page.html")));
         assert!(set.is_relevant(Path::new("/s/static/x.css")));
         assert!(!set.is_relevant(Path::new("/s/site/index.html")));
