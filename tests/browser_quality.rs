@@ -50,6 +50,11 @@ const PAGES: &[CheckedPage] = &[
     page("postmortems", "postmortems/"),
     page("postmortem insights", "postmortems/insights/"),
     page("guideline", "guidelines/facts-not-blame/"),
+    // A Mermaid diagram: drawn with JavaScript, its source without.
+    page(
+        "guideline with a diagram",
+        "guidelines/following-through-on-action-items/",
+    ),
     page("path", "paths/architect-onboarding/"),
     page("tags", "tags/"),
     page("tag", "tags/database/"),
