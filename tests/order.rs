@@ -7,29 +7,7 @@
 mod common;
 
 use common::FixtureSite;
-use scraper::{Html, Selector};
-
-fn sel(s: &str) -> Selector {
-    Selector::parse(s).unwrap()
-}
-
-fn texts(doc: &Html, css: &str) -> Vec<String> {
-    doc.select(&sel(css))
-        .map(|e| {
-            e.text()
-                .collect::<String>()
-                .split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
-        .collect()
-}
-
-fn attrs(doc: &Html, css: &str, attr: &str) -> Vec<String> {
-    doc.select(&sel(css))
-        .map(|e| e.value().attr(attr).unwrap_or_default().to_string())
-        .collect()
-}
+use common::{attrs, sel, texts};
 
 /// `(previous href, next href)` of a page's section neighbours, `""` where there is none.
 fn neighbours(site: &FixtureSite, page: &str) -> (String, String) {

@@ -5,14 +5,8 @@
 mod common;
 
 use common::FixtureSite;
-use scraper::{Html, Selector};
-
-fn texts(doc: &Html, selector: &str) -> Vec<String> {
-    let sel = Selector::parse(selector).unwrap();
-    doc.select(&sel)
-        .map(|e| e.text().collect::<String>().trim().to_string())
-        .collect()
-}
+use common::texts;
+use scraper::Html;
 
 /// The page's `<h1>` texts, less the self-link `#` headings carry.
 fn h1s(doc: &Html) -> Vec<String> {

@@ -9,29 +9,7 @@ mod common;
 
 use common::FixtureSite;
 use common::checks::{BuiltSite, link_problems};
-use scraper::{Html, Selector};
-
-fn sel(s: &str) -> Selector {
-    Selector::parse(s).unwrap()
-}
-
-fn texts(doc: &Html, css: &str) -> Vec<String> {
-    doc.select(&sel(css))
-        .map(|e| {
-            e.text()
-                .collect::<String>()
-                .split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
-        .collect()
-}
-
-fn attrs(doc: &Html, css: &str, attr: &str) -> Vec<String> {
-    doc.select(&sel(css))
-        .map(|e| e.value().attr(attr).unwrap_or_default().to_string())
-        .collect()
-}
+use common::{attrs, sel, texts};
 
 /// A site with tagged pages of four kinds, one of them two folders deep.
 fn tagged_site() -> FixtureSite {

@@ -570,6 +570,19 @@ pub fn slugify(text: &str) -> String {
     out
 }
 
+/// A page at `content/<rel>` with front matter `front` and no body, for unit tests.
+#[cfg(test)]
+pub(crate) fn page_from_front_matter(rel: &str, front: &str) -> Page {
+    parse_page(
+        format!("content/{rel}").into(),
+        rel.into(),
+        format!("---\n{front}\n---\n"),
+        DiscoverOptions::default(),
+    )
+    .unwrap()
+    .unwrap()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

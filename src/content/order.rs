@@ -160,17 +160,9 @@ impl Ord for SortKey {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::content::{DiscoverOptions, parse_page};
 
     fn page(rel: &str, front: &str) -> Page {
-        parse_page(
-            format!("content/{rel}").into(),
-            rel.into(),
-            format!("---\n{front}\n---\n"),
-            DiscoverOptions::default(),
-        )
-        .unwrap()
-        .unwrap()
+        crate::content::page_from_front_matter(rel, front)
     }
 
     fn titles(pages: &[Page], order: &SectionOrder, section: &str) -> Vec<String> {

@@ -185,17 +185,9 @@ fn refuse_pages_under_tags(pages: &[Page], diags: &mut Diagnostics) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::content::{DiscoverOptions, parse_page};
 
     fn page(rel: &str, front: &str) -> Page {
-        parse_page(
-            format!("content/{rel}").into(),
-            rel.into(),
-            format!("---\n{front}\n---\n"),
-            DiscoverOptions::default(),
-        )
-        .unwrap()
-        .unwrap()
+        crate::content::page_from_front_matter(rel, front)
     }
 
     #[test]

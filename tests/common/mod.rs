@@ -299,3 +299,28 @@ pub fn png(width: u32, height: u32) -> Vec<u8> {
     chunk(&mut out, b"IEND", &[]);
     out
 }
+
+/// A CSS selector; panics on a bad one (tests write them).
+pub fn sel(css: &str) -> scraper::Selector {
+    scraper::Selector::parse(css).unwrap()
+}
+
+/// The text of each element `css` selects, whitespace collapsed.
+pub fn texts(doc: &scraper::Html, css: &str) -> Vec<String> {
+    doc.select(&sel(css))
+        .map(|e| {
+            e.text()
+                .collect::<String>()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect()
+}
+
+/// Attribute `attr` of each element `css` selects (`""` where it is absent).
+pub fn attrs(doc: &scraper::Html, css: &str, attr: &str) -> Vec<String> {
+    doc.select(&sel(css))
+        .map(|e| e.value().attr(attr).unwrap_or_default().to_string())
+        .collect()
+}
