@@ -912,15 +912,7 @@ fn resolve_link(
         if is_file_link(dest) {
             return local_file(ctx, root, dest, line, column, result, false).map(|f| f.href);
         }
-        if let Some(why) = crate::links::malformed_external_url(dest) {
-            result.problem(
-                page,
-                line,
-                column,
-                format!("malformed URL `{dest}`: {why}"),
-                false,
-            );
-        }
+        report_malformed_url(page, dest, line, column, result);
         return None;
     };
     match resolution {
@@ -970,6 +962,22 @@ fn resolve_link(
             None
         }
     }
+}
+
+/// Report `dest` at its position when it is a malformed URL (`http//x.org`); says whether it was.
+fn report_malformed_url(
+    page: &Page,
+    dest: &str,
+    line: usize,
+    column: usize,
+    result: &mut RenderedBody,
+) -> bool {
+    let Some(why) = crate::links::malformed_external_url(dest) else {
+        return false;
+    };
+    let message = format!("malformed URL `{dest}`: {why}");
+    result.problem(page, line, column, message, false);
+    true
 }
 
 /// An image whose `<img>` is written at its end, once its alt text is known.
@@ -1064,17 +1072,7 @@ fn local_file(
 ) -> Option<LocalFile> {
     let page = &ctx.pages[ctx.page_id];
     // `http//example.com/a.png` reads as a relative path: say what is wrong with it.
-    if let Some(why) = crate::links::malformed_external_url(dest) {
-        result.problem(
-            page,
-            line,
-            column,
-            format!("malformed URL `{dest}`: {why}"),
-            false,
-        );
-        return None;
-    }
-    if !is_relative_path(dest) {
+    if report_malformed_url(page, dest, line, column, result) || !is_relative_path(dest) {
         return None;
     }
     let split = dest.find(['#', '?']).unwrap_or(dest.len());
