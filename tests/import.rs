@@ -180,6 +180,28 @@ fn a_broken_book_or_a_taken_name_is_refused_with_nothing_written() {
         "the import wrote something"
     );
 
+    // A chapter outside the book's source folder is refused: nothing is written above it.
+    write(&book, "src/reference.md", "# Reference\n");
+    let summary = std::fs::read_to_string(book.join("src/SUMMARY.md")).unwrap();
+    write(
+        &book,
+        "src/SUMMARY.md",
+        &summary.replace("(reference.md)", "(../../site/book.toml)"),
+    );
+    let out = hindsight(&site, &["import", book.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("SUMMARY.md:9:3 chapter `Reference` names `../../site/book.toml`, outside"),
+        "{out:?}"
+    );
+    assert_eq!(
+        walk(&site.join("content")),
+        before,
+        "the import wrote something"
+    );
+    write(&book, "src/SUMMARY.md", &summary);
+
     // A section that exists is never overwritten.
     write(&book, "src/reference.md", "# Reference\n");
     write(

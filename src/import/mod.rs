@@ -208,14 +208,30 @@ fn book_pages(src: &Path, summary_file: &Path) -> Result<Vec<PlannedPage>, Impor
     let mut pages = Vec::new();
     for (n, chapter) in read_summary(&text).into_iter().enumerate() {
         let Some(rel) = &chapter.path else { continue };
+        let at = |message: String| ImportError::At {
+            file: summary_file.to_path_buf(),
+            line: chapter.line,
+            column: chapter.column,
+            message,
+        };
+        let inside = Path::new(rel).components().all(|c| {
+            matches!(
+                c,
+                std::path::Component::Normal(_) | std::path::Component::CurDir
+            )
+        });
+        if !inside {
+            return Err(at(format!(
+                "chapter `{}` names `{rel}`, outside the book's source folder: import keeps files where the book has them",
+                chapter.title
+            )));
+        }
         let from = src.join(rel);
         if !from.is_file() {
-            return Err(ImportError::At {
-                file: summary_file.to_path_buf(),
-                line: chapter.line,
-                column: chapter.column,
-                message: format!("chapter `{}` names a missing file `{rel}`", chapter.title),
-            });
+            return Err(at(format!(
+                "chapter `{}` names a missing file `{rel}`",
+                chapter.title
+            )));
         }
         if pages.iter().any(|p: &PlannedPage| p.to == Path::new(rel)) {
             continue;
