@@ -282,11 +282,32 @@ pub struct BacklinkGroups<'a> {
     pub groups: Vec<BacklinkGroup<'a>>,
 }
 
+/// Backlinks from one kind of page. A long list shows its first few with their summaries
+/// and the rest by name only, behind "show all": a term mentioned on 900 pages would
+/// otherwise carry 900 summaries, and its page's context would be built from all of them.
 #[derive(Debug, Clone, Serialize)]
 pub struct BacklinkGroup<'a> {
     pub kind: PageKind,
     pub label: &'static str,
-    pub pages: Vec<Backlink<'a>>,
+    /// How many pages of this kind link here.
+    pub count: usize,
+    /// Shown in full: all of them when there are at most [`BACKLINKS_IN_FULL`], else the
+    /// first [`BACKLINKS_BEFORE_MORE`].
+    pub shown: Vec<Backlink<'a>>,
+    /// The rest, by title and address.
+    pub more: Vec<BacklinkName<'a>>,
+}
+
+/// A group of at most this many backlinks is shown in full.
+pub const BACKLINKS_IN_FULL: usize = 20;
+/// How many backlinks of a longer group are shown before its "show all".
+pub const BACKLINKS_BEFORE_MORE: usize = 8;
+
+/// A backlink shown by name only.
+#[derive(Debug, Clone, Serialize)]
+pub struct BacklinkName<'a> {
+    pub title: &'a str,
+    pub url: &'a str,
 }
 
 /// Every link to `page#anchor` where the target has no such anchor, with a suggestion.
@@ -443,7 +464,27 @@ pub fn backlink_groups<'a>(pages: &'a [Page], incoming: &[PageId]) -> BacklinkGr
             let (one, many) = kind.label();
             let label = if pages.len() == 1 { one } else { many };
             parts.push(format!("{} {label}", pages.len()));
-            BacklinkGroup { kind, label, pages }
+            let count = pages.len();
+            let mut shown = pages;
+            let more = if count > BACKLINKS_IN_FULL {
+                shown
+                    .split_off(BACKLINKS_BEFORE_MORE)
+                    .into_iter()
+                    .map(|b| BacklinkName {
+                        title: b.title,
+                        url: b.url,
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            BacklinkGroup {
+                kind,
+                label,
+                count,
+                shown,
+                more,
+            }
         })
         .collect();
     let summary = if total == 0 {
