@@ -19,7 +19,14 @@ use theme::Theme;
 pub struct Renderer {
     tera: Tera,
     origins: HashMap<String, PathBuf>,
+    /// The fields of [`OPTIONAL_FIELDS`] some template names.
+    read_fields: Vec<&'static str>,
 }
+
+/// Page fields costly enough to build only for a theme that reads them: `terms_used` is
+/// ~90 terms with their summaries on every page of a densely linked site, and the default
+/// theme shows none of it.
+pub const OPTIONAL_FIELDS: [&str; 1] = ["terms_used"];
 
 impl Renderer {
     /// Compile every template of the theme; syntax errors name template, line and column.
@@ -44,11 +51,24 @@ impl Renderer {
         if !errors.is_empty() {
             return Err(errors);
         }
+        let read_fields = OPTIONAL_FIELDS
+            .into_iter()
+            .filter(|field| sources.iter().any(|(_, text)| text.contains(field)))
+            .collect();
         if let Err(e) = tera.add_raw_templates(sources) {
             return Err(template_errors(&e, &origins));
         }
         tera.global_context().extend(site_globals.clone());
-        Ok(Renderer { tera, origins })
+        Ok(Renderer {
+            tera,
+            origins,
+            read_fields,
+        })
+    }
+
+    /// Whether a template names `field` (one of [`OPTIONAL_FIELDS`]).
+    pub fn reads(&self, field: &str) -> bool {
+        self.read_fields.contains(&field)
     }
 
     pub fn has_template(&self, name: &str) -> bool {

@@ -436,10 +436,14 @@ fn page_context<'a>(
             .iter()
             .map(|&o| PageRef::of(&site.pages[o]))
             .collect(),
-        terms_used: crate::terms::terms_used(&site.pages, id, &body.links)
-            .into_iter()
-            .map(|t| TermRef::of(&site.pages[t]))
-            .collect(),
+        terms_used: if renderer.reads("terms_used") {
+            crate::terms::terms_used(&site.pages, id, &body.links)
+                .into_iter()
+                .map(|t| TermRef::of(&site.pages[t]))
+                .collect()
+        } else {
+            Vec::new()
+        },
         data: &page.data,
         extra: &page.meta.extra,
         derived: registry::page_derived(&site.linked, &site.kinds, id),
