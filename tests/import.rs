@@ -157,6 +157,16 @@ fn a_folder_of_notes_is_imported_with_titles_from_headings_or_names() {
     assert!(!site.join("content/notes/.git").exists());
     assert!(!site.join("content/paths/notes.md").exists());
     assert!(hindsight(&site, &["build"]).status.success());
+
+    // The site itself, or a folder of its content, is not imported into itself.
+    for own in [".", "content/notes"] {
+        let out = hindsight(&site, &["import", own, "--section", "again"]);
+        assert_eq!(out.status.code(), Some(2), "{out:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("overlaps the site's content folder")
+        );
+    }
+    assert!(!site.join("content/again").exists());
 }
 
 #[test]

@@ -106,6 +106,7 @@ pub fn import(
             root.display()
         )));
     }
+    refuse_overlap(source, content_dir)?;
     let book = read_book(source)?;
     let name = section
         .map(str::to_string)
@@ -159,6 +160,22 @@ pub fn import(
         report.book_title = b.title.clone();
     }
     Ok(report)
+}
+
+/// A source inside the content dir is content already; one holding it would copy the site
+/// into itself.
+fn refuse_overlap(source: &Path, content_dir: &Path) -> Result<(), ImportError> {
+    let (Ok(source), Ok(content)) = (source.canonicalize(), content_dir.canonicalize()) else {
+        return Ok(());
+    };
+    if source.starts_with(&content) || content.starts_with(&source) {
+        return Err(ImportError::Refused(format!(
+            "{} overlaps the site's content folder {}: import brings in Markdown from elsewhere",
+            source.display(),
+            content.display()
+        )));
+    }
+    Ok(())
 }
 
 fn folder_name(dir: &Path) -> Option<String> {
