@@ -8,6 +8,18 @@ use crate::diagnostics::{Diagnostic, Diagnostics, line_col};
 
 pub const CONFIG_FILE: &str = "book.toml";
 
+/// Where `key` is set in the site's `book.toml` (its line, column 1), or 1:1 when it is not.
+pub fn key_position(root: &Path, key: &str) -> (usize, usize) {
+    let text = std::fs::read_to_string(root.join(CONFIG_FILE)).unwrap_or_default();
+    let sets_key = |line: &str| {
+        let rest = line.trim_start().strip_prefix(key);
+        rest.is_some_and(|r| r.trim_start().starts_with('='))
+    };
+    text.lines()
+        .position(sets_key)
+        .map_or((1, 1), |i| (i + 1, 1))
+}
+
 /// Every key `book.toml` understands, as dotted paths. Unknown keys get a warning
 /// naming the nearest of these.
 const KNOWN_KEYS: &[&str] = &[

@@ -249,10 +249,11 @@ pub fn check(root: &Path, options: &BuildOptions) -> Result<Diagnostics, Diagnos
     release_sources(&mut site);
     render_site(&site, &NullSink, options)?;
     if site.config.site_origin().is_none() {
+        let (line, column) = crate::config::key_position(root, "base-url");
         warnings.push(Diagnostic::warning(
             crate::config::CONFIG_FILE,
-            0,
-            0,
+            line,
+            column,
             "base-url is a path, not a full URL: sitemap.xml has no host in its addresses and \
              robots.txt names no sitemap; set base-url to where the site is published \
              (https://kb.example.org/) for a sitemap search engines accept",

@@ -120,10 +120,25 @@ fn a_bare_path_base_url_leaves_the_sitemap_line_out_and_check_says_why() {
     assert!(hindsight(&site, &["build"]).status.success());
     let robots = std::fs::read_to_string(site.join("site/robots.txt")).unwrap();
     assert!(!robots.contains("Sitemap"), "{robots}");
+    // Without the key the warning points at the file's start; with it, at the key.
     let check = hindsight(&site, &["check"]);
     let err = String::from_utf8_lossy(&check.stderr);
     assert!(
-        check.status.success() && err.contains("base-url is a path"),
+        err.contains("book.toml:1:1: warning: base-url is a path"),
+        "{err}"
+    );
+    let book = std::fs::read_to_string(site.join("book.toml")).unwrap();
+    let book = book.replace("[build]\n", "[build]\nbase-url = \"/kb/\"\n");
+    std::fs::write(site.join("book.toml"), &book).unwrap();
+    let line = 1 + book
+        .lines()
+        .position(|l| l.starts_with("base-url"))
+        .unwrap();
+    let check = hindsight(&site, &["check"]);
+    let err = String::from_utf8_lossy(&check.stderr);
+    assert!(
+        check.status.success()
+            && err.contains(&format!("book.toml:{line}:1: warning: base-url is a path")),
         "{err}"
     );
 }
