@@ -135,6 +135,16 @@ const SHOTS: &[(&str, &str, &str)] = &[
     ("path", "paths/architect-onboarding/", ""),
     ("tags", "tags/", ""),
     ("tag", "tags/database/", ""),
+    (
+        "postmortem-bundle",
+        "postmortems/database-replication-failure/",
+        "",
+    ),
+    (
+        "diagram",
+        "guidelines/following-through-on-action-items/",
+        "",
+    ),
     ("flashcards", "train/flashcards/", ""),
     ("quiz", "train/quiz/", ""),
 ];
