@@ -92,6 +92,10 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
+        // Line 0: a problem of the whole file (it cannot be read, a template is missing).
+        if self.line == 0 {
+            return write!(f, "{}: {kind}: {}", self.path.display(), self.message);
+        }
         write!(
             f,
             "{}:{}:{}: {kind}: {}",
@@ -232,5 +236,10 @@ mod tests {
     fn display_is_path_line_col() {
         let d = Diagnostic::error("content/a.md", 3, 7, "bad");
         assert_eq!(d.to_string(), "content/a.md:3:7: error: bad");
+        let whole_file = Diagnostic::error("content/b.md", 0, 0, "cannot read: denied");
+        assert_eq!(
+            whole_file.to_string(),
+            "content/b.md: error: cannot read: denied"
+        );
     }
 }

@@ -354,7 +354,7 @@ fn unreadable_file() {
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
     assert!(
-        err.contains("content/glossary/secret.md:0:0: error: cannot read"),
+        err.contains("content/glossary/secret.md: error: cannot read"),
         "{err}"
     );
 }

@@ -22,7 +22,7 @@ pub const LIVE_RELOAD_JS: &str = include_str!("live-reload.js");
 /// One error as the overlay shows it.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct OverlayError {
-    /// `path:line:col`
+    /// `path:line:col`, or `path` for a problem of the whole file.
     pub location: String,
     pub message: String,
     pub source_line: Option<String>,
@@ -33,7 +33,10 @@ pub struct OverlayError {
 impl OverlayError {
     pub fn of(d: &Diagnostic) -> OverlayError {
         OverlayError {
-            location: format!("{}:{}:{}", d.path.display(), d.line, d.column),
+            location: match d.line {
+                0 => d.path.display().to_string(),
+                line => format!("{}:{line}:{}", d.path.display(), d.column),
+            },
             message: d.message.clone(),
             source_line: d.source_line.clone(),
             column: d.column,
