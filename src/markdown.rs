@@ -421,6 +421,15 @@ pub fn render_body<'m>(
     let page = &ctx.pages[ctx.page_id];
     let root = crate::links::root_prefix(&page.url);
     let mut result = RenderedBody::default();
+    if let Some((line, column)) = nested_too_deep(markdown) {
+        let message = format!(
+            "block quotes and lists nested more than {MAX_NESTING} deep: a page needs far fewer, and each level costs the parser memory for the whole body"
+        );
+        result
+            .refused
+            .push(page.error(page.body_line + line - 1, column, message));
+        return result;
+    }
     let mut heading: Option<OpenHeading> = None;
     let mut code: Option<(String, String)> = None;
     let mut section = TextSection::default();
@@ -866,6 +875,64 @@ fn written_as_slug(dest: &str, target: &Page) -> bool {
         && !path.chars().any(char::is_whitespace)
         && !path.eq_ignore_ascii_case(&target.meta.title)
         && target.url.trim_end_matches('/').ends_with(path)
+}
+
+/// The deepest block quotes and lists may nest. CommonMark sets no limit, but
+/// pulldown-cmark builds a tree of the whole body first, so a line of a million `>` costs
+/// about 100 MB before the first event; markdown-it stops at the same depth.
+pub const MAX_NESTING: usize = 100;
+
+/// Where (line and column, 1-based, within `markdown`) a line opens its block quote or list
+/// marker number [`MAX_NESTING`] + 1, outside fenced code; `None` when none does.
+fn nested_too_deep(markdown: &str) -> Option<(usize, usize)> {
+    let mut fence: Option<&str> = None;
+    for (n, line) in markdown.lines().enumerate() {
+        let trimmed = line.trim_start();
+        if let Some(open) = fence {
+            if trimmed.starts_with(open) {
+                fence = None;
+            }
+            continue;
+        }
+        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            fence = Some(&trimmed[..3]);
+            continue;
+        }
+        let mut rest = line;
+        for depth in 0.. {
+            rest = rest.trim_start_matches([' ', '\t']);
+            let marker = container_marker(rest);
+            if marker == 0 {
+                break;
+            }
+            if depth == MAX_NESTING {
+                return Some((n + 1, line.len() - rest.len() + 1));
+            }
+            rest = &rest[marker..];
+        }
+    }
+    None
+}
+
+/// The length of the block quote (`>`) or list marker (`-`, `*`, `+`, `1.`, `1)`, then a
+/// space or the line's end) `text` starts with, or 0.
+fn container_marker(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    let spaced = |at: usize| bytes.get(at).is_none_or(|b| *b == b' ' || *b == b'\t');
+    match bytes.first() {
+        Some(b'>') => 1,
+        Some(b'-' | b'*' | b'+') if spaced(1) => 1,
+        Some(b'0'..=b'9') => {
+            let digits = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
+            let closed = matches!(bytes.get(digits), Some(b'.' | b')'));
+            if digits <= 9 && closed && spaced(digits + 1) {
+                digits + 1
+            } else {
+                0
+            }
+        }
+        _ => 0,
+    }
 }
 
 /// A link or image whose target runs script (`javascript:`, `vbscript:`, `data:text/html`)
@@ -1415,6 +1482,20 @@ mod tests {
                 "malformed URL `mailto:nobody`: `nobody` is not an email address"
             ]
         );
+    }
+
+    #[test]
+    fn nesting_past_the_limit_is_found_outside_code() {
+        let ok = format!("{}x\n- - 1. item\n", "> ".repeat(MAX_NESTING));
+        assert_eq!(nested_too_deep(&ok), None);
+        let deep = format!("Intro\n\n{}x\n", "> ".repeat(MAX_NESTING + 5));
+        assert_eq!(nested_too_deep(&deep), Some((3, 2 * MAX_NESTING + 1)));
+        let lists = format!("{}x\n", "- ".repeat(MAX_NESTING + 1));
+        assert_eq!(nested_too_deep(&lists), Some((1, 2 * MAX_NESTING + 1)));
+        let fenced = format!("```\n{}\n```\n", ">".repeat(500));
+        assert_eq!(nested_too_deep(&fenced), None);
+        // Not markers: `-x`, `1.5`, `**`.
+        assert_eq!(nested_too_deep(&"-x 1.5 ** ".repeat(200)), None);
     }
 
     #[test]

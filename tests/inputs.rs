@@ -271,3 +271,22 @@ fn a_line_of_many_broken_links_reports_the_first_hundred() {
         "{err}"
     );
 }
+
+#[test]
+fn block_quotes_nested_past_the_limit_are_an_error_at_the_marker() {
+    let deep = format!("---\ntitle: Deep\n---\nIntro.\n\n{}x\n", ">".repeat(5_000));
+    let fine = format!("---\ntitle: Fine\n---\n{}quoted\n", "> ".repeat(20));
+    let site = FixtureSite::with_files(&[
+        ("content/index.md", PAGE),
+        ("content/notes/deep.md", &deep),
+        ("content/notes/fine.md", &fine),
+    ]);
+    let found = errors(&site);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(
+        found[0].starts_with(
+            "content/notes/deep.md:6:101: error: block quotes and lists nested more than 100 deep"
+        ),
+        "{found:#?}"
+    );
+}
