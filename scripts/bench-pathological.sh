@@ -16,7 +16,7 @@ trap 'rm -rf "$work"' EXIT
 "$bin" init "$work/base" >/dev/null
 base_kb=$(/usr/bin/time -f '%M' "$bin" build --root "$work/base" 2>&1 >/dev/null | tail -1)
 echo "empty site: ${base_kb} KB peak"
-printf '%-10s %10s %10s %8s %8s\n' shape input_MB peak_MB ratio wall_s
+printf '%-10s %10s %10s %8s %8s  %s\n' shape input_MB peak_MB ratio wall_s outcome
 for shape in "${shapes[@]}"; do
   site="$work/$shape"
   cp -r "$work/base" "$site"
@@ -37,7 +37,11 @@ open(path, "w").write("---\ntitle: Big\n---\n" + body)
 PY
   bytes=$(stat -c %s "$site/content/big.md")
   start=$(date +%s.%N)
-  kb=$(/usr/bin/time -f '%M' "$bin" build --root "$site" 2>&1 >/dev/null | tail -1)
+  # A build refused with an error (nesting past the limit) still reports its peak.
+  outcome=built
+  /usr/bin/time -o "$work/peak" -f '%M' "$bin" build --root "$site" >/dev/null 2>&1 || true
+  kb=$(tail -1 "$work/peak")
+  "$bin" check --root "$site" >/dev/null 2>&1 || outcome=refused
   end=$(date +%s.%N)
-  python3 -c "print(f'%-10s %10.1f %10.0f %7.0fx %8.1f' % ('$shape', $bytes/1e6, $kb/1024, ($kb*1024)/$bytes, $end-$start))"
+  python3 -c "print(f'%-10s %10.1f %10.0f %7.0fx %8.1f  %s' % ('$shape', $bytes/1e6, $kb/1024, ($kb*1024)/$bytes, $end-$start, '$outcome'))"
 done
