@@ -1386,7 +1386,7 @@ mod tests {
             "By path [[glossary/runbook]], by name [[runbook]], piped [[glossary/runbook|here]].\n",
         );
         let html = r.html();
-        assert!(html.contains("By path <span class=\"term-ref\"><a class=\"term-link\" href=\"../../glossary/runbook/\" aria-describedby=\"term-tip:1\">Runbook</a>"), "{html}");
+        assert!(html.contains("By path <span class=\"term-ref\"><a href=\"../../glossary/runbook/\" aria-describedby=\"t:1\">Runbook</a>"), "{html}");
         assert!(html.contains(">runbook</a>"), "{html}");
         assert!(html.contains(">here</a>"), "{html}");
         assert!(!html.contains(">glossary/runbook<"), "{html}");

@@ -36,7 +36,7 @@ fn site() -> FixtureSite {
 /// `{visible, left, right, top, bottom, vw, vh, text}` of the tooltip of link `n`.
 fn tip_state(tab: &Tab<'_>, n: usize) -> serde_json::Value {
     tab.eval(&format!(
-        "(() => {{ const a = document.querySelectorAll('a.term-link')[{n}];
+        "(() => {{ const a = document.querySelectorAll('.term-ref > a')[{n}];
            const tip = document.getElementById(a.getAttribute('aria-describedby'));
            const r = tip.getBoundingClientRect(); const s = getComputedStyle(tip);
            return {{ visible: s.visibility === 'visible' && s.opacity === '1',
@@ -48,7 +48,7 @@ fn tip_state(tab: &Tab<'_>, n: usize) -> serde_json::Value {
 
 fn visible_expr(n: usize) -> String {
     format!(
-        "(() => {{ const a = document.querySelectorAll('a.term-link')[{n}];
+        "(() => {{ const a = document.querySelectorAll('.term-ref > a')[{n}];
            const s = getComputedStyle(document.getElementById(a.getAttribute('aria-describedby')));
            return s.visibility === 'visible' && s.opacity === '1'; }})()"
     )
@@ -56,7 +56,7 @@ fn visible_expr(n: usize) -> String {
 
 fn hidden_expr(n: usize) -> String {
     format!(
-        "(() => {{ const a = document.querySelectorAll('a.term-link')[{n}];
+        "(() => {{ const a = document.querySelectorAll('.term-ref > a')[{n}];
            return getComputedStyle(document.getElementById(a.getAttribute('aria-describedby'))).visibility === 'hidden'; }})()"
     )
 }
@@ -76,7 +76,7 @@ fn assert_inside_viewport(state: &serde_json::Value, what: &str) {
 /// Hovers every term link in turn; each tooltip shows and stays inside the viewport.
 fn hover_each_link(tab: &Tab<'_>, what: &str) {
     let count = tab
-        .eval("document.querySelectorAll('a.term-link').length")
+        .eval("document.querySelectorAll('.term-ref > a').length")
         .as_u64()
         .unwrap_or(0) as usize;
     assert!(count >= 40, "{what}: only {count} term links");
@@ -84,7 +84,7 @@ fn hover_each_link(tab: &Tab<'_>, what: &str) {
         // Every tooltip closed first: an open one may cover the next link.
         tab.hover("h1");
         tab.wait_until(ALL_HIDDEN);
-        tab.hover(&format!("a[aria-describedby=\"term-tip:{}\"]", n + 1));
+        tab.hover(&format!("a[aria-describedby=\"t:{}\"]", n + 1));
         tab.wait_until(&visible_expr(n));
         assert_inside_viewport(&tip_state(tab, n), &format!("{what}, link {n}"));
     }
@@ -102,7 +102,7 @@ fn tooltip_shows_on_hover_and_focus_inside_the_viewport() {
     let tab = browser.open(&url);
     tab.set_viewport(1280, 800);
     tab.goto(&url);
-    tab.wait_for("a.term-link");
+    tab.wait_for(".term-ref > a");
     // Hidden while nothing points at it (tests share one browser, so park the mouse first).
     tab.hover("h1");
     tab.wait_until(&hidden_expr(0));
@@ -116,7 +116,7 @@ fn tooltip_shows_on_hover_and_focus_inside_the_viewport() {
     );
     tab.press_key("Tab");
     assert_eq!(
-        tab.eval("document.activeElement.classList.contains('term-link')"),
+        tab.eval("document.activeElement.parentElement.classList.contains('term-ref')"),
         true
     );
     tab.wait_until(&visible_expr(0));
@@ -150,17 +150,17 @@ fn tooltip_works_without_javascript_and_on_a_phone() {
     tab.set_javascript(false);
     tab.set_viewport(1024, 700);
     tab.goto(&url);
-    tab.wait_for("a.term-link");
+    tab.wait_for(".term-ref > a");
     hover_each_link(&tab, "no JavaScript");
 
     tab.set_javascript(true);
     tab.set_viewport(360, 640);
     tab.goto(&url);
-    tab.wait_for("a.term-link");
+    tab.wait_for(".term-ref > a");
     for n in [0, 7, 23] {
         tab.hover("h1");
         tab.wait_until(ALL_HIDDEN);
-        tab.hover(&format!("a[aria-describedby=\"term-tip:{}\"]", n + 1));
+        tab.hover(&format!("a[aria-describedby=\"t:{}\"]", n + 1));
         tab.wait_until(&visible_expr(n));
         assert_inside_viewport(&tip_state(&tab, n), &format!("phone, link {n}"));
     }

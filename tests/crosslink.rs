@@ -18,7 +18,7 @@ fn text_of(e: &ElementRef<'_>) -> String {
 
 /// (link text, href) of every term link in the page body.
 fn term_links(doc: &Html) -> Vec<(String, String)> {
-    select(doc, ".prose a.term-link")
+    select(doc, ".prose .term-ref > a")
         .iter()
         .map(|a| (text_of(a), a.value().attr("href").unwrap_or("").to_string()))
         .collect()
@@ -132,7 +132,7 @@ fn never_linked_in_code_links_headings_alt_raw_html_or_own_page() {
         [("runbook".to_string(), "../../glossary/runbook/".to_string())],
         "only the quoted prose mention is linked"
     );
-    assert_eq!(select(&doc, ".prose h2 a.term-link").len(), 0);
+    assert_eq!(select(&doc, ".prose h2 .term-ref > a").len(), 0);
     assert_eq!(select(&doc, ".prose a a").len(), 0, "no link inside a link");
     assert_eq!(
         select(&doc, ".prose img")[0].value().attr("alt"),
@@ -210,7 +210,7 @@ fn every_term_link_has_its_summary_as_tooltip_and_description() {
         "guidelines/wikilinks/index.html",
     ] {
         let doc = f.html(page);
-        let links = select(&doc, "a.term-link");
+        let links = select(&doc, ".term-ref > a");
         assert!(!links.is_empty());
         for a in links {
             let id = a

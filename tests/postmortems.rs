@@ -1064,15 +1064,15 @@ The replication lag was nobody's alert.
     );
     // The body mentions replication lag before the timeline does: "first" mode links it there.
     assert_eq!(
-        linked(".pm-narrative a.term-link"),
+        linked(".pm-narrative .term-ref > a"),
         ["../../glossary/replication-lag/"]
     );
     assert!(
-        linked(".pm-what a.term-link").is_empty(),
+        linked(".pm-what .term-ref > a").is_empty(),
         "already linked above"
     );
     assert!(
-        linked(".pm-lessons a.term-link").is_empty(),
+        linked(".pm-lessons .term-ref > a").is_empty(),
         "failover is linked in the trigger"
     );
     // Front-matter links count like body links: the term page lists the post-mortem.

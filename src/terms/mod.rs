@@ -46,7 +46,7 @@ struct TermMarkup {
 /// (a link's text may be an alias or an inflection), then its one-line summary.
 fn tooltip_html(title: &str, summary: &str) -> String {
     format!(
-        "<strong class=\"term-tip-name\">{}</strong> {}",
+        "<strong>{}</strong> {}",
         crate::escape::escape_html(title),
         crate::escape::escape_html(summary)
     )
@@ -148,7 +148,7 @@ impl TermLinker {
             crate::escape::escape_html_into(html, text);
             return;
         };
-        html.push_str("<span class=\"term-ref\"><a class=\"term-link\" href=\"");
+        html.push_str("<span class=\"term-ref\"><a href=\"");
         html.push_str(root);
         html.push_str(&m.url);
         let _ = write!(html, "\" aria-describedby=\"{TIP_PREFIX}{tip}\">");
@@ -239,8 +239,10 @@ fn inflections(name: &str) -> Vec<String> {
     vec![plural, format!("{name}'s")]
 }
 
-/// Tooltip ids are `term-tip:N`, which no heading id can take (heading ids have no `:`).
-const TIP_PREFIX: &str = "term-tip:";
+/// Tooltip ids are `t:N`, which no heading id can take (heading ids have no `:`). Short,
+/// as every term link on every page carries its id twice: ~90 links a page on a densely
+/// linked site.
+const TIP_PREFIX: &str = "t:";
 
 /// The id of the `n`th tooltip on a page.
 pub fn tip_id(n: usize) -> String {
@@ -255,7 +257,7 @@ pub fn term_link_open(href: &str, tip_id: &str, title: Option<&str>) -> String {
         .map(|t| format!(" title=\"{}\"", escape_attr(t)))
         .unwrap_or_default();
     format!(
-        "<span class=\"term-ref\"><a class=\"term-link\" href=\"{}\" aria-describedby=\"{tip_id}\"{title}>",
+        "<span class=\"term-ref\"><a href=\"{}\" aria-describedby=\"{tip_id}\"{title}>",
         escape_attr(href)
     )
 }

@@ -29,7 +29,7 @@
   }
 
   refs.forEach(function (ref) {
-    var link = ref.querySelector(".term-link");
+    var link = ref.querySelector(":scope > a");
     if (!link) return;
     ref.addEventListener("mouseenter", function () { ref.classList.remove("is-dismissed"); clamp(ref); });
     link.addEventListener("focus", function () { ref.classList.remove("is-dismissed"); clamp(ref); });
