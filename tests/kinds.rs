@@ -1,5 +1,7 @@
 //! Content kinds: `extra:` front matter on every kind, handed to templates unvalidated.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -153,17 +155,7 @@ fn fixture(runbook: &str, postmortem_team: &str) -> tempfile::TempDir {
 }
 
 fn text_of(html: &str, selector: &str) -> Vec<String> {
-    let doc = scraper::Html::parse_document(html);
-    let sel = scraper::Selector::parse(selector).unwrap();
-    doc.select(&sel)
-        .map(|e| {
-            e.text()
-                .collect::<String>()
-                .split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
-        .collect()
+    common::texts(&scraper::Html::parse_document(html), selector)
 }
 
 #[test]

@@ -1,6 +1,8 @@
 //! Post-mortems as data: validation rules with positions, computed metrics (time zones and
 //! DST included), catalog, similar incidents, insights figures, JSON and Atom output.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -485,15 +487,7 @@ fn cli_exits_non_zero_with_path_line_col_and_writes_nothing() {
 }
 
 fn select(doc: &Html, css: &str) -> Vec<String> {
-    doc.select(&Selector::parse(css).unwrap())
-        .map(|e| {
-            e.text()
-                .collect::<String>()
-                .split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
-        .collect()
+    common::texts(doc, css)
 }
 
 /// Key figures of a rendered post-mortem: label → value.
