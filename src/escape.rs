@@ -1,5 +1,6 @@
 //! HTML escaping, for every piece of HTML the build writes outside templates (bodies,
-//! term tooltips, feeds, charts). The one copy: templates escape with Tera's autoescape.
+//! term links, feeds, charts), and CSS strings (the term definitions' stylesheet). The one
+//! copy: templates escape with Tera's autoescape.
 
 pub fn escape_html(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -27,4 +28,39 @@ pub fn escape_html_into(out: &mut String, s: &str) {
 
 pub fn escape_attr(s: &str) -> String {
     escape_html(s).replace('\'', "&#39;")
+}
+
+/// `s` as a double-quoted CSS string: `"` and `\` escaped, and every control character
+/// (newlines included) as a hexadecimal escape, so no text can end the string or the rule.
+pub fn css_string(s: &str) -> String {
+    use std::fmt::Write;
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if c.is_control() => {
+                let _ = write!(out, "\\{:x} ", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn css_strings_cannot_be_escaped_from() {
+        assert_eq!(css_string("plain"), "\"plain\"");
+        assert_eq!(css_string("a \"b\" \\c"), r#""a \"b\" \\c""#);
+        assert_eq!(css_string("two\nlines"), r#""two\a lines""#);
+        assert_eq!(css_string("nul\0}"), r#""nul\0 }""#);
+    }
 }

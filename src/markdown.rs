@@ -315,9 +315,9 @@ impl PageTermLinks<'_> {
         html
     }
 
-    fn next_tip_id(&mut self) -> String {
+    fn next_tip_id(&mut self, term: PageId) -> String {
         self.tips += 1;
-        crate::terms::tip_id(self.tips)
+        crate::terms::tip_id(term, self.tips)
     }
 
     /// Emit a merged text run, linking the term mentions in it when `allowed`.
@@ -458,7 +458,7 @@ pub fn render_body<'m>(
     let mut link_depth = 0usize;
     let mut html_depth = 0isize;
     // For each open link: its tooltip id and term, when it links to a glossary term.
-    let mut open_links: Vec<Option<(String, PageId)>> = Vec::new();
+    let mut open_links: Vec<Option<String>> = Vec::new();
     // A wikilink written by slug (`[[architect-onboarding]]`) shows its page's title: the
     // title, and whether its text was already put in place of the slug.
     let mut slug_link: Option<(String, bool)> = None;
@@ -630,11 +630,11 @@ pub fn render_body<'m>(
                             // A written link to a term gets the term's tooltip too, outside headings.
                             (Some(term), Some(dest)) if heading.is_none() => {
                                 terms.linked.insert(term);
-                                let tip = terms.next_tip_id();
+                                let tip = terms.next_tip_id(term);
                                 out.push_back(Event::InlineHtml(
                                     term_link_open(dest, &tip, Some(&title)).into(),
                                 ));
-                                open_links.push(Some((tip, term)));
+                                open_links.push(Some(tip));
                             }
                             _ => {
                                 if let Some(term) = term {
@@ -654,14 +654,9 @@ pub fn render_body<'m>(
                         link_depth = link_depth.saturating_sub(1);
                         slug_link = None;
                         match open_links.pop().flatten() {
-                            Some((tip, term)) => out.push_back(Event::InlineHtml(
-                                term_link_close(
-                                    &tip,
-                                    &ctx.pages[term].meta.title,
-                                    ctx.pages[term].meta.summary.as_deref().unwrap_or_default(),
-                                )
-                                .into(),
-                            )),
+                            Some(tip) => {
+                                out.push_back(Event::InlineHtml(term_link_close(&tip).into()))
+                            }
                             None => out.push_back(Event::End(TagEnd::Link)),
                         }
                     }
@@ -1386,7 +1381,7 @@ mod tests {
             "By path [[glossary/runbook]], by name [[runbook]], piped [[glossary/runbook|here]].\n",
         );
         let html = r.html();
-        assert!(html.contains("By path <span class=\"term-ref\"><a href=\"../../glossary/runbook/\" aria-describedby=\"t:1\">Runbook</a>"), "{html}");
+        assert!(html.contains("By path <span class=\"term-ref\"><a href=\"../../glossary/runbook/\" aria-describedby=\"t:0.1\">Runbook</a>"), "{html}");
         assert!(html.contains(">runbook</a>"), "{html}");
         assert!(html.contains(">here</a>"), "{html}");
         assert!(!html.contains(">glossary/runbook<"), "{html}");

@@ -33,6 +33,11 @@ fn site() -> FixtureSite {
         )
 }
 
+/// What a tooltip shows: its generated content (term-tips.css), name then summary.
+const TIP_TEXT: &str = "(tip => ['::before', '::after'].map(pe =>
+    [...getComputedStyle(tip, pe).content.matchAll(/\"((?:[^\"\\\\]|\\\\.)*)\"/g)]
+      .map(m => m[1]).join('')).join(''))";
+
 /// `{visible, left, right, top, bottom, vw, vh, text}` of the tooltip of link `n`.
 fn tip_state(tab: &Tab<'_>, n: usize) -> serde_json::Value {
     tab.eval(&format!(
@@ -42,7 +47,7 @@ fn tip_state(tab: &Tab<'_>, n: usize) -> serde_json::Value {
            return {{ visible: s.visibility === 'visible' && s.opacity === '1',
                      left: r.left, right: r.right, top: r.top, bottom: r.bottom,
                      vw: document.documentElement.clientWidth, vh: window.innerHeight,
-                     text: tip.textContent }}; }})()"
+                     text: {TIP_TEXT}(tip) }}; }})()"
     ))
 }
 
@@ -84,7 +89,7 @@ fn hover_each_link(tab: &Tab<'_>, what: &str) {
         // Every tooltip closed first: an open one may cover the next link.
         tab.hover("h1");
         tab.wait_until(ALL_HIDDEN);
-        tab.hover(&format!("a[aria-describedby=\"t:{}\"]", n + 1));
+        tab.hover(&format!(".term-ref > a[aria-describedby$=\".{}\"]", n + 1));
         tab.wait_until(&visible_expr(n));
         assert_inside_viewport(&tip_state(tab, n), &format!("{what}, link {n}"));
     }
@@ -160,7 +165,7 @@ fn tooltip_works_without_javascript_and_on_a_phone() {
     for n in [0, 7, 23] {
         tab.hover("h1");
         tab.wait_until(ALL_HIDDEN);
-        tab.hover(&format!("a[aria-describedby=\"t:{}\"]", n + 1));
+        tab.hover(&format!(".term-ref > a[aria-describedby$=\".{}\"]", n + 1));
         tab.wait_until(&visible_expr(n));
         assert_inside_viewport(&tip_state(&tab, n), &format!("phone, link {n}"));
     }

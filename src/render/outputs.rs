@@ -127,6 +127,7 @@ pub fn render_site_with(
         &site.config,
         &nav,
         !site.tags().is_empty(),
+        has_terms(site),
         options.live_reload,
     );
     memo.begin(site, &theme, &globals);
@@ -289,7 +290,7 @@ fn shared(files: Vec<(String, Vec<u8>)>) -> Vec<OutputFile> {
     files.into_iter().map(|(r, b)| (r, b.into())).collect()
 }
 
-/// The sitemap, the tag pages, each kind's outputs in registry order, then search.
+/// The sitemap, the term tooltips' stylesheet, the tag pages, each kind's outputs in registry order, then search.
 fn features(site: &Site) -> Vec<Feature<'_>> {
     let mut all = vec![Feature {
         name: "sitemap",
@@ -302,6 +303,20 @@ fn features(site: &Site) -> Vec<Feature<'_>> {
             ])
         }),
     }];
+    if has_terms(site) {
+        all.push(Feature {
+            name: "term tips",
+            reads: Reads::FrontMatter,
+            pages: Box::new(Vec::new),
+            files: Box::new(|| {
+                let css = crate::terms::tips_stylesheet(&site.linked.pages);
+                shared(vec![(
+                    crate::terms::TIPS_STYLESHEET.into(),
+                    css.into_bytes(),
+                )])
+            }),
+        });
+    }
     all.push(Feature {
         name: "tags",
         reads: Reads::FrontMatter,
@@ -330,6 +345,11 @@ fn features(site: &Site) -> Vec<Feature<'_>> {
         }),
     });
     all
+}
+
+/// Whether the site has glossary terms, and so term links and their tooltips' stylesheet.
+fn has_terms(site: &Site) -> bool {
+    site.linked.pages.iter().any(|p| p.glossary().is_some())
 }
 
 /// Render one generated page unless `memo` knows its inputs are unchanged.

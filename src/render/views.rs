@@ -21,6 +21,9 @@ pub struct SiteView {
     pub nav_inline_from: u32,
     /// The tags index (`tags/`), when the site has tags.
     pub tags_url: Option<String>,
+    /// The stylesheet of the glossary terms' tooltips (`terms::tips_stylesheet`), when the
+    /// site has terms. Linked at the end of the body: it never delays the first paint.
+    pub term_tips: Option<&'static str>,
     pub live_reload: bool,
     pub generator: &'static str,
 }

@@ -14,7 +14,7 @@ use indexmap::IndexMap;
 use crate::config::AutolinkMode;
 use crate::content::{Page, PageId};
 use crate::diagnostics::Diagnostic;
-use crate::escape::escape_attr;
+use crate::escape::{css_string, escape_attr};
 use crate::links::OutgoingLink;
 use fold::{Folded, fold_name};
 
@@ -32,24 +32,8 @@ pub struct TermLinker {
     automaton: Option<AhoCorasick>,
     /// The term page of each automaton pattern.
     pattern_term: Vec<PageId>,
-    /// Per page id, for terms: URL and tooltip, escaped once per build rather than per link.
-    markup: Vec<Option<TermMarkup>>,
-}
-
-struct TermMarkup {
-    url: String,
-    /// The tooltip's contents: [`tooltip_html`].
-    tip: String,
-}
-
-/// What a term's tooltip says: the term's name, so the reader knows which word it explains
-/// (a link's text may be an alias or an inflection), then its one-line summary.
-fn tooltip_html(title: &str, summary: &str) -> String {
-    format!(
-        "<strong>{}</strong> {}",
-        crate::escape::escape_html(title),
-        crate::escape::escape_html(summary)
-    )
+    /// Per page id, for terms: the URL, escaped once per build rather than per link.
+    term_urls: Vec<Option<String>>,
 }
 
 /// How a name came to point at a term; exact names win over derived forms.
@@ -105,17 +89,9 @@ impl TermLinker {
             mode,
             automaton: None,
             pattern_term: names.values().map(|&(id, _)| id).collect(),
-            markup: pages
+            term_urls: pages
                 .iter()
-                .map(|p| {
-                    p.glossary().map(|_| TermMarkup {
-                        url: escape_attr(&p.url),
-                        tip: tooltip_html(
-                            &p.meta.title,
-                            p.meta.summary.as_deref().unwrap_or_default(),
-                        ),
-                    })
-                })
+                .map(|p| p.glossary().map(|_| escape_attr(&p.url)))
                 .collect(),
         };
         if mode != AutolinkMode::Off && !names.is_empty() {
@@ -144,21 +120,19 @@ impl TermLinker {
     /// numbered `tip` on the page: the same markup as `term_link_open` + `term_link_close`.
     pub fn push_link(&self, html: &mut String, root: &str, term: PageId, tip: usize, text: &str) {
         use std::fmt::Write;
-        let Some(Some(m)) = self.markup.get(term) else {
+        let Some(Some(url)) = self.term_urls.get(term) else {
             crate::escape::escape_html_into(html, text);
             return;
         };
         html.push_str("<span class=\"term-ref\"><a href=\"");
         html.push_str(root);
-        html.push_str(&m.url);
-        let _ = write!(html, "\" aria-describedby=\"{TIP_PREFIX}{tip}\">");
+        html.push_str(url);
+        let _ = write!(html, "\" aria-describedby=\"{TIP_PREFIX}{term}.{tip}\">");
         crate::escape::escape_html_into(html, text);
         let _ = write!(
             html,
-            "</a><span class=\"term-tip\" id=\"{TIP_PREFIX}{tip}\" role=\"tooltip\">"
+            "</a><span class=\"term-tip\" id=\"{TIP_PREFIX}{term}.{tip}\" role=\"tooltip\"></span></span>"
         );
-        html.push_str(&m.tip);
-        html.push_str("</span></span>");
     }
 
     /// Every term mention in `text`, left to right, longest first at each position,
@@ -239,14 +213,43 @@ fn inflections(name: &str) -> Vec<String> {
     vec![plural, format!("{name}'s")]
 }
 
-/// Tooltip ids are `t:N`, which no heading id can take (heading ids have no `:`). Short,
-/// as every term link on every page carries its id twice: ~90 links a page on a densely
-/// linked site.
+/// Tooltip ids are `t:TERM.N`: the term's page id, which the definitions' stylesheet
+/// ([`tips_stylesheet`]) selects by, then the tooltip's number on the page, which keeps ids
+/// unique when a term is linked twice. No heading id can take them (heading ids have no
+/// `:`). Short, as every term link on every page carries its id twice: ~90 links a page on
+/// a densely linked site.
 const TIP_PREFIX: &str = "t:";
 
-/// The id of the `n`th tooltip on a page.
-pub fn tip_id(n: usize) -> String {
-    format!("{TIP_PREFIX}{n}")
+/// The id of the `n`th tooltip on a page, a tooltip of `term`.
+pub fn tip_id(term: PageId, n: usize) -> String {
+    format!("{TIP_PREFIX}{term}.{n}")
+}
+
+/// Where the definitions' stylesheet is written, at the site root.
+pub const TIPS_STYLESHEET: &str = "term-tips.css";
+
+/// What every term's tooltip says, once for the whole site rather than once on every page
+/// that mentions the term (about 13 KB a page on a densely linked site): for each term, a
+/// rule giving its tooltips the term's name (`--term-name`: a link's text may be an alias or
+/// an inflection) and one-line summary (`--term-summary`), which terms.css shows as the
+/// tooltip's generated content. Generated content is part of the tooltip's text for
+/// assistive technology, so it stays each link's accessible description.
+pub fn tips_stylesheet(pages: &[Page]) -> String {
+    use std::fmt::Write;
+    let mut css = String::from("/* Glossary term tooltips: each term's name and summary. */\n");
+    for (id, page) in pages.iter().enumerate() {
+        if page.glossary().is_none() {
+            continue;
+        }
+        let summary = page.meta.summary.as_deref().unwrap_or_default();
+        let _ = writeln!(
+            css,
+            ".term-tip[id^=\"{TIP_PREFIX}{id}.\"]{{--term-name:{};--term-summary:{}}}",
+            css_string(&page.meta.title),
+            css_string(summary)
+        );
+    }
+    css
 }
 
 /// The opening markup of a link to a term: the link plus, after it, its tooltip.
@@ -262,14 +265,11 @@ pub fn term_link_open(href: &str, tip_id: &str, title: Option<&str>) -> String {
     )
 }
 
-/// Closes `term_link_open`: the tooltip holds the term's name and one-line summary. It is
-/// hidden until the link is hovered or focused (terms.css) and is the link's accessible
-/// description.
-pub fn term_link_close(tip_id: &str, title: &str, summary: &str) -> String {
-    format!(
-        "</a><span class=\"term-tip\" id=\"{tip_id}\" role=\"tooltip\">{}</span></span>",
-        tooltip_html(title, summary)
-    )
+/// Closes `term_link_open`: the tooltip, which shows the term's name and one-line summary
+/// from [`tips_stylesheet`]. It is hidden until the link is hovered or focused (terms.css)
+/// and is the link's accessible description.
+pub fn term_link_close(tip_id: &str) -> String {
+    format!("</a><span class=\"term-tip\" id=\"{tip_id}\" role=\"tooltip\"></span></span>")
 }
 
 #[cfg(test)]
