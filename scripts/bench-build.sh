@@ -27,7 +27,15 @@ new=$PWD/target/release/hindsight
 binaries=("$new"); names=(new)
 if [ -n "${BASELINE:-}" ]; then binaries+=("$BASELINE"); names+=(baseline); fi
 
+# A build exits with its new site in place and deletes the one it replaced in a detached
+# process; each run starts once that is done, so no run pays for the one before.
+wait_for_discard() {
+  while compgen -G "$out.del-*" >/dev/null || compgen -G "$out.old-*" >/dev/null ||
+    compgen -G "$out.tmp-*" >/dev/null; do sleep 0.05; done
+}
+
 run_once() { # binary → "wall cpu peak_kb bytes files"
+  wait_for_discard
   local args=("$cmd" --root "$dir")
   [ "$cmd" = build ] && args+=(--out "$out")
   local t

@@ -85,6 +85,15 @@ enum Command {
         #[arg(long)]
         section: Option<String>,
     },
+    /// Internal: delete the site a build replaced, in the background (see `output::swap`).
+    #[command(hide = true)]
+    DiscardSite {
+        /// The build's output folder.
+        #[arg(long)]
+        site: PathBuf,
+        /// The previous site beside it.
+        old: PathBuf,
+    },
     /// Create a new page from its kind's template; the slug comes from the title.
     New {
         /// glossary, postmortem, script, guideline, path, page, or a kind declared in
@@ -184,6 +193,10 @@ fn main() -> ExitCode {
             root,
             section,
         } => import_into(&root, &source, section.as_deref()),
+        Command::DiscardSite { site, old } => match hindsight::output::discard_site(&site, &old) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(_) => ExitCode::from(1),
+        },
         Command::New { kind, title, root } => match new_page(&root, &kind, &title) {
             Ok(path) => {
                 hindsight::outln!("Created {}", path.display());
@@ -247,7 +260,10 @@ fn import_into(
 
 fn build_site(root: &std::path::Path, options: &BuildOptions) -> ExitCode {
     match build(root, options) {
-        Ok(r) => {
+        Ok(mut r) => {
+            if let (Some(old), Ok(program)) = (r.old_site.take(), std::env::current_exe()) {
+                old.discard_in_background(&program);
+            }
             report(&r.warnings);
             hindsight::outln!(
                 "Built {} pages ({} files) into {} in {:.0?}",

@@ -20,7 +20,9 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::kinds::registry::{self, KindBodyHooks, KindsData};
 use crate::linking::{BodyRenderer, Reuse, check_link_anchors, link_site};
 use crate::markdown::{BodyContext, RenderedBody, render_body};
-use crate::output::{NullSink, OutputRefusal, ProtectedPaths, StagingDir, check_output_dir};
+use crate::output::{
+    NullSink, OldSite, OutputRefusal, ProtectedPaths, StagingDir, check_output_dir,
+};
 use crate::render::outputs::render_site;
 use crate::site::Site;
 
@@ -72,6 +74,9 @@ pub struct BuildReport {
     pub out_dir: PathBuf,
     pub elapsed: Duration,
     pub warnings: Diagnostics,
+    /// The site this build replaced, to discard: deleted when the report is dropped, or
+    /// handed to a background process by the command line (see [`crate::output::swap`]).
+    pub old_site: Option<OldSite>,
 }
 
 /// Stages 1–3: config, content, links. Returns the site and its warnings, or every error.
@@ -231,7 +236,7 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildReport, BuildEr
     let staging =
         StagingDir::create(&target).map_err(|e| output_error("cannot create output folder", e))?;
     let files = render_site(&site, &staging, options).map_err(BuildError::Content)?;
-    staging
+    let old_site = staging
         .commit()
         .map_err(|e| output_error("cannot move the new site into place", e))?;
     Ok(BuildReport {
@@ -240,6 +245,7 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<BuildReport, BuildEr
         out_dir,
         elapsed: start.elapsed(),
         warnings,
+        old_site,
     })
 }
 

@@ -200,6 +200,56 @@ fn entries(dir: &Path) -> Vec<String> {
     names
 }
 
+/// The entries of `dir` once the site a build replaced is gone: a detached process deletes
+/// it after the build exits (waits up to 30 s for it).
+fn entries_once_discarded(dir: &Path) -> Vec<String> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let names = entries(dir);
+        let discarding = names.iter().any(|n| n.starts_with("site."));
+        if !discarding || std::time::Instant::now() > deadline {
+            return names;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn the_replaced_site_is_deleted_after_the_build_and_only_a_marked_one() {
+    let (_tmp, root) = project();
+    let project_entries = entries(&root);
+    assert!(hindsight(&root, &["build"]).status.success());
+    set_home_title(&root, "Again");
+    assert!(hindsight(&root, &["build"]).status.success());
+    let mut expected = project_entries.clone();
+    expected.push("site".into());
+    expected.sort();
+    assert_eq!(entries_once_discarded(&root), expected);
+    assert!(tree(&root.join("site")).contains_key("index.html"));
+
+    // The internal discard command refuses whatever is not a marked previous site beside
+    // the output: the project's own folders, an unmarked folder with a debris name.
+    let own = root.join("site.old-1");
+    std::fs::create_dir(&own).unwrap();
+    std::fs::write(own.join("keep"), "k").unwrap();
+    for old in [root.join("content"), own.clone(), root.clone()] {
+        let site = root.join("site");
+        let out = hindsight(
+            &root,
+            &[
+                "discard-site",
+                "--site",
+                site.to_str().unwrap(),
+                old.to_str().unwrap(),
+            ],
+        );
+        assert!(!out.status.success(), "{}", old.display());
+    }
+    assert_eq!(std::fs::read_to_string(own.join("keep")).unwrap(), "k");
+    assert!(root.join("content/index.md").is_file());
+    assert_eq!(std::fs::read_to_string(root.join("SENTINEL")).unwrap(), "k");
+}
+
 #[test]
 fn a_build_killed_at_any_step_of_the_swap_leaves_a_complete_site_and_no_debris() {
     let (_tmp, root) = project();
@@ -246,7 +296,7 @@ fn a_build_killed_at_any_step_of_the_swap_leaves_a_complete_site_and_no_debris()
             expected.sort();
         }
         assert_eq!(
-            entries(&root),
+            entries_once_discarded(&root),
             expected,
             "{step:?}: debris survived the next build"
         );

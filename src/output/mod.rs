@@ -6,7 +6,7 @@ pub mod owned;
 pub mod swap;
 
 pub use owned::{OutputRefusal, ProtectedPaths, SITE_MARKER, check_output_dir};
-pub use swap::StagingDir;
+pub use swap::{OldSite, StagingDir, discard_site};
 
 use std::collections::BTreeMap;
 use std::io;

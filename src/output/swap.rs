@@ -6,6 +6,12 @@
 //! deleted after the swap. Staging and old folders left by a build that died are marked and
 //! named with its PID, so the next build finds and removes them (and, if a build died between
 //! the two renames, first puts the old site back).
+//!
+//! Deleting the old tree is not part of the build: unlinking 20,000 files takes seconds on
+//! some disks, as long as the whole build. `commit` hands back an [`OldSite`]; the command
+//! line gives it to a detached `hindsight discard-site` process and exits with the new site
+//! already in place. The discarding process first renames the tree to `site.del-PID` (its own
+//! PID), so a later build skips a tree being deleted and removes one whose deleter died.
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -83,8 +89,9 @@ impl StagingDir {
         &self.staging
     }
 
-    /// Move the staged site into place, replacing the previous one, then delete the old tree.
-    pub fn commit(self) -> io::Result<()> {
+    /// Move the staged site into place, replacing the previous one; returns the previous
+    /// site, for the caller to discard (dropping it deletes it).
+    pub fn commit(self) -> io::Result<Option<OldSite>> {
         crash_point(SwapStep::Staged);
         let old = if self.target.exists() {
             // A folder that passed the ownership check with --force: mark it as ours, so
@@ -96,11 +103,12 @@ impl StagingDir {
             None
         };
         crash_point(SwapStep::Swapped);
-        if let Some(old) = old {
-            let _ = std::fs::remove_dir_all(old);
-        }
+        let old = old.map(|path| OldSite {
+            path,
+            target: self.target.clone(),
+        });
         std::mem::forget(self);
-        Ok(())
+        Ok(old)
     }
 
     /// Swaps the staging folder with the existing site; returns where the old site is now.
@@ -172,6 +180,62 @@ impl OutputSink for StagingDir {
     }
 }
 
+/// The previous site after a swap, at a marked staging or old name beside the output.
+/// Dropping it deletes it here and now; [`OldSite::discard_in_background`] does not wait.
+#[derive(Debug)]
+pub struct OldSite {
+    path: PathBuf,
+    target: PathBuf,
+}
+
+impl OldSite {
+    /// Delete the tree in a detached `program discard-site` process (`program` is the
+    /// `hindsight` binary), with no terminal or pipe of ours; here and now if it cannot start.
+    pub fn discard_in_background(self, program: &Path) {
+        let spawned = std::process::Command::new(program)
+            .arg("discard-site")
+            .arg("--site")
+            .arg(&self.target)
+            .arg(&self.path)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn();
+        if spawned.is_ok() {
+            std::mem::forget(self);
+        }
+    }
+}
+
+impl Drop for OldSite {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.path);
+    }
+}
+
+/// `hindsight discard-site`: delete `old`, a previous site of the output `target`, but only
+/// if it is a marked site folder beside it. Renamed first to `site.del-PID`, this process's
+/// PID, so a build meanwhile leaves it alone, and takes it over should this process die.
+pub fn discard_site(target: &Path, old: &Path) -> io::Result<()> {
+    let beside = old.parent().map(|p| p.to_path_buf()) == Some(parent_of(target).to_path_buf());
+    let named = old
+        .file_name()
+        .is_some_and(|n| debris_name(&file_name(target), &n.to_string_lossy()).is_some());
+    if !beside || !named || !old.join(SITE_MARKER).is_file() {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!(
+                "{} is not a previous site of {}",
+                old.display(),
+                target.display()
+            ),
+        ));
+    }
+    let doomed = sibling(target, "del", std::process::id());
+    std::fs::rename(old, &doomed)?;
+    std::fs::remove_dir_all(&doomed)
+}
+
 fn mark(dir: &Path) -> io::Result<()> {
     std::fs::write(
         dir.join(SITE_MARKER),
@@ -193,12 +257,13 @@ fn file_name(target: &Path) -> String {
         .unwrap_or_else(|| "site".into())
 }
 
-/// `site.tmp-PID` or `site.old-PID` beside `site`.
+/// `site.tmp-PID`, `site.old-PID` or `site.del-PID` beside `site`.
 fn sibling(target: &Path, role: &str, pid: u32) -> PathBuf {
     parent_of(target).join(format!("{}.{role}-{pid}", file_name(target)))
 }
 
-/// Removes the marked staging and old folders of builds that are no longer running. If the
+/// Removes the marked staging, old and discarded folders of processes that are no longer
+/// running. If the
 /// output is missing because a build died between its two renames, its old site goes back.
 fn remove_debris(target: &Path) {
     let name = file_name(target);
@@ -231,7 +296,7 @@ fn remove_debris(target: &Path) {
 fn debris_name<'a>(site_name: &str, entry: &'a str) -> Option<(&'a str, u32)> {
     let rest = entry.strip_prefix(site_name)?.strip_prefix('.')?;
     let (role, pid) = rest.split_once('-')?;
-    matches!(role, "tmp" | "old").then_some(())?;
+    matches!(role, "tmp" | "old" | "del").then_some(())?;
     Some((role, pid.parse().ok()?))
 }
 
