@@ -38,6 +38,15 @@ pub struct TextSection {
     pub text: String,
 }
 
+impl TextSection {
+    /// The section as held until the search index is built, without the spare capacity its
+    /// text grew by: the text of every body is held at once, and the slack was as much again.
+    fn kept(mut self) -> TextSection {
+        self.text.shrink_to_fit();
+        self
+    }
+}
+
 #[derive(Debug, Default)]
 pub struct RenderedBody {
     /// The body's HTML, LZ4-compressed: every body is held from the link stage until its
@@ -565,7 +574,7 @@ pub fn render_body<'m>(
                             },
                         );
                         if !finished.text.trim().is_empty() || !finished.heading.is_empty() {
-                            result.sections.push(finished);
+                            result.sections.push(finished.kept());
                         }
                     }
                     Event::Start(Tag::CodeBlock(kind)) => {
@@ -780,7 +789,7 @@ pub fn render_body<'m>(
         html::push_html(&mut html, events);
     }
     if !section.text.trim().is_empty() {
-        result.sections.push(section);
+        result.sections.push(section.kept());
     }
     for (_, text) in after {
         let html = terms.link_prose(page, text, &mut result.links);

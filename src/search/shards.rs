@@ -175,7 +175,13 @@ pub fn doc_file(n: usize, d: &SearchDoc) -> Vec<u8> {
     };
     // Serialized straight from borrowed fields: 10,000 of these add up.
     let json = serde_json::to_string(&file).unwrap_or_default();
-    format!("{GLOBAL}.doc({n},{json});\n").into_bytes()
+    // Sized exactly: every document file is held until the index is written.
+    let head = format!("{GLOBAL}.doc({n},");
+    let mut out = Vec::with_capacity(head.len() + json.len() + 3);
+    out.extend_from_slice(head.as_bytes());
+    out.extend_from_slice(json.as_bytes());
+    out.extend_from_slice(b");\n");
+    out
 }
 
 /// Vocabulary file `n`: its terms, space-separated.
