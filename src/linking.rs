@@ -11,10 +11,11 @@ use rayon::prelude::*;
 
 use crate::config::{BuildOptions, Config};
 use crate::content::assets::AssetIndex;
+use crate::content::kinds::PlainFrontMatter;
 use crate::content::order::SectionOrder;
 use crate::content::positions::locate_in_front_matter;
 use crate::content::tags::TagIndex;
-use crate::content::{KindData, Page, PageId, PageKind, kinds::PlainFrontMatter};
+use crate::content::{FrontMatter, Page, PageId, PageKind};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::links::{Backlinks, SiteIndex, check_anchors, find_backlinks, update_backlinks};
 use crate::markdown::{BodyContext, RenderedBody};
@@ -326,7 +327,7 @@ fn add_missing_section_pages(config: &Config, pages: &mut Vec<Page>, diags: &mut
         previous = Some(p.section.as_str());
         if !p.section.is_empty() && !have.contains(&p.section) {
             have.insert(p.section.clone());
-            missing.push(p.section.clone());
+            missing.push((p.section.clone(), p.kind.description()));
         }
     }
     let synthetic = |title: String, rel: String, section: String, kind: PageKind, url: String| {
@@ -348,7 +349,7 @@ fn add_missing_section_pages(config: &Config, pages: &mut Vec<Page>, diags: &mut
             url,
             kind,
             meta: fm.common(),
-            data: KindData::Plain(fm),
+            data: std::sync::Arc::new(fm),
             body_start: 0,
             body_line: 1,
             heading: None,
@@ -358,10 +359,11 @@ fn add_missing_section_pages(config: &Config, pages: &mut Vec<Page>, diags: &mut
             problems: Vec::new(),
         }
     };
-    for s in missing {
-        let title = match config.declared.by_folder(&s) {
-            Some(kind) => kind.title.clone(),
-            None => crate::content::title::section_title(&s),
+    // A folder's pages are all of its kind, or plain: the kind titles the section.
+    for (s, kind) in missing {
+        let title = match kind {
+            Some(kind) => kind.section_title.to_string(),
+            None => crate::content::title::humanise(&s),
         };
         pages.push(synthetic(
             title,
@@ -396,7 +398,7 @@ fn resolve_related(pages: &[Page], diags: &mut Diagnostics) -> Vec<Vec<PageId>> 
     let by_slug: std::collections::HashMap<&str, PageId> = pages
         .iter()
         .enumerate()
-        .filter(|(_, p)| p.kind == PageKind::Glossary)
+        .filter(|(_, p)| p.glossary().is_some())
         .map(|(i, p)| (p.slug.as_str(), i))
         .collect();
     let mut related: Vec<Vec<PageId>> = vec![Vec::new(); pages.len()];

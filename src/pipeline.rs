@@ -98,7 +98,7 @@ fn load_content(
         &config,
         DiscoverOptions {
             include_drafts: options.include_drafts,
-            declared: config.declared,
+            kinds: registry::page_kinds(config.declared),
         },
         &mut diags,
     );

@@ -1,14 +1,46 @@
-//! Fields that `book.toml` declares (`[kinds.<name>.fields]`): each page's values checked
-//! against their types, every violation an error at the value with a suggestion. The typed
-//! front matter of a kind never sees these keys: [`without_keys`] blanks them first.
+//! What `book.toml` declares about kinds, as content sees it. A declared kind
+//! (`[kinds.runbook]`) becomes a [`KindDescription`] like a built-in kind's ([`describe`]),
+//! so both go through one path; fields declared for any kind (`[kinds.<name>.fields]`) ride
+//! on its description ([`page_kinds`]), and each page's values are checked against their
+//! types, every violation an error at the value with a suggestion. The typed front matter
+//! of a kind never sees these keys: [`without_keys`] blanks them first.
 
 use indexmap::IndexMap;
 use serde::Serialize;
 
-use crate::config::{FieldSpec, FieldType, nearest};
+use crate::config::{DeclaredKind, DeclaredKinds, FieldSpec, FieldType, nearest};
 use crate::content::Page;
+use crate::content::kinds::{KindDescription, PageKinds};
 use crate::content::positions::FrontMatterPositions;
 use crate::diagnostics::Diagnostic;
+
+/// The kinds of a build: the built-in ones (`builtin`, in order) with the fields `book.toml`
+/// adds to them, then the kinds it declares.
+pub fn page_kinds(
+    builtin: impl IntoIterator<Item = KindDescription>,
+    declared: &'static DeclaredKinds,
+) -> PageKinds {
+    let builtin = builtin.into_iter().map(|kind| KindDescription {
+        fields: declared.builtin(kind.id),
+        ..kind
+    });
+    PageKinds::new(builtin.chain(declared.kinds.iter().map(describe)))
+}
+
+/// A kind `book.toml` declares, described like a built-in one: plain front matter closed to
+/// any key but the common ones and its fields, listed by title.
+pub fn describe(kind: &'static DeclaredKind) -> KindDescription {
+    KindDescription {
+        id: &kind.id,
+        folder: &kind.folder,
+        section_title: &kind.title,
+        template: kind.template.as_deref().unwrap_or("page.html"),
+        label: (&kind.label, &kind.title),
+        fields: Some(&kind.fields),
+        declared: true,
+        ..KindDescription::PLAIN
+    }
+}
 
 /// Keys every kind accepts besides its own (see `content::kinds`).
 pub const COMMON_KEYS: [&str; 8] = [

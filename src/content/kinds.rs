@@ -1,14 +1,24 @@
-//! The typed front matter of each kind of page. Each kind is one struct here plus its
-//! template (`<kind>.html`); validation specific to a kind lives beside its struct.
+//! What content knows of a kind of page, whatever the kind: its [`KindDescription`], handed
+//! down as data (a built-in kind's from its folder under `src/kinds` through the registry, a
+//! declared kind's from `book.toml`), and the [`FrontMatter`] every kind's typed front
+//! matter implements. Each kind's own struct lives with its kind (`front_matter!` gives it
+//! the keys every kind accepts); only the plain page's is here.
 
-use serde::{Deserialize, Serialize};
+use std::any::Any;
+use std::sync::Arc;
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::config::FieldSpec;
+use crate::content::front_matter::{FrontMatterError, SplitSource, parse_yaml};
 
 /// Fields every kind accepts. Declared through `front_matter!` so each kind's struct can
 /// reject unknown keys (serde's `flatten` cannot be combined with `deny_unknown_fields`).
 macro_rules! front_matter {
     ($(#[$meta:meta])* pub struct $name:ident { $($(#[$fmeta:meta])* pub $field:ident : $ty:ty,)* }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Deserialize, Serialize)]
+        #[derive(Debug, Clone, serde::Deserialize, serde::Serialize)]
         #[serde(deny_unknown_fields)]
         pub struct $name {
             /// Optional: without it, the page is titled by its leading `# heading`, else by
@@ -27,7 +37,7 @@ macro_rules! front_matter {
             #[serde(default)]
             pub autolink: Option<bool>,
             /// Place within the section, as written: any YAML, so that a value that is
-            /// not a whole number is reported at its position by [`weight_problem`].
+            /// not a whole number is reported at its position by `weight_problem`.
             #[serde(default, skip_serializing)]
             pub weight: Option<serde_json::Value>,
             /// Anything a team wants its templates to show: any YAML, not validated,
@@ -37,14 +47,13 @@ macro_rules! front_matter {
             $($(#[$fmeta])* pub $field: $ty,)*
         }
 
-        impl $name {
-            /// The `title` as written, if any.
-            pub fn written_title(&self) -> Option<&str> {
+        impl $crate::content::kinds::FrontMatter for $name {
+            fn written_title(&self) -> Option<&str> {
                 self.title.as_deref()
             }
 
-            pub fn common(&self) -> CommonMeta {
-                CommonMeta {
+            fn common(&self) -> $crate::content::kinds::CommonMeta {
+                $crate::content::kinds::CommonMeta {
                     title: self.title.clone().unwrap_or_default(),
                     summary: self.summary.clone(),
                     tags: self.tags.clone(),
@@ -56,13 +65,13 @@ macro_rules! front_matter {
                 }
             }
 
-            /// What is wrong with `weight`, if it is written and not a whole number.
-            pub fn weight_problem(&self) -> Option<String> {
-                weight_problem(self.weight.as_ref()?)
+            fn weight_problem(&self) -> Option<String> {
+                $crate::content::kinds::weight_problem(self.weight.as_ref()?)
             }
         }
     };
 }
+pub(crate) use front_matter;
 
 /// Why a written `weight` is not a whole number (`None` when it is one, or empty).
 pub fn weight_problem(weight: &serde_json::Value) -> Option<String> {
@@ -100,223 +109,168 @@ pub struct CommonMeta {
     pub extra: serde_json::Value,
 }
 
+/// The typed front matter of a page, whatever its kind: what content reads of every kind
+/// (the common keys), and the whole of it for templates (`page.data`). A kind reads its
+/// own struct back with [`crate::content::Page::front_matter_as`].
+pub trait FrontMatter: Any + Send + Sync + std::fmt::Debug + erased_serde::Serialize {
+    /// The `title` as written, if any.
+    fn written_title(&self) -> Option<&str>;
+
+    /// The keys every kind accepts.
+    fn common(&self) -> CommonMeta;
+
+    /// What is wrong with `weight`, if it is written and not a whole number.
+    fn weight_problem(&self) -> Option<String>;
+}
+
+erased_serde::serialize_trait_object!(FrontMatter);
+
+/// Parses a page's front matter into its kind's typed struct (unknown keys are errors at
+/// their position).
+pub type ParseFrontMatter = fn(&SplitSource<'_>) -> Result<Arc<dyn FrontMatter>, FrontMatterError>;
+
+/// Checks what a kind requires of a page beyond its struct's types (a glossary term's
+/// `summary`), once its common keys are read.
+pub type CheckFrontMatter = fn(&CommonMeta, &SplitSource<'_>) -> Result<(), FrontMatterError>;
+
+/// The [`ParseFrontMatter`] of a kind whose front matter is the struct `T`.
+pub fn parse_as<T: FrontMatter + DeserializeOwned>(
+    split: &SplitSource<'_>,
+) -> Result<Arc<dyn FrontMatter>, FrontMatterError> {
+    Ok(Arc::new(parse_yaml::<T>(split)?))
+}
+
+/// The [`CheckFrontMatter`] of a kind that requires nothing more.
+pub fn no_check(_: &CommonMeta, _: &SplitSource<'_>) -> Result<(), FrontMatterError> {
+    Ok(())
+}
+
+/// How a kind's section lists its pages, after `weight` (see [`crate::content::order`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Listing {
+    /// By title.
+    ByTitle,
+    /// Newest `date` first, then by title.
+    NewestFirst,
+    /// An A–Z index: under each title's first letter, then by title.
+    ByLetter,
+}
+
+/// Everything content needs to know of one kind of page, as data: which folder holds its
+/// pages, how they are labelled, listed and rendered, how their front matter is parsed and
+/// checked, and what `hindsight new` writes for one. A built-in kind's folder under
+/// `src/kinds` gives its description and the registry hands it down; a kind `book.toml`
+/// declares gets one of the same shape ([`crate::content::declared::describe`]).
+#[derive(Debug, Clone, Copy)]
+pub struct KindDescription {
+    /// The kind's name: `postmortem`, `runbook`; `hindsight new <id>`, `[kinds.<id>]`.
+    pub id: &'static str,
+    /// The top folder under the content dir that holds its pages (`postmortems`).
+    pub folder: &'static str,
+    /// The title of its section when the folder has no `_index.md` (`Post-mortems`).
+    pub section_title: &'static str,
+    /// The template that renders one of its pages (`postmortem.html`).
+    pub template: &'static str,
+    /// One page's label and several pages' (`post-mortem`, `post-mortems`).
+    pub label: (&'static str, &'static str),
+    pub listing: Listing,
+    pub parse: ParseFrontMatter,
+    pub check: CheckFrontMatter,
+    /// The text of a new page for `hindsight new`, with `{title}` (a quoted YAML string)
+    /// and `{today}` to fill in; `None` writes a title and a summary line.
+    pub new_page: Option<&'static str>,
+    /// Fields `book.toml` declares for the kind (`[kinds.<id>.fields]`), checked on each page.
+    pub fields: Option<&'static indexmap::IndexMap<String, FieldSpec>>,
+    /// `book.toml` declares the kind: its front matter takes no key but the common ones and
+    /// its declared fields, and its pages are grouped after plain pages.
+    pub declared: bool,
+    /// Its place among the kinds of a build ([`crate::content::PageKinds`] sets it): the
+    /// order of backlink groups.
+    pub position: usize,
+}
+
+impl KindDescription {
+    /// A kind whose pages have the common keys only, listed by title: a declared kind's
+    /// shape before `book.toml` fills it in.
+    pub const PLAIN: KindDescription = KindDescription {
+        id: "page",
+        folder: "",
+        section_title: "",
+        template: "page.html",
+        label: ("page", "pages"),
+        listing: Listing::ByTitle,
+        parse: parse_as::<PlainFrontMatter>,
+        check: no_check,
+        new_page: None,
+        fields: None,
+        declared: false,
+        position: 0,
+    };
+
+    /// The text of a new page of this kind titled `title` (a quoted YAML string).
+    pub fn new_page_text(&self, title: &str, today: &str) -> String {
+        match self.new_page {
+            Some(text) => text.replace("{today}", today).replace("{title}", title),
+            None => format!(
+                "---\ntitle: {title}\nsummary: What this {} is about.\n---\n\n",
+                self.label.0.to_lowercase()
+            ),
+        }
+    }
+}
+
+/// Two descriptions are of the same kind when they have the same name.
+impl PartialEq for KindDescription {
+    fn eq(&self, other: &Self) -> bool {
+        self.id == other.id
+    }
+}
+
+impl Eq for KindDescription {}
+
+impl std::hash::Hash for KindDescription {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.id.hash(state)
+    }
+}
+
 front_matter! {
-    /// A plain page or a section's `_index.md`.
+    /// A plain page, a section's `_index.md`, or a page of a kind `book.toml` declares.
     pub struct PlainFrontMatter {}
 }
 
-front_matter! {
-    /// A glossary entry: `summary` is required, as it is the term's one-line definition.
-    pub struct GlossaryTerm {
-        #[serde(default)]
-        pub aliases: Vec<String>,
-        /// Slugs of other glossary terms; shown on both ends.
-        #[serde(default)]
-        pub related: Vec<String>,
+/// Every kind of page a build knows, handed down to content loading by the pipeline: the
+/// built-in kinds' descriptions in the registry's order, then the kinds `book.toml`
+/// declares ([`crate::content::declared::page_kinds`]). A page's top folder picks its kind.
+#[derive(Debug, Default)]
+pub struct PageKinds {
+    kinds: Vec<KindDescription>,
+}
+
+impl PageKinds {
+    /// `kinds` in order, each told its position.
+    pub fn new(kinds: impl IntoIterator<Item = KindDescription>) -> PageKinds {
+        let kinds = kinds
+            .into_iter()
+            .enumerate()
+            .map(|(position, kind)| KindDescription { position, ..kind })
+            .collect();
+        PageKinds { kinds }
     }
-}
 
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct Impact {
-    #[serde(default)]
-    pub description: Option<String>,
-    #[serde(default)]
-    pub users_affected: Option<u64>,
-    #[serde(default)]
-    pub requests_failed: Option<u64>,
-    #[serde(default)]
-    pub slo_breached: Option<String>,
-}
-
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct ContributingFactor {
-    pub category: String,
-    pub description: String,
-}
-
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct TimelineEntry {
-    /// RFC 3339 with offset, or a local time when the post-mortem sets `timezone`.
-    pub at: String,
-    pub event: String,
-    #[serde(default)]
-    pub marks: Option<String>,
-    /// Id of the `sources` entry this entry comes from.
-    #[serde(default)]
-    pub source: Option<String>,
-}
-
-/// One cited source of a post-mortem: `{id, title, url}`, or, as before, a plain string
-/// (a URL, or a title when it is not one).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct Source {
-    /// What timeline entries write in `source:` to cite it.
-    pub id: Option<String>,
-    pub title: Option<String>,
-    pub url: Option<String>,
-}
-
-impl Source {
-    /// A plain string: a URL when it looks like one, else a title.
-    pub fn from_plain(text: &str) -> Source {
-        let text = text.trim();
-        if text.starts_with("http://") || text.starts_with("https://") {
-            Source {
-                url: Some(text.to_string()),
-                ..Source::default()
-            }
-        } else {
-            Source {
-                title: Some(text.to_string()),
-                ..Source::default()
-            }
-        }
+    /// The kind whose pages are in the top folder `folder`.
+    pub fn by_folder(&self, folder: &str) -> Option<&KindDescription> {
+        self.kinds
+            .iter()
+            .find(|k| k.folder == folder && !folder.is_empty())
     }
-}
 
-impl<'de> Deserialize<'de> for Source {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(deny_unknown_fields)]
-        struct Full {
-            #[serde(default)]
-            id: Option<String>,
-            #[serde(default)]
-            title: Option<String>,
-            #[serde(default)]
-            url: Option<String>,
-        }
-        struct SourceVisitor;
-        impl<'de> serde::de::Visitor<'de> for SourceVisitor {
-            type Value = Source;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a URL, or a map with `id`, `title` and `url`")
-            }
-            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Source, E> {
-                Ok(Source::from_plain(v))
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Source, A::Error> {
-                let full = Full::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
-                Ok(Source {
-                    id: full.id,
-                    title: full.title,
-                    url: full.url,
-                })
-            }
-        }
-        d.deserialize_any(SourceVisitor)
+    /// The kind named `id`.
+    pub fn by_id(&self, id: &str) -> Option<&KindDescription> {
+        self.kinds.iter().find(|k| k.id == id)
     }
-}
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct ActionItem {
-    pub title: String,
-    #[serde(rename = "type")]
-    pub kind: String,
-    #[serde(default)]
-    pub owner: Option<String>,
-    #[serde(default)]
-    pub priority: Option<String>,
-    /// `None` when the status is not known (e.g. a public report that gives none).
-    #[serde(default)]
-    pub status: Option<String>,
-    #[serde(default)]
-    pub due: Option<String>,
-    #[serde(default)]
-    pub ticket: Option<String>,
-}
-
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct Lessons {
-    #[serde(default)]
-    pub went_well: Vec<String>,
-    #[serde(default)]
-    pub went_wrong: Vec<String>,
-    #[serde(default)]
-    pub got_lucky: Vec<String>,
-}
-
-front_matter! {
-    /// A post-mortem, modelled on the Google SRE, PagerDuty and Atlassian templates.
-    pub struct PostMortem {
-        #[serde(default)]
-        pub severity: Option<String>,
-        #[serde(default)]
-        pub status: Option<String>,
-        #[serde(default)]
-        pub authors: Vec<String>,
-        #[serde(default)]
-        pub services: Vec<String>,
-        #[serde(default)]
-        pub impact: Option<Impact>,
-        #[serde(default)]
-        pub blast_radius: Option<String>,
-        #[serde(default)]
-        pub trigger: Option<String>,
-        #[serde(default)]
-        pub root_causes: Vec<String>,
-        #[serde(default)]
-        pub contributing_factors: Vec<ContributingFactor>,
-        #[serde(default)]
-        pub detection: Option<String>,
-        #[serde(default)]
-        pub resolution: Option<String>,
-        #[serde(default)]
-        pub timezone: Option<String>,
-        #[serde(default)]
-        pub timeline: Vec<TimelineEntry>,
-        #[serde(default)]
-        pub action_items: Vec<ActionItem>,
-        #[serde(default)]
-        pub lessons: Option<Lessons>,
-        #[serde(default)]
-        pub sources: Vec<Source>,
-    }
-}
-
-front_matter! {
-    /// A role-play script for leading a post-mortem meeting.
-    pub struct Script {
-        #[serde(default)]
-        pub scenario: Option<String>,
-        /// Speaker name → who they are. Order is kept as written.
-        #[serde(default)]
-        pub roles: indexmap::IndexMap<String, String>,
-        #[serde(default)]
-        pub learner: Option<String>,
-        #[serde(default)]
-        pub duration: Option<u32>,
-        #[serde(default)]
-        pub postmortem: Option<String>,
-    }
-}
-
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct Technique {
-    pub id: String,
-    pub name: String,
-    #[serde(default)]
-    pub description: Option<String>,
-}
-
-front_matter! {
-    /// A guideline on conducting a post-mortem; defines techniques scripts refer to.
-    pub struct Guideline {
-        #[serde(default)]
-        pub techniques: Vec<Technique>,
-    }
-}
-
-front_matter! {
-    /// An ordered path through pages of any kind.
-    pub struct LearningPath {
-        #[serde(default)]
-        pub steps: Vec<String>,
+    pub fn iter(&self) -> impl Iterator<Item = &KindDescription> {
+        self.kinds.iter()
     }
 }

@@ -1,8 +1,17 @@
 //! Stage 2: discover the Markdown files under the content dir and parse each into a typed `Page`.
+//!
+//! Content knows pages only generically: the home page, section pages, plain pages, and
+//! pages of a kind ([`PageKind::Of`]) whose [`KindDescription`] is handed down as data in
+//! [`DiscoverOptions::kinds`]: the built-in kinds' from their folders under `src/kinds`
+//! (through the registry, which the pipeline above reads), the declared ones' from
+//! `book.toml` ([`declared`]). A page's top folder picks its kind; the kind's description
+//! parses and checks its front matter. Only the glossary's description lives here
+//! ([`glossary`]), as term linking, below the kinds, reads its terms.
 
 pub mod assets;
 pub mod declared;
 pub mod front_matter;
+pub mod glossary;
 pub mod history;
 pub mod kinds;
 pub mod order;
@@ -12,29 +21,27 @@ pub mod title;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::config::{Config, DeclaredKind, DeclaredKinds};
+use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics, display_path};
 use declared::DeclaredFields;
 use front_matter::{FrontMatterError, SplitSource, parse_yaml, split_front_matter};
-use kinds::*;
+use glossary::GlossaryTerm;
+pub use kinds::{CommonMeta, FrontMatter, KindDescription, PageKinds};
 
-/// What a page is, decided by its top folder under the content dir.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// What a page is: decided by its place (the home page, a folder's `_index.md`) and its top
+/// folder under the content dir (a kind's folder, else a plain page).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PageKind {
     Home,
     Section,
-    Glossary,
-    Postmortem,
-    Script,
-    Guideline,
-    Path,
     Plain,
-    /// A kind `book.toml` declares (`[kinds.runbook]`).
-    Declared(&'static DeclaredKind),
+    /// A page of a kind: built in (`postmortem`) or declared in `book.toml` (`runbook`).
+    Of(&'static KindDescription),
 }
 
 /// Templates and search see a kind as its name (`postmortem`, `runbook`).
@@ -44,34 +51,49 @@ impl Serialize for PageKind {
     }
 }
 
+/// Kinds are listed (backlink groups) as: the home page, sections, the built-in kinds in
+/// the registry's order, plain pages, then declared kinds by name.
+impl Ord for PageKind {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        let key = |kind: &PageKind| match *kind {
+            PageKind::Home => (0, 0, ""),
+            PageKind::Section => (1, 0, ""),
+            PageKind::Of(k) if !k.declared => (2, k.position, ""),
+            PageKind::Plain => (3, 0, ""),
+            PageKind::Of(k) => (4, 0, k.id),
+        };
+        key(self).cmp(&key(other))
+    }
+}
+
+impl PartialOrd for PageKind {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
 impl PageKind {
     /// The kind's name: `postmortem`, or a declared kind's key (`runbook`).
     pub fn name(self) -> &'static str {
         match self {
             PageKind::Home => "home",
             PageKind::Section => "section",
-            PageKind::Glossary => "glossary",
-            PageKind::Postmortem => "postmortem",
-            PageKind::Script => "script",
-            PageKind::Guideline => "guideline",
-            PageKind::Path => "path",
             PageKind::Plain => "plain",
-            PageKind::Declared(k) => &k.id,
+            PageKind::Of(k) => k.id,
         }
     }
 
-    fn from_top_folder(folder: &str) -> PageKind {
-        let builtin = [
-            PageKind::Glossary,
-            PageKind::Postmortem,
-            PageKind::Script,
-            PageKind::Guideline,
-            PageKind::Path,
-        ];
-        builtin
-            .into_iter()
-            .find(|k| crate::config::builtin_folder(k.name()) == Some(folder))
-            .unwrap_or(PageKind::Plain)
+    /// The description of a page's kind; `None` for the home page, sections and plain pages.
+    pub fn description(self) -> Option<&'static KindDescription> {
+        match self {
+            PageKind::Of(k) => Some(k),
+            _ => None,
+        }
+    }
+
+    /// Whether this is a page of `kind` (compared by name).
+    pub fn is(self, kind: &KindDescription) -> bool {
+        self.description().is_some_and(|k| k.id == kind.id)
     }
 
     /// The template that renders a page of this kind.
@@ -79,13 +101,8 @@ impl PageKind {
         match self {
             PageKind::Home => "index.html",
             PageKind::Section => "section.html",
-            PageKind::Glossary => "glossary.html",
-            PageKind::Postmortem => "postmortem.html",
-            PageKind::Script => "script.html",
-            PageKind::Guideline => "guideline.html",
-            PageKind::Path => "path.html",
             PageKind::Plain => "page.html",
-            PageKind::Declared(k) => k.template.as_deref().unwrap_or("page.html"),
+            PageKind::Of(k) => k.template,
         }
     }
 
@@ -94,27 +111,10 @@ impl PageKind {
         match self {
             PageKind::Home => ("home page", "home pages"),
             PageKind::Section => ("section", "sections"),
-            PageKind::Glossary => ("term", "terms"),
-            PageKind::Postmortem => ("post-mortem", "post-mortems"),
-            PageKind::Script => ("script", "scripts"),
-            PageKind::Guideline => ("guideline", "guidelines"),
-            PageKind::Path => ("learning path", "learning paths"),
             PageKind::Plain => ("page", "pages"),
-            PageKind::Declared(k) => (&k.label, &k.title),
+            PageKind::Of(k) => k.label,
         }
     }
-}
-
-/// The kind-specific front matter of a page.
-#[derive(Debug, Clone, Serialize)]
-#[serde(untagged)]
-pub enum KindData {
-    Plain(PlainFrontMatter),
-    Glossary(GlossaryTerm),
-    Postmortem(Box<PostMortem>),
-    Script(Script),
-    Guideline(Guideline),
-    Path(LearningPath),
 }
 
 /// Index of a page in `Site::pages`.
@@ -134,7 +134,8 @@ pub struct Page {
     pub url: String,
     pub kind: PageKind,
     pub meta: CommonMeta,
-    pub data: KindData,
+    /// The whole front matter, typed by the page's kind ([`Page::front_matter_as`]).
+    pub data: Arc<dyn FrontMatter>,
     /// Byte offset in `source` where the Markdown body starts (after the front matter).
     pub body_start: usize,
     /// 1-based line in the source file where the body starts.
@@ -163,11 +164,15 @@ impl Page {
         self.url.trim_end_matches('/').to_string()
     }
 
+    /// The page's front matter as its kind's struct `T`, when it is one.
+    pub fn front_matter_as<T: FrontMatter>(&self) -> Option<&T> {
+        let data: &dyn std::any::Any = self.data.as_ref();
+        data.downcast_ref()
+    }
+
+    /// The page's glossary term, when it is one.
     pub fn glossary(&self) -> Option<&GlossaryTerm> {
-        match &self.data {
-            KindData::Glossary(t) => Some(t),
-            _ => None,
-        }
+        self.front_matter_as()
     }
 
     pub fn error(&self, line: usize, column: usize, message: impl Into<String>) -> Diagnostic {
@@ -183,17 +188,8 @@ impl Page {
 #[derive(Debug, Clone, Copy)]
 pub struct DiscoverOptions {
     pub include_drafts: bool,
-    /// Kinds and fields `book.toml` declares.
-    pub declared: &'static DeclaredKinds,
-}
-
-impl Default for DiscoverOptions {
-    fn default() -> Self {
-        DiscoverOptions {
-            include_drafts: false,
-            declared: DeclaredKinds::none(),
-        }
-    }
+    /// Every kind of page the build knows, with the fields `book.toml` declares for each.
+    pub kinds: &'static PageKinds,
 }
 
 /// Find every `.md` file under the content dir and parse it; all problems are collected.
@@ -330,22 +326,15 @@ pub fn parse_page(
     let kind = match (introduces_section, folders.first()) {
         (true, None) => PageKind::Home,
         (true, Some(_)) => PageKind::Section,
-        (false, top) => {
-            let top = top.copied().unwrap_or("");
-            match options.declared.by_folder(top) {
-                Some(declared) => PageKind::Declared(declared),
-                None => PageKind::from_top_folder(top),
-            }
-        }
+        (false, top) => top
+            .and_then(|top| options.kinds.by_folder(top))
+            .map_or(PageKind::Plain, PageKind::Of),
     };
-
-    let spec = match kind {
-        PageKind::Declared(k) => Some(&k.fields),
-        other => options.declared.builtin(other.name()),
-    };
+    let description = kind.description().unwrap_or(&KindDescription::PLAIN);
+    let spec = description.fields;
     // Declared fields are checked below; the typed front matter never sees them (nor, for
     // a declared kind, any key but the common ones: an unknown one is reported there too).
-    let closed = matches!(kind, PageKind::Declared(_));
+    let closed = description.declared;
     let typed_yaml = spec.map(|spec| {
         declared::without_keys(split.yaml, &|key| {
             spec.contains_key(key) || (closed && !declared::COMMON_KEYS.contains(&key))
@@ -358,19 +347,13 @@ pub fn parse_page(
         body_line: split.body_line,
         present: split.present,
     };
-    let data = parse_kind(kind, &typed_split).map_err(fm_error)?;
+    let data = (description.parse)(&typed_split).map_err(fm_error)?;
     let found: Option<indexmap::IndexMap<String, serde_json::Value>> = match spec {
         Some(_) => Some(parse_yaml(&split).map_err(fm_error)?),
         None => None,
     };
-    let (mut meta, weight_problem) = match &data {
-        KindData::Plain(f) => (f.common(), f.weight_problem()),
-        KindData::Glossary(f) => (f.common(), f.weight_problem()),
-        KindData::Postmortem(f) => (f.common(), f.weight_problem()),
-        KindData::Script(f) => (f.common(), f.weight_problem()),
-        KindData::Guideline(f) => (f.common(), f.weight_problem()),
-        KindData::Path(f) => (f.common(), f.weight_problem()),
-    };
+    let mut meta = data.common();
+    let weight_problem = data.weight_problem();
     let written_title = data.written_title();
     if written_title.is_some_and(|t| t.trim().is_empty()) {
         return Err(fm_error(FrontMatterError {
@@ -383,22 +366,9 @@ pub fn parse_page(
     meta.title = match (written_title, &heading) {
         (Some(t), _) => t.to_string(),
         (None, Some(h)) => h.text.clone(),
-        (None, None) => title_from_name(file_stem, folders),
+        (None, None) => title_from_name(file_stem, folders, options.kinds),
     };
-    if kind == PageKind::Glossary && meta.summary.as_deref().is_none_or(|s| s.trim().is_empty()) {
-        let hint = if split.present {
-            ""
-        } else {
-            "; this file has no front matter: start it with a `---` line, `summary: ...` and `---`"
-        };
-        return Err(fm_error(FrontMatterError {
-            line: split.yaml_line,
-            column: 1,
-            message: format!(
-                "missing required key `summary`: a glossary term needs its one-sentence definition{hint}"
-            ),
-        }));
-    }
+    (description.check)(&meta, &split).map_err(fm_error)?;
     if meta.draft && !options.include_drafts {
         return Ok(None);
     }
@@ -460,9 +430,9 @@ pub fn parse_page(
 
 /// The title of a page that has neither a `title` nor a leading heading: its file name
 /// (`my-notes.md` → "My notes"), or its folder's for an index page.
-fn title_from_name(file_stem: &str, folders: &[&str]) -> String {
+fn title_from_name(file_stem: &str, folders: &[&str], kinds: &PageKinds) -> String {
     match (file_stem, folders.last()) {
-        ("_index", Some(folder)) => title::section_title(folder),
+        ("_index", Some(folder)) => title::section_title(folder, kinds),
         ("index", Some(folder)) => title::humanise(folder),
         ("index" | "_index", None) => "Home".to_string(),
         _ => title::humanise(file_stem),
@@ -483,33 +453,6 @@ fn with_declared_fields(
         page.problems.extend(problems);
     }
     page
-}
-
-impl KindData {
-    /// The `title` the front matter gives, if any.
-    fn written_title(&self) -> Option<&str> {
-        match self {
-            KindData::Plain(f) => f.written_title(),
-            KindData::Glossary(f) => f.written_title(),
-            KindData::Postmortem(f) => f.written_title(),
-            KindData::Script(f) => f.written_title(),
-            KindData::Guideline(f) => f.written_title(),
-            KindData::Path(f) => f.written_title(),
-        }
-    }
-}
-
-fn parse_kind(kind: PageKind, split: &SplitSource<'_>) -> Result<KindData, FrontMatterError> {
-    Ok(match kind {
-        PageKind::Glossary => KindData::Glossary(parse_yaml(split)?),
-        PageKind::Postmortem => KindData::Postmortem(Box::new(parse_yaml(split)?)),
-        PageKind::Script => KindData::Script(parse_yaml(split)?),
-        PageKind::Guideline => KindData::Guideline(parse_yaml(split)?),
-        PageKind::Path => KindData::Path(parse_yaml(split)?),
-        PageKind::Home | PageKind::Section | PageKind::Plain | PageKind::Declared(_) => {
-            KindData::Plain(parse_yaml(split)?)
-        }
-    })
 }
 
 /// The URL slug of each folder, then of the file (its stem) unless it is an index page. A
@@ -583,6 +526,17 @@ pub(crate) fn page_from_front_matter(rel: &str, front: &str) -> Page {
     .unwrap()
 }
 
+/// Tests parse pages with every built-in kind, as a build without declared kinds does.
+#[cfg(test)]
+impl Default for DiscoverOptions {
+    fn default() -> Self {
+        DiscoverOptions {
+            include_drafts: false,
+            kinds: crate::kinds::registry::page_kinds(crate::config::DeclaredKinds::none()),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -611,7 +565,7 @@ mod tests {
         )
         .unwrap()
         .unwrap();
-        assert_eq!(p.kind, PageKind::Glossary);
+        assert!(p.kind.is(&glossary::GLOSSARY));
         assert_eq!(p.url, "glossary/blast-radius/");
         let s = parse("glossary/_index.md", "---\ntitle: G\n---\n")
             .unwrap()
@@ -636,7 +590,7 @@ mod tests {
         )
         .unwrap()
         .unwrap();
-        assert_eq!(bundle.kind, PageKind::Postmortem);
+        assert_eq!(bundle.kind.name(), "postmortem");
         assert_eq!(bundle.url, "postmortems/checkout-2026-03/");
         assert_eq!(bundle.slug, "checkout-2026-03");
         let section = parse("postmortems/_index.md", "---\ntitle: P\n---\n")

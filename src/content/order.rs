@@ -1,9 +1,9 @@
 //! The order of the pages within each section, decided once from front matter and read by
 //! everything that lists a section (its index page, a page's previous/next links, the
 //! post-mortem catalog), so they all agree. `weight` comes first: pages with one, lowest
-//! first, before pages without one (as in Hugo). Then each section's natural order:
-//! post-mortems newest first, everything else by title. The glossary is an A–Z index, so its
-//! terms stay under their letter and `weight` orders them within it.
+//! first, before pages without one (as in Hugo). Then each section's natural order, as its
+//! kind's description says ([`Listing`]): newest first (post-mortems), or by title. An A–Z
+//! index (the glossary) keeps its pages under their letter, `weight` ordering them within it.
 //!
 //! A section is a page's top folder under the content dir (top-level pages form the root
 //! section, `""`); the home page and section pages are not in any section's list.
@@ -11,6 +11,7 @@
 use std::cmp::Ordering;
 use std::collections::HashMap;
 
+use crate::content::kinds::Listing;
 use crate::content::{Page, PageId, PageKind};
 
 /// Each section's pages in order, and each page's place.
@@ -124,9 +125,13 @@ struct SortKey {
 
 impl SortKey {
     fn of(page: &Page) -> SortKey {
-        let dated = page.kind == PageKind::Postmortem;
+        let listing = page
+            .kind
+            .description()
+            .map_or(Listing::ByTitle, |k| k.listing);
+        let dated = listing == Listing::NewestFirst;
         SortKey {
-            letter: if page.kind == PageKind::Glossary {
+            letter: if listing == Listing::ByLetter {
                 index_letter(&page.meta.title)
             } else {
                 String::new()

@@ -96,11 +96,11 @@ pub fn humanise(name: &str) -> String {
     title
 }
 
-/// The title of a section folder without one: a built-in kind's (`postmortems` →
-/// "Post-mortems"), else the folder's name, humanised.
-pub fn section_title(folder: &str) -> String {
-    match crate::config::BUILTIN_KINDS.iter().find(|k| k.1 == folder) {
-        Some((.., title)) => title.to_string(),
+/// The title of a section folder without one: its kind's (`postmortems` → "Post-mortems"),
+/// else the folder's name, humanised.
+pub fn section_title(folder: &str, kinds: &crate::content::PageKinds) -> String {
+    match kinds.by_folder(folder) {
+        Some(kind) => kind.section_title.to_string(),
         None => humanise(folder),
     }
 }
@@ -160,7 +160,8 @@ mod tests {
         assert_eq!(humanise("my-notes"), "My notes");
         assert_eq!(humanise("incident_review--2026"), "Incident review 2026");
         assert_eq!(humanise("élan"), "Élan");
-        assert_eq!(section_title("postmortems"), "Post-mortems");
-        assert_eq!(section_title("team-notes"), "Team notes");
+        let kinds = crate::kinds::registry::page_kinds(crate::config::DeclaredKinds::none());
+        assert_eq!(section_title("postmortems", kinds), "Post-mortems");
+        assert_eq!(section_title("team-notes", kinds), "Team notes");
     }
 }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use crate::config::BuildOptions;
-use crate::content::{Page, PageId, PageKind};
+use crate::content::{KindDescription, Page, PageId, PageKind};
 use crate::diagnostics::Diagnostics;
 use crate::linking::LinkedSite;
 
@@ -44,7 +44,38 @@ pub enum Reads {
     /// Every page's front matter (and the site's names and addresses).
     FrontMatter,
     /// Front matter, and the bodies of the pages of these kinds.
-    BodiesOf(&'static [PageKind]),
+    BodiesOf(&'static [KindDescription]),
+}
+
+/// Text a page shows beside its Markdown body, under the heading and anchor it has on the
+/// page (`""` for the lead, shown first): search makes everything a reader can see on the
+/// page findable, and an excerpt can show it.
+pub struct ShownText {
+    pub heading: std::borrow::Cow<'static, str>,
+    pub anchor: &'static str,
+    pub text: String,
+}
+
+/// The non-empty `parts`, joined, under `heading` and `anchor`; `None` when all are empty.
+pub fn shown(heading: &'static str, anchor: &'static str, parts: &[&str]) -> Option<ShownText> {
+    let text = parts
+        .iter()
+        .map(|p| p.trim())
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    (!text.is_empty()).then_some(ShownText {
+        heading: heading.into(),
+        anchor,
+        text,
+    })
+}
+
+/// What search filters a page by beyond its kind and tags.
+#[derive(Debug, Clone, Default)]
+pub struct SearchFacets {
+    pub severity: Option<String>,
+    pub services: Vec<String>,
 }
 
 /// What one kind derived from the whole site in one build, and the problems it found
@@ -73,6 +104,12 @@ impl DerivedKind {
 pub trait Kind: Sync {
     /// Names the kind's derived values in templates (`page.derived.<name>`) and its outputs.
     fn name(&self) -> &'static str;
+
+    /// The kinds of page it brings, each described for content loading (its folder,
+    /// template, labels, front matter and the text of a new page).
+    fn page_kinds(&self) -> &'static [KindDescription] {
+        &[]
+    }
 
     /// What [`Kind::derive`] reads, so `serve` knows when to derive again.
     fn reads(&self) -> Reads;
@@ -118,6 +155,17 @@ pub trait Kind: Sync {
     /// page shows it; `true` for prose shown above the body.
     fn prose<'p>(&self, _page: &'p Page) -> Vec<(bool, &'p str)> {
         Vec::new()
+    }
+
+    /// What `page` shows of its front matter beside its body, by section, when it is a page
+    /// of this kind (`None` otherwise: search then takes its summary).
+    fn shown_text(&self, _page: &Page) -> Option<Vec<Option<ShownText>>> {
+        None
+    }
+
+    /// Search facets of `page`, when it is a page of this kind that has some.
+    fn search_facets(&self, _page: &Page) -> Option<SearchFacets> {
+        None
     }
 
     /// How much of a paragraph's plain text is words to search and quote (a script line's

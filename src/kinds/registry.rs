@@ -1,14 +1,21 @@
-//! Every built-in kind, one line each. The pipeline derives each kind's data in this order,
-//! and render, nav, bodies and `serve` ask each kind in turn; nothing else names a kind.
+//! Every built-in kind, one line each: adding a kind is a folder under `src/kinds` that
+//! implements [`Kind`] plus its line in [`BUILTIN`]. Each kind describes its kinds of page
+//! ([`Kind::page_kinds`]: folder, template, labels, front matter, the text of a new page),
+//! and the pipeline hands those descriptions down to content loading ([`page_kinds`]), so
+//! content, links and markdown name no kind. The pipeline derives each kind's data in this
+//! order, and render, nav, bodies and `serve` ask each kind in turn; nothing else names a
+//! kind. The glossary is the one kind of page described below the kinds, in
+//! [`crate::content::glossary`] (term linking reads it); it is listed here first.
 
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock, Mutex};
 
 use rayon::prelude::*;
 
-use crate::config::BuildOptions;
-use crate::content::{Page, PageId, PageKind};
+use crate::config::{BuildOptions, DeclaredKinds};
+use crate::content::glossary::GLOSSARY;
+use crate::content::{KindDescription, Page, PageId, PageKind, PageKinds};
 use crate::diagnostics::Diagnostics;
-use crate::kinds::kind::{DerivedKind, Kind, NavItem, Reads};
+use crate::kinds::kind::{DerivedKind, Kind, NavItem, Reads, SearchFacets, ShownText, shown};
 use crate::linking::{LinkedSite, PreviousBuild};
 use crate::markdown::BodyHooks;
 
@@ -17,6 +24,38 @@ pub static BUILTIN: &[&dyn Kind] = &[
     &crate::kinds::postmortems::kind::Postmortems,
     &crate::kinds::training::kind::TrainingKind,
 ];
+
+/// The built-in kinds of page, in order: the glossary, then each kind's in [`BUILTIN`]'s
+/// order (navigation and backlink groups list them so).
+pub fn builtin_descriptions() -> impl Iterator<Item = KindDescription> {
+    std::iter::once(GLOSSARY).chain(BUILTIN.iter().flat_map(|k| k.page_kinds().iter().copied()))
+}
+
+/// The kinds of page of a build whose `book.toml` declares `declared`: the built-in ones,
+/// then the declared ones. Pages keep their kind for the life of the process, so one set
+/// is made for a `book.toml` that declares nothing, and one kept (leaked, a few hundred
+/// bytes, as `declared` itself is) for each loading of one that does: `serve` loads it
+/// again each time `book.toml` changes.
+pub fn page_kinds(declared: &'static DeclaredKinds) -> &'static PageKinds {
+    static BUILTIN_ONLY: LazyLock<PageKinds> = LazyLock::new(|| {
+        crate::content::declared::page_kinds(builtin_descriptions(), DeclaredKinds::none())
+    });
+    static MADE: Mutex<Vec<(usize, &'static PageKinds)>> = Mutex::new(Vec::new());
+    if declared.kinds.is_empty() && declared.builtin_fields.is_empty() {
+        return &BUILTIN_ONLY;
+    }
+    let key = std::ptr::from_ref(declared) as usize;
+    let mut made = MADE.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(&(_, kinds)) = made.iter().find(|(k, _)| *k == key) {
+        return kinds;
+    }
+    let kinds: &'static PageKinds = Box::leak(Box::new(crate::content::declared::page_kinds(
+        builtin_descriptions(),
+        declared,
+    )));
+    made.push((key, kinds));
+    kinds
+}
 
 /// Each kind's derived data, in [`BUILTIN`]'s order.
 pub type KindsData = Vec<Arc<DerivedKind>>;
@@ -53,7 +92,7 @@ fn unchanged(site: &LinkedSite, before: &PreviousBuild, reads: Reads) -> bool {
         && match reads {
             Reads::FrontMatter => true,
             Reads::BodiesOf(kinds) => (0..site.pages.len()).all(|id| {
-                !kinds.contains(&site.pages[id].kind)
+                !kinds.iter().any(|k| site.pages[id].kind.is(k))
                     || Arc::ptr_eq(&before.bodies[id], &site.bodies[id])
             }),
         }
@@ -85,6 +124,26 @@ pub fn nav(pages: &[Page]) -> Vec<NavItem> {
 /// Whether pages of `kind` show data some kind made from other pages' bodies.
 pub fn shows_other_bodies(kind: PageKind) -> bool {
     BUILTIN.iter().any(|k| k.shows_other_bodies(kind))
+}
+
+/// What `page` shows of its front matter beside its body, by section: its kind's sections,
+/// or only its summary.
+pub fn shown_text(page: &Page) -> Vec<Option<ShownText>> {
+    BUILTIN
+        .iter()
+        .find_map(|k| k.shown_text(page))
+        .unwrap_or_else(|| {
+            let summary = page.meta.summary.as_deref().unwrap_or("");
+            vec![shown("", "", &[summary])]
+        })
+}
+
+/// Search facets of `page`: its kind's, or none.
+pub fn search_facets(page: &Page) -> SearchFacets {
+    BUILTIN
+        .iter()
+        .find_map(|k| k.search_facets(page))
+        .unwrap_or_default()
 }
 
 /// The kinds' additions to page bodies, for the Markdown stage.

@@ -14,7 +14,7 @@ use crate::config::Config;
 use crate::config::FieldType;
 use crate::content::order::index_letter;
 use crate::content::tags::TagIndex;
-use crate::content::{KindData, Page, PageId, PageKind};
+use crate::content::{Page, PageId, PageKind};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::kinds::kind::{DerivedKind, GeneratedPage, OutputFile};
 use crate::kinds::registry;
@@ -464,7 +464,7 @@ fn page_context<'a>(
         } else {
             Vec::new()
         },
-        data: &page.data,
+        data: page.data.as_ref(),
         extra: &page.meta.extra,
         derived: registry::page_derived(&site.linked, &site.kinds, id),
         source_path: page.source_path.to_string_lossy().into_owned(),
@@ -489,7 +489,10 @@ fn page_context<'a>(
             let mut recent: Vec<PageRef> = site
                 .pages
                 .iter()
-                .filter(|p| p.kind == PageKind::Postmortem)
+                .filter(|p| {
+                    p.kind
+                        .is(&crate::kinds::postmortems::front_matter::POSTMORTEM)
+                })
                 .map(PageRef::of)
                 .collect();
             recent.sort_by(|a, b| b.date.cmp(&a.date));
@@ -618,10 +621,10 @@ fn glossary_index(
         let letter = index_letter(&r.title);
         let term = IndexTerm {
             page: r.clone(),
-            aliases: match &page.data {
-                KindData::Glossary(g) => g.aliases.clone(),
-                _ => Vec::new(),
-            },
+            aliases: page
+                .glossary()
+                .map(|g| g.aliases.clone())
+                .unwrap_or_default(),
             tag_slugs,
         };
         match letters.last_mut() {
@@ -644,18 +647,21 @@ fn glossary_index(
     (letters, tags)
 }
 
-/// Top-level sections in a fixed, meaningful order, then any others alphabetically.
+/// Top-level sections: the built-in kinds' in the registry's order, then any others
+/// alphabetically.
 fn navigation(site: &Site) -> Vec<NavItem> {
-    const ORDER: [(&str, &str, &str); 5] = crate::config::BUILTIN_KINDS;
+    let order: Vec<&str> = crate::kinds::registry::builtin_descriptions()
+        .map(|k| k.folder)
+        .collect();
     let mut items: Vec<(usize, NavItem)> = site
         .pages
         .iter()
         .filter(|p| p.kind == PageKind::Section && !p.url.trim_end_matches('/').contains('/'))
         .map(|p| {
-            let rank = ORDER
+            let rank = order
                 .iter()
-                .position(|(_, folder, _)| *folder == p.section)
-                .unwrap_or(ORDER.len());
+                .position(|folder| *folder == p.section)
+                .unwrap_or(order.len());
             let count = site
                 .pages
                 .iter()

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::content::{KindData, Page, PageKind};
+use crate::content::{FrontMatter, Page, PageKind};
 use crate::links::BacklinkGroups;
 use crate::markdown::TocEntry;
 
@@ -121,7 +121,7 @@ pub struct PageView<'a> {
     /// Glossary terms this page links to, automatically or explicitly, in glossary order.
     pub terms_used: Vec<TermRef<'a>>,
     /// The page's kind-specific front matter as written.
-    pub data: &'a KindData,
+    pub data: &'a dyn FrontMatter,
     /// The page's `extra:` front matter as written: a team's own values, not validated.
     pub extra: &'a serde_json::Value,
     /// Kind-specific values computed at build time (metrics, parsed dialogue, ...).

@@ -9,8 +9,10 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use super::tokenize::{WordStemmer, for_each_word, is_stop_word};
-use crate::content::kinds::PostMortem;
-use crate::content::{KindData, Page, PageKind};
+use crate::content::glossary::GLOSSARY;
+use crate::content::{Page, PageKind};
+use crate::kinds::kind::SearchFacets;
+pub use crate::kinds::kind::ShownText;
 use crate::markdown::RenderedBody;
 
 /// Where in a document a term occurs, best first. Ranking compares these before BM25.
@@ -190,59 +192,9 @@ pub fn is_searchable(page: &Page) -> bool {
     !matches!(page.kind, PageKind::Home | PageKind::Section)
 }
 
-/// Text a page shows beside its Markdown body, under the heading and anchor it has on the
-/// page (`""` for the lead, shown first). The one place search reads a kind's front matter:
-/// everything a reader can see on the page is findable, and an excerpt can show it.
-pub struct ShownText {
-    pub heading: std::borrow::Cow<'static, str>,
-    pub anchor: &'static str,
-    pub text: String,
-}
-
-fn shown(heading: &'static str, anchor: &'static str, parts: &[&str]) -> Option<ShownText> {
-    let text = parts
-        .iter()
-        .map(|p| p.trim())
-        .filter(|p| !p.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ");
-    (!text.is_empty()).then_some(ShownText {
-        heading: heading.into(),
-        anchor,
-        text,
-    })
-}
-
 /// Everything of `page`'s front matter a reader sees, by the section it is shown in.
 pub fn shown_text(page: &Page) -> Vec<ShownText> {
-    let summary = page.meta.summary.as_deref().unwrap_or("");
-    let sections = match &page.data {
-        KindData::Postmortem(pm) => postmortem_text(pm, summary),
-        KindData::Script(s) => {
-            let roles: Vec<String> = s
-                .roles
-                .iter()
-                .map(|(who, what)| format!("{who}: {what}"))
-                .collect();
-            let roles: Vec<&str> = roles.iter().map(String::as_str).collect();
-            vec![
-                shown("", "", &[summary, s.scenario.as_deref().unwrap_or("")]),
-                shown("Roles", "cast-title", &roles),
-            ]
-        }
-        KindData::Guideline(g) => {
-            let techniques: Vec<&str> = g
-                .techniques
-                .iter()
-                .flat_map(|t| [t.name.as_str(), t.description.as_deref().unwrap_or("")])
-                .collect();
-            vec![
-                shown("", "", &[summary]),
-                shown("Techniques to practise", "techniques-title", &techniques),
-            ]
-        }
-        _ => vec![shown("", "", &[summary])],
-    };
+    let sections = crate::kinds::registry::shown_text(page);
     let mut shown: Vec<ShownText> = sections.into_iter().flatten().collect();
     shown.extend(declared_text(page));
     shown
@@ -260,38 +212,6 @@ fn declared_text(page: &Page) -> impl Iterator<Item = ShownText> + '_ {
             text,
         })
     })
-}
-
-/// A post-mortem's sections as its page lays them out (see `postmortem.html`).
-fn postmortem_text(pm: &PostMortem, summary: &str) -> Vec<Option<ShownText>> {
-    fn text(o: &Option<String>) -> &str {
-        o.as_deref().unwrap_or("")
-    }
-    let impact = pm.impact.as_ref().map_or("", |i| text(&i.description));
-    let mut causes = vec![text(&pm.trigger)];
-    causes.extend(pm.root_causes.iter().map(String::as_str));
-    causes.extend(
-        pm.contributing_factors
-            .iter()
-            .map(|f| f.description.as_str()),
-    );
-    let events: Vec<&str> = pm.timeline.iter().map(|t| t.event.as_str()).collect();
-    let actions: Vec<&str> = pm.action_items.iter().map(|a| a.title.as_str()).collect();
-    let lessons: Vec<&str> = pm
-        .lessons
-        .iter()
-        .flat_map(|l| l.went_well.iter().chain(&l.went_wrong).chain(&l.got_lucky))
-        .map(String::as_str)
-        .collect();
-    vec![
-        shown("", "", &[summary, impact, text(&pm.blast_radius)]),
-        shown("Trigger and causes", "pm-causes", &causes),
-        shown("Detection", "pm-detection", &[text(&pm.detection)]),
-        shown("Resolution", "pm-resolution", &[text(&pm.resolution)]),
-        shown("Timeline", "pm-timeline", &events),
-        shown("Action items", "pm-actions", &actions),
-        shown("Lessons", "pm-lessons", &lessons),
-    ]
 }
 
 /// About the first `max` bytes of `text` with runs of white space collapsed, cut at a word.
@@ -333,11 +253,11 @@ fn search_doc(page: &Page, body: &RenderedBody, front: &[ShownText]) -> SearchDo
     for s in rest {
         push(&s.heading, s.anchor, &s.text);
     }
-    let (severity, services, aliases) = match &page.data {
-        KindData::Postmortem(pm) => (pm.severity.clone(), pm.services.clone(), Vec::new()),
-        KindData::Glossary(t) => (None, Vec::new(), t.aliases.clone()),
-        _ => (None, Vec::new(), Vec::new()),
-    };
+    let SearchFacets { severity, services } = crate::kinds::registry::search_facets(page);
+    let aliases = page
+        .glossary()
+        .map(|t| t.aliases.clone())
+        .unwrap_or_default();
     SearchDoc {
         title: page.meta.title.clone(),
         url: page.url.clone(),
@@ -361,7 +281,7 @@ fn doc_terms(
     STEMS.with(|table| {
         let table = &mut *table.borrow_mut();
         let mut c = Counts::default();
-        let name_field = if doc.kind == PageKind::Glossary {
+        let name_field = if doc.kind.is(&GLOSSARY) {
             Field::TermName
         } else {
             Field::Title

@@ -483,7 +483,7 @@ impl IncrementalBuild {
         let content_dir = config.content_dir();
         let options = DiscoverOptions {
             include_drafts: self.options.include_drafts,
-            declared: config.declared,
+            kinds: crate::kinds::registry::page_kinds(config.declared),
         };
         let read: Vec<(PathBuf, Option<Source>)> = paths
             .par_iter()

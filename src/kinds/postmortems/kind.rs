@@ -2,12 +2,13 @@
 //! insights page, the feeds, and their front-matter prose to their bodies' term links.
 
 use crate::config::BuildOptions;
-use crate::content::{KindData, Page, PageId};
+use crate::content::{KindDescription, Page, PageId};
 use crate::diagnostics::Diagnostics;
-use crate::kinds::kind::{DerivedKind, GeneratedPage, Kind, Reads};
+use crate::kinds::kind::{DerivedKind, GeneratedPage, Kind, Reads, SearchFacets, ShownText};
 use crate::linking::LinkedSite;
 
-use super::Catalog;
+use super::front_matter::POSTMORTEM;
+use super::{Catalog, postmortem};
 
 /// The post-mortem kind.
 pub struct Postmortems;
@@ -15,6 +16,10 @@ pub struct Postmortems;
 impl Kind for Postmortems {
     fn name(&self) -> &'static str {
         "postmortems"
+    }
+
+    fn page_kinds(&self) -> &'static [KindDescription] {
+        &[POSTMORTEM]
     }
 
     fn reads(&self) -> Reads {
@@ -48,13 +53,22 @@ impl Kind for Postmortems {
             .map_or_else(Vec::new, |c| c.extra_files(site))
     }
 
+    fn shown_text(&self, page: &Page) -> Option<Vec<Option<ShownText>>> {
+        let summary = page.meta.summary.as_deref().unwrap_or("");
+        postmortem(page).map(|pm| super::search::shown_text(pm, summary))
+    }
+
+    fn search_facets(&self, page: &Page) -> Option<SearchFacets> {
+        postmortem(page).map(super::search::facets)
+    }
+
     fn prose<'p>(&self, page: &'p Page) -> Vec<(bool, &'p str)> {
-        match &page.data {
-            KindData::Postmortem(pm) => super::prose::prose_fields(pm)
+        match postmortem(page) {
+            Some(pm) => super::prose::prose_fields(pm)
                 .into_iter()
                 .map(|(field, text)| (field.before_body(), text))
                 .collect(),
-            _ => Vec::new(),
+            None => Vec::new(),
         }
     }
 }

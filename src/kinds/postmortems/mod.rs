@@ -8,11 +8,13 @@
 //! generated pages and extra files.
 
 pub mod feeds;
+pub mod front_matter;
 pub mod insights;
 pub mod kind;
 pub mod metrics;
 pub mod prose;
 pub mod rules;
+pub mod search;
 pub mod timeline;
 pub mod views;
 
@@ -22,12 +24,13 @@ use jiff::civil::Date;
 use rayon::prelude::*;
 
 use crate::config::Config;
-use crate::content::kinds::PostMortem;
+use crate::content::glossary::GLOSSARY;
 use crate::content::positions::FrontMatterPositions;
-use crate::content::{KindData, Page, PageId, PageKind};
+use crate::content::{Page, PageId, PageKind};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::kinds::kind::GeneratedPage;
 use crate::linking::LinkedSite;
+use front_matter::{POSTMORTEM, PostMortem};
 use metrics::Metric;
 use timeline::Timeline;
 
@@ -74,10 +77,7 @@ pub struct Catalog {
 }
 
 pub fn postmortem(page: &Page) -> Option<&PostMortem> {
-    match &page.data {
-        KindData::Postmortem(pm) => Some(pm),
-        _ => None,
-    }
+    page.front_matter_as()
 }
 
 impl Catalog {
@@ -86,7 +86,7 @@ impl Catalog {
         let results: Vec<(Incident, Vec<Diagnostic>)> = pages
             .par_iter()
             .enumerate()
-            .filter(|(_, p)| p.kind == PageKind::Postmortem)
+            .filter(|(_, p)| p.kind.is(&POSTMORTEM))
             .filter_map(|(id, p)| Some((id, p, postmortem(p)?)))
             .map(|(id, page, pm)| {
                 let mut found = Vec::new();
@@ -137,7 +137,7 @@ impl Catalog {
             .collect();
         let mttr_url = pages
             .iter()
-            .find(|p| p.kind == PageKind::Glossary && p.slug == "mttr")
+            .find(|p| p.kind.is(&GLOSSARY) && p.slug == "mttr")
             .map(|p| p.url.clone());
         Catalog {
             incidents,
@@ -158,7 +158,7 @@ impl Catalog {
         if let Some(incident) = self.incident_of(id) {
             return Some(views::postmortem_view(self, site, incident));
         }
-        if page.kind == PageKind::Section && page.section == "postmortems" {
+        if page.kind == PageKind::Section && page.section == POSTMORTEM.folder {
             return Some(views::catalog_view(self, site, &page.url));
         }
         None

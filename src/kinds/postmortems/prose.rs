@@ -6,7 +6,7 @@
 
 use serde_json::{Value, json};
 
-use crate::content::kinds::PostMortem;
+use crate::kinds::postmortems::front_matter::PostMortem;
 
 /// One front-matter field that holds prose.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

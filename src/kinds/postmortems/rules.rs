@@ -5,9 +5,9 @@ use jiff::civil::Date;
 
 use crate::config::PostmortemConfig;
 use crate::content::Page;
-use crate::content::kinds::PostMortem;
 use crate::content::positions::FrontMatterPositions;
 use crate::diagnostics::Diagnostic;
+use crate::kinds::postmortems::front_matter::PostMortem;
 
 pub const STATUSES: [&str; 4] = ["draft", "in-review", "reviewed", "published"];
 pub const ACTION_TYPES: [&str; 4] = ["prevent", "mitigate", "detect", "process"];

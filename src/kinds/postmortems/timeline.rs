@@ -6,9 +6,9 @@ use jiff::{Timestamp, Zoned};
 use serde::Serialize;
 
 use crate::content::Page;
-use crate::content::kinds::PostMortem;
 use crate::content::positions::FrontMatterPositions;
 use crate::diagnostics::Diagnostic;
+use crate::kinds::postmortems::front_matter::PostMortem;
 
 /// What a timeline entry can mark. Outage times (impact-start, mitigated, resolved) and
 /// incident-process times (detected, acknowledged, declared, closed) are kept apart.

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use super::metrics::human_seconds;
 use super::timeline::Timeline;
 use super::{Catalog, Incident, postmortem};
-use crate::content::kinds::{PostMortem, Source};
+use crate::kinds::postmortems::front_matter::{PostMortem, Source};
 use crate::linking::LinkedSite;
 
 /// Height of a whole timeline, in rem, if every gap were drawn to scale.

@@ -6,9 +6,11 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
-use crate::content::{Page, PageId, PageKind};
+use crate::content::glossary::GLOSSARY;
+use crate::content::{KindDescription, Page, PageId};
 use crate::kinds::kind::GeneratedPage;
 use crate::kinds::kind::NavItem;
+use crate::kinds::training::front_matter::{PATH, SCRIPT};
 use crate::linking::LinkedSite;
 
 /// Output path of the card data, relative to the site root.
@@ -42,7 +44,7 @@ pub fn cards(site: &LinkedSite) -> Vec<Card> {
         .pages
         .iter()
         .enumerate()
-        .filter(|(_, p)| p.kind == PageKind::Glossary)
+        .filter(|(_, p)| p.kind.is(&GLOSSARY))
         .map(|(id, _)| id)
         .collect();
     terms.sort_by_cached_key(|&id| site.pages[id].meta.title.to_lowercase());
@@ -123,13 +125,9 @@ const HUB_SUMMARY: &str =
 /// The practice hub's entry in the site navigation, when the site has anything to practise:
 /// each script and learning path, and flashcards and a quiz when it has a glossary.
 pub fn practice_nav(pages: &[Page]) -> Option<NavItem> {
-    let count_of = |kind: PageKind| pages.iter().filter(|p| p.kind == kind).count();
-    let drills = if count_of(PageKind::Glossary) > 0 {
-        2
-    } else {
-        0
-    };
-    let count = count_of(PageKind::Script) + count_of(PageKind::Path) + drills;
+    let count_of = |kind: &KindDescription| pages.iter().filter(|p| p.kind.is(kind)).count();
+    let drills = if count_of(&GLOSSARY) > 0 { 2 } else { 0 };
+    let count = count_of(&SCRIPT) + count_of(&PATH) + drills;
     (count > 0).then(|| NavItem {
         title: HUB_TITLE.into(),
         url: HUB_URL.into(),
@@ -143,31 +141,27 @@ pub fn practice_nav(pages: &[Page]) -> Option<NavItem> {
 }
 
 pub fn generated_pages(site: &LinkedSite) -> Vec<GeneratedPage> {
-    let terms = site
-        .pages
-        .iter()
-        .filter(|p| p.kind == PageKind::Glossary)
-        .count();
+    let terms = site.pages.iter().filter(|p| p.kind.is(&GLOSSARY)).count();
     let mut tags: Vec<&str> = site
         .pages
         .iter()
-        .filter(|p| p.kind == PageKind::Glossary)
+        .filter(|p| p.kind.is(&GLOSSARY))
         .flat_map(|p| p.meta.tags.iter().map(String::as_str))
         .collect();
     tags.sort_unstable();
     tags.dedup();
-    let list = |kind: PageKind| -> Vec<serde_json::Value> {
+    let list = |kind: &KindDescription| -> Vec<serde_json::Value> {
         let mut v: Vec<_> = site
             .pages
             .iter()
-            .filter(|p| p.kind == kind)
+            .filter(|p| p.kind.is(kind))
             .map(|p| serde_json::json!({"title": p.meta.title, "url": p.url, "summary": p.meta.summary}))
             .collect();
         v.sort_by(|a, b| a["title"].as_str().cmp(&b["title"].as_str()));
         v
     };
     let deck = serde_json::json!({ "terms": terms, "tags": tags, "cards_file": CARDS_FILE });
-    let (scripts, paths) = (list(PageKind::Script), list(PageKind::Path));
+    let (scripts, paths) = (list(&SCRIPT), list(&PATH));
     // Only what the site has content for: no glossary, no cards; nothing at all, no hub.
     let mut pages = Vec::new();
     if terms == 0 && scripts.is_empty() && paths.is_empty() {

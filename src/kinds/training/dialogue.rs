@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::script::{Block, ParsedScript};
 use super::{Links, Technique};
 use crate::content::Page;
-use crate::content::kinds::Script;
+use crate::kinds::training::front_matter::Script;
 
 #[derive(Debug, Serialize)]
 struct RoleView {

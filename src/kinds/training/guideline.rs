@@ -7,15 +7,16 @@ use serde::Serialize;
 
 use super::{Demo, Technique, Training};
 use crate::content::positions::locate_in_front_matter;
-use crate::content::{KindData, Page, PageId};
+use crate::content::{Page, PageId};
 use crate::diagnostics::Diagnostics;
+use crate::kinds::training::front_matter::Guideline;
 use crate::linking::LinkedSite;
 
 /// Every technique declared by a guideline, by id. A repeated id is an error.
 pub fn collect_techniques(pages: &[Page], diags: &mut Diagnostics) -> HashMap<String, Technique> {
     let mut techniques: HashMap<String, Technique> = HashMap::new();
     for (id, page) in pages.iter().enumerate() {
-        let KindData::Guideline(g) = &page.data else {
+        let Some(g) = page.front_matter_as::<Guideline>() else {
             continue;
         };
         for t in &g.techniques {
@@ -78,8 +79,8 @@ struct TechniqueView<'a> {
 pub fn guideline_view(site: &LinkedSite, training: &Training, id: PageId) -> serde_json::Value {
     let html = site.bodies[id].html();
     let (intro, sections) = split_sections(&html);
-    let techniques: Vec<TechniqueView> = match &site.pages[id].data {
-        KindData::Guideline(g) => g
+    let techniques: Vec<TechniqueView> = match site.pages[id].front_matter_as::<Guideline>() {
+        Some(g) => g
             .techniques
             .iter()
             .map(|t| TechniqueView {

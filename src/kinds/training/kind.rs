@@ -3,11 +3,12 @@
 //! script lines and techniques.
 
 use crate::config::BuildOptions;
-use crate::content::{Page, PageId, PageKind};
+use crate::content::{KindDescription, Page, PageId, PageKind};
 use crate::diagnostics::Diagnostics;
-use crate::kinds::kind::{DerivedKind, GeneratedPage, Kind, NavItem, Reads};
+use crate::kinds::kind::{DerivedKind, GeneratedPage, Kind, NavItem, Reads, ShownText, shown};
 use crate::linking::LinkedSite;
 
+use super::front_matter::{GUIDELINE, Guideline, PATH, SCRIPT, Script};
 use super::{Training, deck, script};
 
 /// Scripts, guidelines, learning paths and the glossary drills, as one kind of content.
@@ -18,9 +19,13 @@ impl Kind for TrainingKind {
         "training"
     }
 
+    fn page_kinds(&self) -> &'static [KindDescription] {
+        &[SCRIPT, GUIDELINE, PATH]
+    }
+
     /// Scripts' bodies are parsed into dialogues.
     fn reads(&self) -> Reads {
-        Reads::BodiesOf(&[PageKind::Script])
+        Reads::BodiesOf(&[SCRIPT])
     }
 
     fn derive(&self, site: &LinkedSite, _options: &BuildOptions) -> DerivedKind {
@@ -61,13 +66,40 @@ impl Kind for TrainingKind {
     /// A script shows its parsed lines, a guideline quotes the lines that demonstrate its
     /// techniques.
     fn shows_other_bodies(&self, kind: PageKind) -> bool {
-        matches!(kind, PageKind::Script | PageKind::Guideline)
+        kind.is(&SCRIPT) || kind.is(&GUIDELINE)
+    }
+
+    /// A script shows its scenario and its cast; a guideline its techniques.
+    fn shown_text(&self, page: &Page) -> Option<Vec<Option<ShownText>>> {
+        let summary = page.meta.summary.as_deref().unwrap_or("");
+        if let Some(s) = page.front_matter_as::<Script>() {
+            let roles: Vec<String> = s
+                .roles
+                .iter()
+                .map(|(who, what)| format!("{who}: {what}"))
+                .collect();
+            let roles: Vec<&str> = roles.iter().map(String::as_str).collect();
+            return Some(vec![
+                shown("", "", &[summary, s.scenario.as_deref().unwrap_or("")]),
+                shown("Roles", "cast-title", &roles),
+            ]);
+        }
+        let g = page.front_matter_as::<Guideline>()?;
+        let techniques: Vec<&str> = g
+            .techniques
+            .iter()
+            .flat_map(|t| [t.name.as_str(), t.description.as_deref().unwrap_or("")])
+            .collect();
+        Some(vec![
+            shown("", "", &[summary]),
+            shown("Techniques to practise", "techniques-title", &techniques),
+        ])
     }
 
     /// A script line's trailing `{technique=id}` is markup for the dialogue, not words to
     /// search or quote in an excerpt.
     fn searchable_len(&self, page: &Page, text: &str) -> usize {
-        if page.kind == PageKind::Script {
+        if page.kind.is(&SCRIPT) {
             script::split_technique_tag(text).0.len()
         } else {
             text.len()

@@ -9,6 +9,7 @@
 
 pub mod deck;
 pub mod dialogue;
+pub mod front_matter;
 pub mod guideline;
 pub mod kind;
 pub mod paths;
@@ -21,10 +22,12 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::content::positions::FrontMatterPositions;
-use crate::content::{KindData, Page, PageId, PageKind};
+use crate::content::{Page, PageId};
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::kinds::postmortems::front_matter::POSTMORTEM;
 use crate::linking::LinkedSite;
 use crate::links::{Resolution, SiteIndex, WrittenLink, link_href, root_prefix};
+use front_matter::{GUIDELINE, SCRIPT, Script};
 use script::{Block, ScriptRules, parse_script};
 
 /// A technique declared by a guideline.
@@ -102,13 +105,13 @@ impl Training {
             postmortems: pages
                 .iter()
                 .enumerate()
-                .filter(|(_, p)| p.kind == PageKind::Postmortem)
+                .filter(|(_, p)| p.kind.is(&POSTMORTEM))
                 .map(|(id, p)| (p.slug.as_str(), id))
                 .collect(),
         };
         let checked: Vec<CheckedScript> = (0..pages.len())
             .into_par_iter()
-            .filter(|&id| pages[id].kind == PageKind::Script)
+            .filter(|&id| pages[id].kind.is(&SCRIPT))
             .filter_map(|id| check_script(&ctx, id))
             .collect();
         let mut scripts = HashMap::new();
@@ -145,7 +148,7 @@ impl Training {
         if let Some(v) = self.scripts.get(&id) {
             extra.insert("script".into(), serde_json::to_value(v).unwrap_or_default());
         }
-        if site.pages[id].kind == PageKind::Guideline {
+        if site.pages[id].kind.is(&GUIDELINE) {
             extra.insert(
                 "guideline".into(),
                 guideline::guideline_view(site, self, id),
@@ -183,9 +186,7 @@ impl Training {
 fn check_script(ctx: &ScriptContext<'_>, id: PageId) -> Option<CheckedScript> {
     let pages = ctx.pages;
     let page = &pages[id];
-    let KindData::Script(fm) = &page.data else {
-        return None;
-    };
+    let fm = page.front_matter_as::<Script>()?;
     let mut diags = Vec::new();
     let roles: Vec<&str> = fm.roles.keys().map(String::as_str).collect();
     let learner = fm.learner.as_deref().unwrap_or("You");

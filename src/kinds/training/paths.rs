@@ -6,8 +6,9 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use crate::content::positions::locate_in_front_matter;
-use crate::content::{KindData, Page, PageId, PageKind};
+use crate::content::{Page, PageId, PageKind};
 use crate::diagnostics::Diagnostics;
+use crate::kinds::training::front_matter::LearningPath;
 
 /// A step as the path page lists it.
 #[derive(Debug, Clone, Serialize)]
@@ -59,7 +60,7 @@ pub fn resolve_paths(pages: &[Page], diags: &mut Diagnostics) -> PathMaps {
     let mut views = HashMap::new();
     let mut navs: HashMap<PageId, Vec<StepNav>> = HashMap::new();
     for (path_id, page) in pages.iter().enumerate() {
-        let KindData::Path(lp) = &page.data else {
+        let Some(lp) = page.front_matter_as::<LearningPath>() else {
             continue;
         };
         let mut steps: Vec<PageId> = Vec::new();
