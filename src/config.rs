@@ -176,19 +176,13 @@ static NO_DECLARED_KINDS: DeclaredKinds = DeclaredKinds {
     builtin_fields: Vec::new(),
 };
 
-/// The built-in kinds of page as (name, folder, section title), in navigation order: the
-/// one list of their folders. `[kinds.<name>]` of these may only add `fields`.
-pub const BUILTIN_KINDS: [(&str, &str, &str); 5] = [
-    ("glossary", "glossary", "Glossary"),
-    ("postmortem", "postmortems", "Post-mortems"),
-    ("script", "scripts", "Scripts"),
-    ("guideline", "guidelines", "Guidelines"),
-    ("path", "paths", "Learning paths"),
-];
-
-/// The folder of the built-in kind `name`.
-pub fn builtin_folder(name: &str) -> Option<&'static str> {
-    BUILTIN_KINDS.iter().find(|k| k.0 == name).map(|k| k.1)
+/// A built-in kind of page as `book.toml` sees it: `[kinds.<id>]` may only add `fields` to
+/// it, and no declared kind may take its folder. Config knows no kind by itself: the
+/// pipeline hands these down from the kinds' registry ([`load_config`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BuiltinKind {
+    pub id: &'static str,
+    pub folder: &'static str,
 }
 
 impl DeclaredKinds {
@@ -215,22 +209,27 @@ impl DeclaredKinds {
 }
 
 /// Checks the `[kinds]` tables; problems name their place in `book.toml`.
-fn check_kinds(config: &Config, text: &str, diags: &mut Diagnostics) -> DeclaredKinds {
+fn check_kinds(
+    config: &Config,
+    builtin: &[BuiltinKind],
+    text: &str,
+    diags: &mut Diagnostics,
+) -> DeclaredKinds {
     let mut declared = DeclaredKinds::default();
     let error = |key: &str, message: String| {
         let (line, col) = find_key_position(text, key);
         Diagnostic::error(CONFIG_FILE, line, col, message).with_source(text)
     };
-    let known: Vec<&str> = BUILTIN_KINDS
+    let known: Vec<&str> = builtin
         .iter()
-        .map(|k| k.0)
+        .map(|k| k.id)
         .chain(config.kinds.keys().map(String::as_str))
         .collect();
     for (id, table) in &config.kinds {
         for (name, field) in &table.fields {
             check_field(id, name, field, &known, diags, &error);
         }
-        if builtin_folder(id).is_some() {
+        if builtin.iter().any(|k| k.id == id) {
             if table.folder.is_some()
                 || table.name.is_some()
                 || table.title.is_some()
@@ -247,7 +246,7 @@ fn check_kinds(config: &Config, text: &str, diags: &mut Diagnostics) -> Declared
             continue;
         }
         let folder = table.folder.clone().unwrap_or_else(|| id.clone());
-        if let Some((name, ..)) = BUILTIN_KINDS.iter().find(|k| k.1 == folder) {
+        if let Some(BuiltinKind { id: name, .. }) = builtin.iter().find(|k| k.folder == folder) {
             diags.push(error(
                 id,
                 format!("folder `{folder}` is the built-in kind `{name}`'s; choose another"),
@@ -501,9 +500,14 @@ impl Config {
     }
 }
 
-/// Load `book.toml` from `root`. A missing file gives the defaults; warnings for unknown
-/// keys go into `diags`; a malformed file is an error.
-pub fn load_config(root: &Path, diags: &mut Diagnostics) -> Option<Config> {
+/// Load `book.toml` from `root`, its `[kinds]` checked against the `builtin` kinds. A
+/// missing file gives the defaults; warnings for unknown keys go into `diags`; a malformed
+/// file is an error.
+pub fn load_config(
+    root: &Path,
+    builtin: &[BuiltinKind],
+    diags: &mut Diagnostics,
+) -> Option<Config> {
     let path = root.join(CONFIG_FILE);
     let text = match std::fs::read_to_string(&path) {
         Ok(t) => t,
@@ -523,10 +527,15 @@ pub fn load_config(root: &Path, diags: &mut Diagnostics) -> Option<Config> {
             return None;
         }
     };
-    parse_config(&text, root, diags)
+    parse_config(&text, root, builtin, diags)
 }
 
-pub fn parse_config(text: &str, root: &Path, diags: &mut Diagnostics) -> Option<Config> {
+pub fn parse_config(
+    text: &str,
+    root: &Path,
+    builtin: &[BuiltinKind],
+    diags: &mut Diagnostics,
+) -> Option<Config> {
     let toml_error = |e: toml::de::Error, diags: &mut Diagnostics| {
         let (line, col) = e.span().map_or((0, 0), |s| line_col(text, s.start));
         diags.push(
@@ -545,7 +554,7 @@ pub fn parse_config(text: &str, root: &Path, diags: &mut Diagnostics) -> Option<
         Ok(mut c) => {
             c.root = root.to_path_buf();
             let errors = diags.errors().count();
-            let declared = check_kinds(&c, text, diags);
+            let declared = check_kinds(&c, builtin, text, diags);
             if diags.errors().count() > errors {
                 return None;
             }
@@ -688,7 +697,7 @@ mod tests {
     #[test]
     fn unknown_key_warns_with_suggestion() {
         let mut d = Diagnostics::default();
-        let c = parse_config("[book]\ntitel = \"x\"\n", Path::new("."), &mut d).unwrap();
+        let c = parse_config("[book]\ntitel = \"x\"\n", Path::new("."), &[], &mut d).unwrap();
         assert_eq!(c.book.title, "Hindsight");
         let w = &d.items[0];
         assert_eq!((w.line, w.column), (2, 1));
@@ -698,7 +707,7 @@ mod tests {
     #[test]
     fn malformed_toml_is_an_error_with_position() {
         let mut d = Diagnostics::default();
-        assert!(parse_config("[book]\ntitle = \n", Path::new("."), &mut d).is_none());
+        assert!(parse_config("[book]\ntitle = \n", Path::new("."), &[], &mut d).is_none());
         assert!(d.has_errors());
         assert_eq!(d.items[0].line, 2);
     }

@@ -216,7 +216,7 @@ fn import_into(
     section: Option<&str>,
 ) -> ExitCode {
     let mut diags = Diagnostics::default();
-    let Some(config) = hindsight::config::load_config(root, &mut diags) else {
+    let Some(config) = hindsight::pipeline::read_config(root, &mut diags) else {
         return fail(&diags);
     };
     let imported = match hindsight::import::import(root, &config.content_dir(), source, section) {

@@ -26,9 +26,15 @@ use crate::output::{
 use crate::render::outputs::render_site;
 use crate::site::Site;
 
+/// `book.toml`, its `[kinds]` checked against the registry's built-in kinds: how every
+/// command reads it.
+pub fn read_config(root: &Path, diags: &mut Diagnostics) -> Option<Config> {
+    load_config(root, registry::builtin_kinds(), diags)
+}
+
 /// `book.toml` as overridden on the command line.
 fn configure(root: &Path, options: &BuildOptions, diags: &mut Diagnostics) -> Option<Config> {
-    let mut config = load_config(root, diags)?;
+    let mut config = read_config(root, diags)?;
     if let Some(url) = &options.base_url {
         config.build.base_url = url.clone();
     }

@@ -11,7 +11,7 @@ use std::sync::{Arc, LazyLock, Mutex};
 
 use rayon::prelude::*;
 
-use crate::config::{BuildOptions, DeclaredKinds};
+use crate::config::{BuildOptions, BuiltinKind, DeclaredKinds};
 use crate::content::glossary::GLOSSARY;
 use crate::content::{KindDescription, Page, PageId, PageKind, PageKinds};
 use crate::diagnostics::Diagnostics;
@@ -29,6 +29,20 @@ pub static BUILTIN: &[&dyn Kind] = &[
 /// order (navigation and backlink groups list them so).
 pub fn builtin_descriptions() -> impl Iterator<Item = KindDescription> {
     std::iter::once(GLOSSARY).chain(BUILTIN.iter().flat_map(|k| k.page_kinds().iter().copied()))
+}
+
+/// The built-in kinds of page as `book.toml` sees them (names and folders), for
+/// [`crate::config::load_config`].
+pub fn builtin_kinds() -> &'static [BuiltinKind] {
+    static NAMES: LazyLock<Vec<BuiltinKind>> = LazyLock::new(|| {
+        builtin_descriptions()
+            .map(|k| BuiltinKind {
+                id: k.id,
+                folder: k.folder,
+            })
+            .collect()
+    });
+    &NAMES
 }
 
 /// The kinds of page of a build whose `book.toml` declares `declared`: the built-in ones,

@@ -1,60 +1,12 @@
-//! `hindsight init` and `hindsight new`: a new site, or a new page from its kind's template
-//! (a built-in kind's, or one written from the fields `book.toml` declares).
+//! `hindsight init` and `hindsight new`: a new site, or a new page from its kind's
+//! description (the text a built-in kind's folder gives, or a title and summary for a plain
+//! page or a kind `book.toml` declares), with the fields `book.toml` declares for the kind.
 
 use std::io;
 use std::path::{Path, PathBuf};
 
-use crate::config::{Config, DeclaredKind, FieldSpec, FieldType};
-use crate::content::slugify;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum PageTemplateKind {
-    Glossary,
-    Postmortem,
-    Script,
-    Guideline,
-    Path,
-    Page,
-}
-
-impl PageTemplateKind {
-    fn folder(self) -> &'static str {
-        let name = match self {
-            PageTemplateKind::Glossary => "glossary",
-            PageTemplateKind::Postmortem => "postmortem",
-            PageTemplateKind::Script => "script",
-            PageTemplateKind::Guideline => "guideline",
-            PageTemplateKind::Path => "path",
-            PageTemplateKind::Page => "",
-        };
-        crate::config::builtin_folder(name).unwrap_or("")
-    }
-
-    /// The front matter and body of a new page, with every field in place and explained.
-    fn template(self, title: &str, today: &str) -> String {
-        let title = yaml_string(title);
-        match self {
-            PageTemplateKind::Glossary => format!(
-                "---\ntitle: {title}\n# One precise sentence: shown in tooltips wherever the term is linked.\nsummary: One precise sentence that defines the term.\n# Other names and abbreviations; each is linked like the title.\naliases: []\n# Slugs of related glossary terms (shown on both pages).\nrelated: []\ntags: []\n---\n\n## What it is\n\n## Why it matters in a post-mortem\n\n## Example\n"
-            ),
-            PageTemplateKind::Postmortem => format!(
-                "---\ntitle: {title}\ndate: {today}\n# SEV1 (critical) .. SEV4 (low); levels are set in book.toml [postmortems].\nseverity: SEV2\n# draft | in-review | reviewed | published\nstatus: draft\nauthors: []\nservices: []\nsummary: What happened, in one or two sentences.\nimpact:\n  description: Who was affected and how.\n  # users_affected: 0\n  # requests_failed: 0\n  # slo_breached: availability\nblast_radius: Which services, regions and customers were touched.\ntrigger: The change or event that set it off.\n# Causes; the narrative may argue there is no single root cause.\nroot_causes: []\n# category: change, config, capacity, dependency, monitoring, process, tooling, hardware, software, human-factors\ncontributing_factors: []\ndetection: How it was noticed (alert, customer report, ...).\nresolution: What ended the impact.\n# Set an IANA zone to write local times; otherwise every `at` needs an offset (Z or +01:00).\ntimezone: UTC\n# marks: impact-start, detected, acknowledged, declared, mitigated, resolved, closed\n# mitigated = most users' impact ended; resolved = fully back to normal (mark only resolved\n# when both are the same moment). source: the id of the `sources` entry an entry comes from.\ntimeline:\n  - at: {today}T09:00:00\n    event: Impact begins.\n    marks: impact-start\n  - at: {today}T09:05:00\n    event: Alert fires.\n    marks: detected\n    source: alerts\n  - at: {today}T09:30:00\n    event: Service restored.\n    marks: resolved\n# type: prevent | mitigate | detect | process; status: open | in-progress | done | wont-do\n# owner, priority, status and due are optional (an open item should have an owner).\naction_items:\n  - title: Describe the follow-up.\n    type: prevent\n    owner: Team name\n    priority: P2\n    status: open\nlessons:\n  went_well: []\n  went_wrong: []\n  got_lucky: []\n# Where the facts come from; timeline entries cite a source by its id.\nsources:\n  - id: alerts\n    title: Alert history for the incident\n    url: https://example.com/alerts\n---\n\n## What happened\n\n## Why it happened\n\n## What we learned\n"
-            ),
-            PageTemplateKind::Script => format!(
-                "---\ntitle: {title}\nsummary: What this role-play practises.\nscenario: The situation, in a paragraph.\n# Speaker name -> who they are.\nroles:\n  You: Post-mortem lead\n  CTO: Chief Technology Officer\n# The role the trainee plays.\nlearner: You\n# postmortem: slug-of-the-incident\n---\n\n## Opening {{minutes=2}}\n\nYou: Thanks for coming. We are here to learn, not to blame.\n\nCTO: I want to know who caused this.\n\n## Closing {{minutes=2}}\n\nYou: I will circulate the document with owners and dates today.\n"
-            ),
-            PageTemplateKind::Guideline => format!(
-                "---\ntitle: {title}\nsummary: The principle in one sentence.\n# Techniques scripts can tag lines with: {{technique=id}}.\ntechniques: []\n---\n\n## The principle\n\n## Why it matters\n\n## Do\n\n## Don't\n"
-            ),
-            PageTemplateKind::Path => format!(
-                "---\ntitle: {title}\nsummary: Who this path is for and what they will know at the end.\n# Ordered page references as folder/slug.\nsteps: []\n---\n\nWhat this path covers.\n"
-            ),
-            PageTemplateKind::Page => {
-                format!("---\ntitle: {title}\nsummary: What this page is about.\n---\n\n")
-            }
-        }
-    }
-}
+use crate::config::{FieldSpec, FieldType};
+use crate::content::{KindDescription, PageKinds, slugify};
 
 fn yaml_string(s: &str) -> String {
     format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
@@ -107,31 +59,42 @@ fn declared_field_lines(fields: &indexmap::IndexMap<String, FieldSpec>, today: &
     out
 }
 
-/// The template of a kind `book.toml` declares: the common fields, then its own.
-fn declared_template(kind: &DeclaredKind, title: &str, today: &str) -> String {
-    format!(
-        "---\ntitle: {}\nsummary: What this {} is about.\n{}---\n\n",
-        yaml_string(title),
-        kind.label.to_lowercase(),
-        declared_field_lines(&kind.fields, today)
-    )
+/// The kind `hindsight new` was asked for: `page` (a plain page at the top of the content
+/// dir) or a kind's name (a built-in one's in any case).
+fn find_kind(kinds: &PageKinds, name: &str) -> Option<KindDescription> {
+    if name.eq_ignore_ascii_case("page") {
+        return Some(KindDescription::PLAIN);
+    }
+    kinds
+        .by_id(name)
+        .or_else(|| {
+            kinds
+                .iter()
+                .find(|k| !k.declared && k.id.eq_ignore_ascii_case(name))
+        })
+        .copied()
 }
 
 /// The kinds `hindsight new` knows, for an error message.
-fn kind_names(config: &Config) -> String {
-    let builtin = [
-        "glossary",
-        "postmortem",
-        "script",
-        "guideline",
-        "path",
-        "page",
-    ];
+fn kind_names(kinds: &PageKinds) -> String {
+    let builtin = kinds.iter().filter(|k| !k.declared).map(|k| k.id);
+    let declared = kinds.iter().filter(|k| k.declared).map(|k| k.id);
     builtin
-        .into_iter()
-        .chain(config.declared.kinds.iter().map(|k| k.id.as_str()))
+        .chain(["page"])
+        .chain(declared)
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// The text of a new page of `kind` titled `title`, with a line for each field `book.toml`
+/// declares for the kind just before the closing `---`.
+fn new_page_text(kind: &KindDescription, title: &str, today: &str) -> String {
+    let mut text = kind.new_page_text(&yaml_string(title), today);
+    if let Some(fields) = kind.fields {
+        let end = text[4..].find("\n---\n").map_or(text.len(), |i| i + 5);
+        text.insert_str(end, &declared_field_lines(fields, today));
+    }
+    text
 }
 
 /// Write a new page of `kind` (a built-in kind or one `book.toml` declares) for `title`
@@ -145,33 +108,17 @@ pub fn new_page(root: &Path, kind: &str, title: &str) -> io::Result<PathBuf> {
         ));
     }
     let mut config_diags = crate::diagnostics::Diagnostics::default();
-    let config = crate::config::load_config(root, &mut config_diags)
+    let config = crate::pipeline::read_config(root, &mut config_diags)
         .ok_or_else(|| io::Error::other(config_diags.to_string()))?;
-    let today = today();
-    let (folder, text) = match (
-        <PageTemplateKind as clap::ValueEnum>::from_str(kind, true),
-        config.declared.by_id(kind),
-    ) {
-        (Ok(builtin), _) => {
-            let mut text = builtin.template(title, &today);
-            if let Some(fields) = config.declared.builtin(kind) {
-                // The added fields go just before the closing `---`.
-                let end = text[4..].find("\n---\n").map_or(text.len(), |i| i + 5);
-                text.insert_str(end, &declared_field_lines(fields, &today));
-            }
-            (builtin.folder().to_string(), text)
-        }
-        (Err(_), Some(declared)) => (
-            declared.folder.clone(),
-            declared_template(declared, title, &today),
-        ),
-        (Err(_), None) => {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidInput,
-                format!("unknown kind `{kind}`: one of {}", kind_names(&config)),
-            ));
-        }
+    let kinds = crate::kinds::registry::page_kinds(config.declared);
+    let Some(description) = find_kind(kinds, kind) else {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("unknown kind `{kind}`: one of {}", kind_names(kinds)),
+        ));
     };
+    let folder = description.folder;
+    let text = new_page_text(&description, title, &today());
     let dir = config.content_dir().join(folder);
     std::fs::create_dir_all(&dir)?;
     let path = dir.join(format!("{slug}.md"));
@@ -311,5 +258,28 @@ mod tests {
         let err = new_page(&dir, "glossary", "Blast Radius").unwrap_err();
         assert!(err.to_string().contains("already exists"));
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// Each built-in kind's new page, from the text its folder gives, is a valid page of
+    /// that kind, and its title is written as a quoted YAML string.
+    #[test]
+    fn every_built_in_kind_gives_a_new_page_of_its_kind() {
+        let kinds = crate::kinds::registry::page_kinds(crate::config::DeclaredKinds::none());
+        for kind in kinds.iter() {
+            let text = new_page_text(kind, "A: \"quoted\" {today}", "2026-03-12");
+            let rel = format!("{}/x.md", kind.folder);
+            let page = crate::content::parse_page(
+                format!("content/{rel}").into(),
+                rel,
+                text.clone(),
+                crate::content::DiscoverOptions::default(),
+            )
+            .unwrap_or_else(|e| panic!("{}: {e}\n{text}", kind.id))
+            .unwrap();
+            assert!(page.kind.is(kind), "{}", kind.id);
+            assert_eq!(page.meta.title, "A: \"quoted\" {today}", "{}", kind.id);
+        }
+        let names = kind_names(kinds);
+        assert_eq!(names, "glossary, postmortem, script, guideline, path, page");
     }
 }

@@ -28,7 +28,7 @@ use std::sync::{Arc, Mutex};
 
 use tera::Context;
 
-use crate::config::{CONFIG_FILE, Config, load_config};
+use crate::config::{CONFIG_FILE, Config};
 use crate::content::assets::AssetIndex;
 use crate::content::{DiscoverOptions, Page, PageId, check_unique_urls, list_sources, load_page};
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -36,7 +36,7 @@ use crate::kinds::registry::{self, KindsData};
 use crate::linking::{PreviousBuild, Reuse, link_view};
 use crate::markdown::BodyContext;
 use crate::output::OutputSink;
-use crate::pipeline::{BuildOptions, assemble, index_for_search, render_page_body};
+use crate::pipeline::{BuildOptions, assemble, index_for_search, read_config, render_page_body};
 use crate::render::outputs::{Reads, RenderMemo, render_site_with};
 use crate::render::theme::Theme;
 use crate::search::SearchState;
@@ -223,7 +223,7 @@ impl IncrementalBuild {
         if changes.rescan || self.config.is_none() || changes.paths.contains(&config_path) {
             self.reset();
             let mut diags = Diagnostics::default();
-            let config = load_config(&self.root, &mut diags);
+            let config = read_config(&self.root, &mut diags);
             let hash = hash_of(&std::fs::read(&config_path).unwrap_or_default());
             match config {
                 Some(c) => self.config = Some((c, diags, hash)),
