@@ -3,9 +3,14 @@
 //! The build is one pipeline, a module per stage, run by [`pipeline`]:
 //! [`config`] → [`content`] → [`linking`] (with [`links`], [`markdown`], [`terms`]) →
 //! [`kinds`] → [`site`] (with [`search`]) → [`render`] → [`output`]; [`serve`] reruns the
-//! same stages incrementally, [`scaffold`] creates new sites and pages, and [`import`] brings in existing Markdown. Each content kind
-//! is a folder of [`kinds`] that plugs in through [`kinds::kind::Kind`], and
-//! [`kinds::registry`] names them all: no stage names a kind.
+//! same stages incrementally, [`scaffold`] creates new sites and pages, and [`import`]
+//! brings in existing Markdown. Each content kind is a folder of [`kinds`] that plugs in
+//! through [`kinds::kind::Kind`] (its front matter, its kinds of page, the text of a new
+//! page, what it derives and adds), and [`kinds::registry`] names them all: adding a kind is
+//! a folder plus one line there. No stage names a kind: the pipeline hands the kinds'
+//! descriptions down to [`config`] (names and folders) and [`content`] (everything content
+//! needs to load a page of a kind, [`content::KindDescription`]). The glossary's description
+//! lives in [`content::glossary`], as the term linking below the kinds reads its terms.
 //!
 //! Layers, bottom to top: a module imports only from its own layer or one below, and no
 //! two parts import each other around a circle (`tests/architecture.rs` checks both).

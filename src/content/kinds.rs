@@ -163,15 +163,15 @@ pub enum Listing {
 /// declares gets one of the same shape ([`crate::content::declared::describe`]).
 #[derive(Debug, Clone, Copy)]
 pub struct KindDescription {
-    /// The kind's name: `postmortem`, `runbook`; `hindsight new <id>`, `[kinds.<id>]`.
+    /// The kind's name: `glossary`, `runbook`; `hindsight new <id>`, `[kinds.<id>]`.
     pub id: &'static str,
-    /// The top folder under the content dir that holds its pages (`postmortems`).
+    /// The top folder under the content dir that holds its pages (`runbooks`).
     pub folder: &'static str,
-    /// The title of its section when the folder has no `_index.md` (`Post-mortems`).
+    /// The title of its section when the folder has no `_index.md` (`Runbooks`).
     pub section_title: &'static str,
-    /// The template that renders one of its pages (`postmortem.html`).
+    /// The template that renders one of its pages (`glossary.html`).
     pub template: &'static str,
-    /// One page's label and several pages' (`post-mortem`, `post-mortems`).
+    /// One page's label and several pages' (`term`, `terms`).
     pub label: (&'static str, &'static str),
     pub listing: Listing,
     pub parse: ParseFrontMatter,

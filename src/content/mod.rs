@@ -40,11 +40,11 @@ pub enum PageKind {
     Home,
     Section,
     Plain,
-    /// A page of a kind: built in (`postmortem`) or declared in `book.toml` (`runbook`).
+    /// A page of a kind: built in (`glossary`) or declared in `book.toml` (`runbook`).
     Of(&'static KindDescription),
 }
 
-/// Templates and search see a kind as its name (`postmortem`, `runbook`).
+/// Templates and search see a kind as its name (`glossary`, `runbook`).
 impl Serialize for PageKind {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.name())
@@ -73,7 +73,7 @@ impl PartialOrd for PageKind {
 }
 
 impl PageKind {
-    /// The kind's name: `postmortem`, or a declared kind's key (`runbook`).
+    /// The kind's name: `glossary`, or a declared kind's key (`runbook`).
     pub fn name(self) -> &'static str {
         match self {
             PageKind::Home => "home",
@@ -585,15 +585,15 @@ mod tests {
     #[test]
     fn a_folder_index_is_a_page_bundle_and_underscore_index_a_section() {
         let bundle = parse(
-            "postmortems/Checkout 2026-03/index.md",
-            "---\ntitle: C\n---\n",
+            "glossary/Error Budget 2026/index.md",
+            "---\ntitle: C\nsummary: s\n---\n",
         )
         .unwrap()
         .unwrap();
-        assert_eq!(bundle.kind.name(), "postmortem");
-        assert_eq!(bundle.url, "postmortems/checkout-2026-03/");
-        assert_eq!(bundle.slug, "checkout-2026-03");
-        let section = parse("postmortems/_index.md", "---\ntitle: P\n---\n")
+        assert!(bundle.kind.is(&glossary::GLOSSARY));
+        assert_eq!(bundle.url, "glossary/error-budget-2026/");
+        assert_eq!(bundle.slug, "error-budget-2026");
+        let section = parse("glossary/_index.md", "---\ntitle: P\n---\n")
             .unwrap()
             .unwrap();
         assert_eq!(section.kind, PageKind::Section);
@@ -619,7 +619,7 @@ mod tests {
             (named.heading.as_deref(), named.body()),
             (None, "Just text.\n")
         );
-        let bundle = parse("postmortems/checkout-2026-03/index.md", "Text.\n")
+        let bundle = parse("notes/checkout-2026-03/index.md", "Text.\n")
             .unwrap()
             .unwrap();
         assert_eq!(bundle.meta.title, "Checkout 2026 03");
@@ -716,17 +716,12 @@ mod tests {
     #[test]
     fn extra_is_accepted_on_every_kind_as_any_yaml() {
         let extra = "extra:\n  a: [1, {b: true}]\n  2026: year\n";
-        for (rel, more) in [
-            ("glossary/x.md", "summary: s\n"),
-            ("postmortems/x.md", ""),
-            ("scripts/x.md", ""),
-            ("guidelines/x.md", ""),
-            ("paths/x.md", ""),
-            ("notes/x.md", ""),
-            ("notes/_index.md", ""),
-            ("index.md", ""),
-        ] {
-            let p = parse(rel, &format!("---\ntitle: X\n{more}{extra}---\n"))
+        let kinds = DiscoverOptions::default().kinds.iter();
+        let of_kinds = kinds.map(|k| format!("{}/x.md", k.folder));
+        let generic = ["notes/x.md", "notes/_index.md", "index.md"].map(String::from);
+        for rel in of_kinds.chain(generic) {
+            let rel = rel.as_str();
+            let p = parse(rel, &format!("---\ntitle: X\nsummary: s\n{extra}---\n"))
                 .unwrap_or_else(|e| panic!("{rel}: {e}"))
                 .unwrap();
             assert_eq!(

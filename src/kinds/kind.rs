@@ -145,6 +145,12 @@ pub trait Kind: Sync {
         None
     }
 
+    /// Lists of pages the home page shows, each under the name of its template variable
+    /// (`recent_postmortems`).
+    fn home_lists(&self, _pages: &[Page]) -> Vec<(&'static str, Vec<PageId>)> {
+        Vec::new()
+    }
+
     /// Whether pages of `kind` show data this kind made from other pages' bodies (`serve`
     /// then renders them again whenever the derived data changes).
     fn shows_other_bodies(&self, _kind: PageKind) -> bool {

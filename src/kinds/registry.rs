@@ -135,6 +135,11 @@ pub fn nav(pages: &[Page]) -> Vec<NavItem> {
     BUILTIN.iter().filter_map(|k| k.nav(pages)).collect()
 }
 
+/// The lists of pages the kinds add to the home page, by template variable.
+pub fn home_lists(pages: &[Page]) -> Vec<(&'static str, Vec<PageId>)> {
+    BUILTIN.iter().flat_map(|k| k.home_lists(pages)).collect()
+}
+
 /// Whether pages of `kind` show data some kind made from other pages' bodies.
 pub fn shows_other_bodies(kind: PageKind) -> bool {
     BUILTIN.iter().any(|k| k.shows_other_bodies(kind))

@@ -418,8 +418,10 @@ struct PageContext<'a> {
     page: PageView<'a>,
     #[serde(skip_serializing_if = "Option::is_none")]
     section: Option<SectionView>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    recent_postmortems: Option<Vec<PageRef>>,
+    /// The lists of pages the kinds add to the home page, each a template variable of its
+    /// own (`recent_postmortems`); none elsewhere.
+    #[serde(flatten)]
+    home_lists: BTreeMap<&'static str, Vec<PageRef>>,
 }
 
 /// The template and context of page `id`, with `content` as its body HTML.
@@ -481,23 +483,15 @@ fn page_context<'a>(
         root: root_prefix(&page.url),
         page: view,
         section: None,
-        recent_postmortems: None,
+        home_lists: BTreeMap::new(),
     };
     match page.kind {
         PageKind::Section => ctx.section = Some(section_view(site, &page.section)),
         PageKind::Home => {
-            let mut recent: Vec<PageRef> = site
-                .pages
-                .iter()
-                .filter(|p| {
-                    p.kind
-                        .is(&crate::kinds::postmortems::front_matter::POSTMORTEM)
-                })
-                .map(PageRef::of)
-                .collect();
-            recent.sort_by(|a, b| b.date.cmp(&a.date));
-            recent.truncate(5);
-            ctx.recent_postmortems = Some(recent);
+            for (name, ids) in registry::home_lists(&site.pages) {
+                let pages = ids.into_iter().map(|id| PageRef::of(&site.pages[id]));
+                ctx.home_lists.insert(name, pages.collect());
+            }
         }
         _ => {}
     }

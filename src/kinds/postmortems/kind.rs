@@ -53,6 +53,16 @@ impl Kind for Postmortems {
             .map_or_else(Vec::new, |c| c.extra_files(site))
     }
 
+    /// The home page lists the five most recent post-mortems.
+    fn home_lists(&self, pages: &[Page]) -> Vec<(&'static str, Vec<PageId>)> {
+        let mut recent: Vec<PageId> = (0..pages.len())
+            .filter(|&id| pages[id].kind.is(&POSTMORTEM))
+            .collect();
+        recent.sort_by_key(|&id| std::cmp::Reverse(pages[id].meta.date));
+        recent.truncate(5);
+        vec![("recent_postmortems", recent)]
+    }
+
     fn shown_text(&self, page: &Page) -> Option<Vec<Option<ShownText>>> {
         let summary = page.meta.summary.as_deref().unwrap_or("");
         postmortem(page).map(|pm| super::search::shown_text(pm, summary))
