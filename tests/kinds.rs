@@ -408,3 +408,28 @@ fn new_scaffolds_a_declared_kind_from_its_fields() {
     std::fs::remove_file(dir.path().join("content/postmortems/queue-stall.md")).unwrap();
     build(dir.path()).unwrap();
 }
+
+/// A declared kind's section is titled by its `title` whether its folder has an `_index.md`
+/// without a title or heading, or none: the kind's description titles it, as a built-in
+/// kind's does (`postmortems/` → "Post-mortems").
+#[test]
+fn a_declared_kind_titles_its_section_with_or_without_an_index() {
+    let book = "[kinds.runbook]\nfolder = \"runbooks\"\ntitle = \"Operational runbooks\"\n";
+    let runbook = ("content/runbooks/a.md", "---\ntitle: A\n---\nx\n");
+    for with_index in [false, true] {
+        let index = ("content/runbooks/_index.md", "What to do when.\n");
+        let files = if with_index {
+            vec![runbook, index]
+        } else {
+            vec![runbook]
+        };
+        let dir = site(book, &files);
+        let out = build(dir.path()).unwrap();
+        let section = &out["runbooks/index.html"];
+        assert_eq!(
+            text_of(section, "h1"),
+            ["Operational runbooks"],
+            "with _index.md: {with_index}"
+        );
+    }
+}

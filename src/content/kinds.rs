@@ -190,8 +190,8 @@ pub struct KindDescription {
 }
 
 impl KindDescription {
-    /// A kind whose pages have the common keys only, listed by title: a declared kind's
-    /// shape before `book.toml` fills it in.
+    /// What a plain page is (the common keys only, listed by title, `page.html`), and what
+    /// every description leaves as it is (`..KindDescription::PLAIN`).
     pub const PLAIN: KindDescription = KindDescription {
         id: "page",
         folder: "",

@@ -181,3 +181,58 @@ impl BodyHooks for KindBodyHooks {
             .unwrap_or(text.len())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What adding a kind must not break: every kind of page has its own name and folder,
+    /// the default theme has its template, and pages of it parse as that kind.
+    #[test]
+    fn built_in_kinds_of_page_are_distinct_and_complete() {
+        let kinds: Vec<KindDescription> = builtin_descriptions().collect();
+        let templates =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates");
+        for (i, kind) in kinds.iter().enumerate() {
+            let others = || kinds.iter().skip(i + 1);
+            assert!(others().all(|k| k.id != kind.id), "two kinds `{}`", kind.id);
+            assert!(
+                others().all(|k| k.folder != kind.folder),
+                "two kinds in `{}/`",
+                kind.folder
+            );
+            assert!(!kind.folder.is_empty() && !kind.declared, "{}", kind.id);
+            assert!(templates.join(kind.template).is_file(), "{}", kind.template);
+        }
+        let names: Vec<&str> = builtin_kinds().iter().map(|k| k.id).collect();
+        assert_eq!(
+            names,
+            ["glossary", "postmortem", "script", "guideline", "path"]
+        );
+    }
+
+    #[test]
+    fn declared_kinds_follow_the_built_in_ones_with_their_fields() {
+        let mut config = crate::config::parse_config(
+            "[kinds.runbook]\nfolder = \"runbooks\"\n[kinds.runbook.fields.team]\ntype = \"string\"\n[kinds.postmortem.fields.team]\ntype = \"string\"\n",
+            std::path::Path::new("."),
+            builtin_kinds(),
+            &mut Diagnostics::default(),
+        )
+        .unwrap();
+        let kinds = page_kinds(config.declared);
+        assert!(
+            std::ptr::eq(kinds, page_kinds(config.declared)),
+            "made once"
+        );
+        let runbook = kinds.by_folder("runbooks").unwrap();
+        assert!(runbook.declared && runbook.fields.is_some_and(|f| f.contains_key("team")));
+        assert_eq!(runbook.position, kinds.iter().count() - 1);
+        let postmortem = kinds.by_id("postmortem").unwrap();
+        assert!(!postmortem.declared && postmortem.fields.is_some());
+        config.declared = DeclaredKinds::none();
+        let plain = page_kinds(config.declared);
+        assert!(plain.by_id("runbook").is_none());
+        assert!(plain.by_id("postmortem").unwrap().fields.is_none());
+    }
+}
