@@ -6,7 +6,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use hindsight::config::Config;
+use hindsight::config::{Config, DeclaredKinds};
 use hindsight::content::{DiscoverOptions, Page, parse_page};
 use hindsight::diagnostics::{Diagnostics, EXCERPT_CHARS};
 use hindsight::linking::Reuse;
@@ -76,7 +76,7 @@ pub fn parse(rel: &str, text: &str) -> Option<Page> {
         text.to_string(),
         DiscoverOptions {
             include_drafts: true,
-            ..DiscoverOptions::default()
+            kinds: hindsight::kinds::registry::page_kinds(DeclaredKinds::none()),
         },
     )
     .ok()

@@ -1,11 +1,15 @@
 //! Every built-in kind, one line each: adding a kind is a folder under `src/kinds` that
-//! implements [`Kind`] plus its line in [`BUILTIN`]. Each kind describes its kinds of page
-//! ([`Kind::page_kinds`]: folder, template, labels, front matter, the text of a new page),
-//! and the pipeline hands those descriptions down to content loading ([`page_kinds`]), so
-//! content, links and markdown name no kind. The pipeline derives each kind's data in this
-//! order, and render, nav, bodies and `serve` ask each kind in turn; nothing else names a
-//! kind. The glossary is the one kind of page described below the kinds, in
-//! [`crate::content::glossary`] (term linking reads it); it is listed here first.
+//! implements [`Kind`], plus its line in [`BUILTIN`] (and its template in the theme, unless
+//! its pages render with the plain `page.html`; a test below checks each one is there).
+//!
+//! Each kind describes its kinds of page ([`Kind::page_kinds`]: folder, template, labels,
+//! front matter, the text of a new page), and the pipeline hands those descriptions down:
+//! names and folders to config ([`builtin_kinds`]), whole descriptions to content loading
+//! ([`page_kinds`]), so config, content, links and markdown name no kind. The pipeline
+//! derives each kind's data in this order, and render, nav, bodies, search and `serve` ask
+//! each kind in turn; nothing else names a kind. The glossary is the one kind of page
+//! described below the kinds, in [`crate::content::glossary`] (term linking reads its
+//! terms); it is listed here first.
 
 use std::sync::{Arc, LazyLock, Mutex};
 
