@@ -11,8 +11,7 @@ use rayon::prelude::*;
 use super::tokenize::{WordStemmer, for_each_word, is_stop_word};
 use crate::content::glossary::GLOSSARY;
 use crate::content::{Page, PageKind};
-use crate::kinds::kind::SearchFacets;
-pub use crate::kinds::kind::ShownText;
+use crate::kinds::kind::{SearchFacets, ShownText};
 use crate::markdown::RenderedBody;
 
 /// Where in a document a term occurs, best first. Ranking compares these before BM25.
@@ -192,7 +191,9 @@ pub fn is_searchable(page: &Page) -> bool {
     !matches!(page.kind, PageKind::Home | PageKind::Section)
 }
 
-/// Everything of `page`'s front matter a reader sees, by the section it is shown in.
+/// Everything of `page`'s front matter a reader sees, by the section it is shown in: what
+/// its kind shows beside the body (each kind says, through the registry), then its
+/// declared fields. Search reads no kind's front matter itself.
 pub fn shown_text(page: &Page) -> Vec<ShownText> {
     let sections = crate::kinds::registry::shown_text(page);
     let mut shown: Vec<ShownText> = sections.into_iter().flatten().collect();

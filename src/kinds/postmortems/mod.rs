@@ -5,7 +5,9 @@
 //!
 //! It plugs in as one kind ([`kind::Postmortems`]): the pipeline builds one [`Catalog`] once
 //! the site is linked (`Catalog::build`), then asks it for per-page template values,
-//! generated pages and extra files.
+//! generated pages and extra files. Its front matter, and its description as a kind of page
+//! that content loading is handed, are in [`front_matter`]; the text `hindsight new
+//! postmortem` writes is `new-page.md`; what search reads of it is in [`search`].
 
 pub mod feeds;
 pub mod front_matter;

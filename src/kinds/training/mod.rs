@@ -2,6 +2,10 @@
 //! demonstrate each technique, learning paths, and flashcards and a quiz generated from the
 //! glossary.
 //!
+//! Scripts, guidelines and learning paths are its three kinds of page: their front matter and
+//! descriptions are in [`front_matter`], the text `hindsight new` writes for each in
+//! `new-script.md`, `new-guideline.md` and `new-path.md`.
+//!
 //! It plugs in as one kind ([`kind::TrainingKind`]): [`Training::build`] runs once the
 //! bodies are linked (it validates scripts and paths, so its errors are reported with every
 //! other error of the build); rendering then asks it for each page's derived template
