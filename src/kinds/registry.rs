@@ -1,6 +1,7 @@
 //! Every built-in kind, one line each: adding a kind is a folder under `src/kinds` that
-//! implements [`Kind`], plus its line in [`BUILTIN`] (and its template in the theme, unless
-//! its pages render with the plain `page.html`; a test below checks each one is there).
+//! implements [`Kind`] (with its `pub mod` in `kinds`), plus its line in [`BUILTIN`], and
+//! its template in the theme unless its pages render with the plain `page.html` (a test
+//! below checks each one is there).
 //!
 //! Each kind describes its kinds of page ([`Kind::page_kinds`]: folder, template, labels,
 //! front matter, the text of a new page), and the pipeline hands those descriptions down:
