@@ -6,11 +6,12 @@
 //! same stages incrementally, [`scaffold`] creates new sites and pages, and [`import`]
 //! brings in existing Markdown. Each content kind is a folder of [`kinds`] that plugs in
 //! through [`kinds::kind::Kind`] (its front matter, its kinds of page, the text of a new
-//! page, what it derives and adds), and [`kinds::registry`] names them all: adding a kind is
-//! a folder plus one line there. No stage names a kind: the pipeline hands the kinds'
-//! descriptions down to [`config`] (names and folders) and [`content`] (everything content
-//! needs to load a page of a kind, [`content::KindDescription`]). The glossary's description
-//! lives in [`content::glossary`], as the term linking below the kinds reads its terms.
+//! page, what it derives and adds), and [`kinds::registry`] names them all: adding a kind
+//! is a folder (and its `pub mod`) plus one line there. No stage names a kind: the
+//! pipeline hands the kinds' descriptions down to [`config`] (names and folders) and
+//! [`content`] (everything content needs to load a page of a kind,
+//! [`content::KindDescription`]). The glossary's description lives in [`content::glossary`],
+//! as the term linking below the kinds reads its terms.
 //!
 //! Layers, bottom to top: a module imports only from its own layer or one below, and no
 //! two parts import each other around a circle (`tests/architecture.rs` checks both).
