@@ -16,7 +16,7 @@ use crate::content::assets::{
     AssetIndex, ImageSize, join_relative, output_path, percent_decode, percent_encode_path,
 };
 use crate::content::{Page, PageId};
-use crate::diagnostics::{Diagnostic, MAX_PROBLEMS};
+use crate::diagnostics::{Diagnostic, MAX_PROBLEMS, thousands};
 pub use crate::escape::{escape_attr, escape_html, escape_html_into};
 use crate::highlight::highlight_code;
 use crate::links::{OutgoingLink, Resolution, SiteIndex, WrittenLink, link_href};
@@ -428,6 +428,18 @@ pub fn render_body<'m>(
         result
             .refused
             .push(page.error(page.body_line + line - 1, column, message));
+        return result;
+    }
+    if let Some(over) = too_many_elements(markdown) {
+        let message = format!(
+            "this body is too dense to parse: it makes about {} Markdown elements (a line or a punctuation mark each), and this line passes the limit of {} for a file of its size (one for every {BYTES_PER_ELEMENT} bytes, at least {}); split it into several pages, or link large data as a file",
+            thousands(over.elements),
+            thousands(over.budget),
+            thousands(MIN_ELEMENT_BUDGET)
+        );
+        result
+            .refused
+            .push(page.error(page.body_line + over.line - 1, 1, message));
         return result;
     }
     let mut heading: Option<OpenHeading> = None;
@@ -912,6 +924,59 @@ fn nested_too_deep(markdown: &str) -> Option<(usize, usize)> {
         }
     }
     None
+}
+
+/// The fewest elements (see [`too_many_elements`]) a body may make. pulldown-cmark holds
+/// its tree of the whole body, about two 48-byte nodes an element, until the body is
+/// written: this much is under 100 MB.
+pub const MIN_ELEMENT_BUDGET: usize = 500_000;
+
+/// A body may make one element for every this many bytes, when that is more than
+/// [`MIN_ELEMENT_BUDGET`]: the parser's tree then stays within 16 times the file. Written
+/// pages make one for every 18 bytes (the median of the bundled content and docs), the
+/// densest (a README of tables and code) one for every 7.
+pub const BYTES_PER_ELEMENT: usize = 6;
+
+/// Where a body passes its element budget.
+#[derive(Debug, PartialEq, Eq)]
+struct OverBudget {
+    /// Line (1-based, within the body) where the count passes the budget.
+    line: usize,
+    elements: usize,
+    budget: usize,
+}
+
+/// Whether parsing `markdown` would need more tree nodes than its budget, counted cheaply
+/// before parsing as elements: a line that is not blank, or an ASCII punctuation mark. Every
+/// block and inline marker pulldown-cmark makes a node for is a punctuation mark, and the
+/// text after it makes at most one more. Code counts too, so that no marker can hide what
+/// follows it. A body too short to pass even if every byte counted is not scanned: the
+/// usual page costs nothing here.
+fn too_many_elements(markdown: &str) -> Option<OverBudget> {
+    let budget = MIN_ELEMENT_BUDGET.max(markdown.len() / BYTES_PER_ELEMENT);
+    if markdown.len() <= budget {
+        return None;
+    }
+    let mut elements = 0;
+    for (n, line) in markdown.lines().enumerate() {
+        elements += line_elements(line);
+        if elements > budget {
+            let rest: usize = markdown.lines().skip(n + 1).map(line_elements).sum();
+            return Some(OverBudget {
+                line: n + 1,
+                elements: elements + rest,
+                budget,
+            });
+        }
+    }
+    None
+}
+
+/// The elements of one line: itself unless blank, and its punctuation marks.
+fn line_elements(line: &str) -> usize {
+    let bytes = line.as_bytes();
+    let punctuation = bytes.iter().filter(|b| b.is_ascii_punctuation()).count();
+    punctuation + usize::from(bytes.iter().any(|b| !b.is_ascii_whitespace()))
 }
 
 /// The length of the block quote (`>`) or list marker (`-`, `*`, `+`, `1.`, `1)`, then a
@@ -1496,6 +1561,39 @@ mod tests {
         assert_eq!(nested_too_deep(&fenced), None);
         // Not markers: `-x`, `1.5`, `**`.
         assert_eq!(nested_too_deep(&"-x 1.5 ** ".repeat(200)), None);
+    }
+
+    #[test]
+    fn bodies_denser_than_the_element_budget_are_refused_at_the_line_that_passes_it() {
+        // A table of one-letter cells: an element for every two bytes, three times the budget.
+        let row = format!("|{}\n", "a|".repeat(50));
+        let rows = MIN_ELEMENT_BUDGET / 20;
+        let table = format!(
+            "Intro\n\n|{}\n|{}\n{}",
+            "h|".repeat(50),
+            "-|".repeat(50),
+            row.repeat(rows)
+        );
+        let over = too_many_elements(&table).expect("refused");
+        assert_eq!(over.budget, MIN_ELEMENT_BUDGET);
+        assert!(over.elements > 2 * MIN_ELEMENT_BUDGET, "{over:?}");
+        // Intro 1, header 52 (51 `|` and the line), delimiter 102 (`|` and `-`), a row 52.
+        assert_eq!(over.line, 4 + (MIN_ELEMENT_BUDGET - 155) / 52 + 1);
+        let r = render(&table);
+        assert_eq!(r.refused.len(), 1);
+        assert_eq!(r.refused[0].line, 3 + over.line);
+        assert!(
+            r.refused[0].message.contains("too dense"),
+            "{}",
+            r.refused[0].message
+        );
+        assert!(r.html().is_empty());
+        // The same bulk of prose is well within it, and is not scanned when short.
+        let prose = "An incident review names causes, not culprits.\n\n".repeat(rows);
+        assert!(prose.len() > MIN_ELEMENT_BUDGET);
+        assert_eq!(too_many_elements(&prose), None);
+        assert_eq!(too_many_elements(&"[".repeat(MIN_ELEMENT_BUDGET)), None);
+        assert!(too_many_elements(&"[".repeat(MIN_ELEMENT_BUDGET + 1)).is_some());
     }
 
     #[test]

@@ -290,3 +290,34 @@ fn block_quotes_nested_past_the_limit_are_an_error_at_the_marker() {
         "{found:#?}"
     );
 }
+
+#[test]
+fn a_body_denser_than_the_element_budget_is_an_error_at_the_line_that_passes_it() {
+    use hindsight::markdown::MIN_ELEMENT_BUDGET;
+    // Short lines of brackets: a Markdown element for every byte, past the budget on the
+    // line where the count does (each line is 100 `[` and itself).
+    let dense = format!(
+        "---\ntitle: Dense\n---\nIntro.\n\n{}",
+        format!("{}\n", "[".repeat(100)).repeat(MIN_ELEMENT_BUDGET / 100 + 10)
+    );
+    // As long, in words: built.
+    let long = format!(
+        "---\ntitle: Long\n---\n{}",
+        "A blameless review asks what made the mistake easy to make.\n\n".repeat(dense.len() / 60)
+    );
+    let site = FixtureSite::with_files(&[
+        ("content/index.md", PAGE),
+        ("content/notes/dense.md", &dense),
+        ("content/notes/long.md", &long),
+    ]);
+    let found = errors(&site);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    // "Intro." is 2 elements at line 4; bracket line k is at line 5 + k.
+    let line = 6 + (MIN_ELEMENT_BUDGET - 2) / 101;
+    assert!(
+        found[0].starts_with(&format!(
+            "content/notes/dense.md:{line}:1: error: this body is too dense to parse"
+        )),
+        "{found:#?}"
+    );
+}
