@@ -3,6 +3,8 @@
 //! It also collects what later stages need: outgoing links, anchors, and plain text
 //! sections for the search index.
 
+mod pieces;
+
 use std::collections::VecDeque;
 
 use pulldown_cmark::{
@@ -430,18 +432,20 @@ pub fn render_body<'m>(
             .push(page.error(page.body_line + line - 1, column, message));
         return result;
     }
-    if let Some(over) = too_many_elements(markdown) {
-        let message = format!(
-            "this body is too dense to parse: it makes about {} Markdown elements (a line or a punctuation mark each), and this line passes the limit of {} for a file of its size (one for every {BYTES_PER_ELEMENT} bytes, at least {}); split it into several pages, or link large data as a file",
-            thousands(over.elements),
-            thousands(over.budget),
-            thousands(MIN_ELEMENT_BUDGET)
-        );
-        result
-            .refused
-            .push(page.error(page.body_line + over.line - 1, 1, message));
-        return result;
-    }
+    // pulldown-cmark parses the whole body into a tree when its parser is made: a body past
+    // its element budget is parsed a piece at a time instead, or refused.
+    let events = match too_many_elements(markdown)
+        .map(|over| pieces::split(markdown, over.budget).map_err(|unsplit| (over, unsplit)))
+    {
+        None => BodyEvents::Whole(Parser::new_ext(markdown, markdown_options()).into_offset_iter()),
+        Some(Ok(split)) => BodyEvents::Pieces(split),
+        Some(Err((over, unsplit))) => {
+            result
+                .refused
+                .push(too_dense(page, markdown, &over, unsplit));
+            return result;
+        }
+    };
     let mut heading: Option<OpenHeading> = None;
     let mut code: Option<(String, String)> = None;
     let mut section = TextSection::default();
@@ -776,7 +780,7 @@ pub fn render_body<'m>(
             }
             heading.is_some() || !open_images.is_empty()
         };
-        let mut parser = Parser::new_ext(markdown, markdown_options()).into_offset_iter();
+        let mut parser = events;
         let mut out = VecDeque::new();
         let (mut holding, mut ended) = (false, false);
         let events = std::iter::from_fn(|| {
@@ -817,6 +821,63 @@ pub fn render_body<'m>(
         .map(|s| s.text.split_whitespace().count())
         .sum();
     result
+}
+
+/// The events of a body: of one parse, or, for a body past its element budget, of a parse a
+/// piece at a time (see [`pieces`]). One a body, on the stack: boxing the usual parse would
+/// cost an allocation a page for nothing.
+#[allow(clippy::large_enum_variant)]
+enum BodyEvents<'m> {
+    Whole(pulldown_cmark::OffsetIter<'m, pulldown_cmark::DefaultBrokenLinkCallback>),
+    Pieces(pieces::PieceEvents<'m>),
+}
+
+impl<'m> Iterator for BodyEvents<'m> {
+    type Item = (Event<'m>, std::ops::Range<usize>);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        match self {
+            BodyEvents::Whole(events) => events.next(),
+            BodyEvents::Pieces(events) => events.next(),
+        }
+    }
+}
+
+/// The error for a body past its element budget that cannot be parsed in pieces: at the
+/// block past the budget, or (a body with footnotes, or a link label defined twice) at the
+/// line where the whole body passes it.
+fn too_dense(
+    page: &Page,
+    markdown: &str,
+    over: &OverBudget,
+    unsplit: pieces::Unsplit,
+) -> Diagnostic {
+    let limit = format!(
+        "the limit of {} for a file of its size (one for every {BYTES_PER_ELEMENT} bytes, at least {})",
+        thousands(over.budget),
+        thousands(MIN_ELEMENT_BUDGET)
+    );
+    let (line, message) = match unsplit {
+        pieces::Unsplit::DenseBlock { offset } => {
+            let blank = markdown[offset..].len() - markdown[offset..].trim_start().len();
+            let before = &markdown[..offset + blank];
+            (
+                before.matches('\n').count() + 1,
+                format!(
+                    "this block is too dense to parse: it makes more than {} Markdown elements (a line or a punctuation mark each), {limit}; split it, or link large data as a file",
+                    thousands(over.budget)
+                ),
+            )
+        }
+        pieces::Unsplit::Whole => (
+            over.line,
+            format!(
+                "this body is too dense to parse: it makes about {} Markdown elements (a line or a punctuation mark each), and this line passes {limit}; with footnotes or a link label defined twice it is parsed whole: split it into several pages, or link large data as a file",
+                thousands(over.elements)
+            ),
+        ),
+    };
+    page.error(page.body_line + line - 1, 1, message)
 }
 
 /// A page's declared fields, shown above its body: each `page`/`pages` reference is checked
@@ -1564,32 +1625,51 @@ mod tests {
     }
 
     #[test]
-    fn bodies_denser_than_the_element_budget_are_refused_at_the_line_that_passes_it() {
-        // A table of one-letter cells: an element for every two bytes, three times the budget.
+    fn bodies_past_the_element_budget_are_parsed_in_pieces_or_refused_at_the_dense_block() {
+        // A table of one-letter cells: an element for every two bytes, just past the budget.
         let row = format!("|{}\n", "a|".repeat(50));
-        let rows = MIN_ELEMENT_BUDGET / 20;
+        let rows = MIN_ELEMENT_BUDGET / 50;
         let table = format!(
             "Intro\n\n|{}\n|{}\n{}",
             "h|".repeat(50),
             "-|".repeat(50),
             row.repeat(rows)
         );
-        let over = too_many_elements(&table).expect("refused");
+        let over = too_many_elements(&table).expect("past the budget");
         assert_eq!(over.budget, MIN_ELEMENT_BUDGET);
-        assert!(over.elements > 2 * MIN_ELEMENT_BUDGET, "{over:?}");
+        assert!(over.elements > MIN_ELEMENT_BUDGET, "{over:?}");
         // Intro 1, header 52 (51 `|` and the line), delimiter 102 (`|` and `-`), a row 52.
         assert_eq!(over.line, 4 + (MIN_ELEMENT_BUDGET - 155) / 52 + 1);
+        // Built a few thousand rows at a time, as one table.
         let r = render(&table);
+        assert!(r.refused.is_empty(), "{:?}", r.refused);
+        let html = r.html();
+        assert_eq!(html.matches("<table>").count(), 1);
+        assert_eq!(html.matches("<tr>").count(), rows + 1);
+    }
+
+    #[test]
+    fn a_block_past_the_element_budget_is_refused_at_its_first_line() {
+        // One paragraph as dense as the table above is refused at its first line; with a
+        // footnote, the body is parsed whole and refused where it passes the budget.
+        let lines = format!("Intro\n\n{}", "a\n".repeat(MIN_ELEMENT_BUDGET));
+        let r = render(&lines);
         assert_eq!(r.refused.len(), 1);
-        assert_eq!(r.refused[0].line, 3 + over.line);
-        assert!(
-            r.refused[0].message.contains("too dense"),
-            "{}",
-            r.refused[0].message
-        );
+        assert_eq!(r.refused[0].line, 3 + 3);
+        let message = &r.refused[0].message;
+        assert!(message.starts_with("this block is too dense"), "{message}");
         assert!(r.html().is_empty());
-        // The same bulk of prose is well within it, and is not scanned when short.
-        let prose = "An incident review names causes, not culprits.\n\n".repeat(rows);
+        let noted = format!(
+            "Intro[^1]\n\n[^1]: Note.\n\n{}",
+            "a\n".repeat(MIN_ELEMENT_BUDGET)
+        );
+        let r = render(&noted);
+        let over = too_many_elements(&noted).expect("past the budget");
+        assert_eq!(r.refused[0].line, 3 + over.line);
+        let message = &r.refused[0].message;
+        assert!(message.starts_with("this body is too dense"), "{message}");
+        // The same bulk of prose is well within the budget, and is not scanned when short.
+        let prose = "An incident review names causes, not culprits.\n\n".repeat(25_000);
         assert!(prose.len() > MIN_ELEMENT_BUDGET);
         assert_eq!(too_many_elements(&prose), None);
         assert_eq!(too_many_elements(&"[".repeat(MIN_ELEMENT_BUDGET)), None);
