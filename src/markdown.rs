@@ -844,8 +844,8 @@ impl<'m> Iterator for BodyEvents<'m> {
 }
 
 /// The error for a body past its element budget that cannot be parsed in pieces: at the
-/// block past the budget, or (a body with footnotes, or a link label defined twice) at the
-/// line where the whole body passes it.
+/// block past the budget, or (a body with footnotes, a definition list or a link label
+/// defined twice) at the line where the whole body passes it.
 fn too_dense(
     page: &Page,
     markdown: &str,
@@ -872,7 +872,7 @@ fn too_dense(
         pieces::Unsplit::Whole => (
             over.line,
             format!(
-                "this body is too dense to parse: it makes about {} Markdown elements (a line or a punctuation mark each), and this line passes {limit}; with footnotes or a link label defined twice it is parsed whole: split it into several pages, or link large data as a file",
+                "this body is too dense to parse: it makes about {} Markdown elements (a line or a punctuation mark each), and this line passes {limit}; with footnotes, a definition list or a link label defined twice it cannot be parsed in pieces: split it into several pages, or link large data as a file",
                 thousands(over.elements)
             ),
         ),
@@ -987,13 +987,14 @@ fn nested_too_deep(markdown: &str) -> Option<(usize, usize)> {
     None
 }
 
-/// The fewest elements (see [`too_many_elements`]) a body may make. pulldown-cmark holds
-/// its tree of the whole body, about two 48-byte nodes an element, until the body is
-/// written: this much is under 100 MB.
+/// The fewest elements (see [`too_many_elements`]) a body is parsed whole with, and one
+/// block of a body parsed in pieces may make. pulldown-cmark holds its tree of what it
+/// parses, about two 48-byte nodes an element, until that is written: this much is under
+/// 100 MB.
 pub const MIN_ELEMENT_BUDGET: usize = 500_000;
 
-/// A body may make one element for every this many bytes, when that is more than
-/// [`MIN_ELEMENT_BUDGET`]: the parser's tree then stays within 16 times the file. Written
+/// A body is parsed whole with one element for every this many bytes, when that is more
+/// than [`MIN_ELEMENT_BUDGET`]: the parser's tree then stays within 16 times the file. Written
 /// pages make one for every 18 bytes (the median of the bundled content and docs), the
 /// densest (a README of tables and code) one for every 7.
 pub const BYTES_PER_ELEMENT: usize = 6;

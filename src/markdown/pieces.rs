@@ -5,10 +5,14 @@
 //! piece's tree is held at once; only a single block past the budget is refused.
 //!
 //! The events are those of a parse of the whole body:
-//! - A piece ends where pulldown-cmark itself starts a top-level block. The starts come from
-//!   parsing a window of the body and keeping those before its last block: block structure
-//!   up to a line depends only on the lines before it and the next one, so every block but
-//!   the last ended in the window as it does in the body (the last may be cut by the window).
+//! - A piece ends where pulldown-cmark itself starts a top-level block after a blank line.
+//!   The starts come from parsing a window of the body and keeping those before its last
+//!   block: block structure up to a line depends only on the lines before it and the next
+//!   one, so every block but the last ended in the window as it does in the body (the last
+//!   may be cut by the window). (After a blank line, as a block right after a paragraph may
+//!   be the paragraph's: after its link reference definitions, `</pre>` is text.)
+//!   Definition lists are the exception (a paragraph becomes a term when a `:` line follows,
+//!   even after blank lines): a body with a line starting with `:` is not split.
 //! - Link reference definitions are collected from every piece while the pieces are found,
 //!   and a reference its own piece does not define is resolved from them, through
 //!   pulldown-cmark's broken-link callback and with its case folding (`unicase`). A body
@@ -96,7 +100,11 @@ fn split_in_windows(
     budget: usize,
     window: usize,
 ) -> Result<PieceEvents<'_>, Unsplit> {
-    if markdown.contains("[^") {
+    // A footnote reference is one only when its definition is in the same parse, and a
+    // paragraph becomes a definition list's term when a `:` line follows, even after blank
+    // lines: a block start would change with what comes after the window.
+    let definition = || markdown.lines().any(|l| l.trim_start().starts_with(':'));
+    if markdown.contains("[^") || definition() {
         return Err(Unsplit::Whole);
     }
     let mut planner = Planner {
@@ -287,8 +295,15 @@ fn scan(text: &str) -> Window {
         if !top || matches!(event, Event::End(_)) {
             continue;
         }
+        // A block starts a piece after a blank line: one right after a paragraph may be its
+        // continuation (the paragraph's link reference definitions taken out).
         let line = text[..range.start].rfind('\n').map_or(0, |i| i + 1);
-        if !text[line..range.start].trim().is_empty() {
+        let before = text[..line.saturating_sub(1)]
+            .rfind('\n')
+            .map_or(0, |i| i + 1);
+        if !text[line..range.start].trim().is_empty()
+            || line > 0 && !text[before..line].trim().is_empty()
+        {
             continue;
         }
         if let (Event::Start(Tag::Table(columns)), true) = (&event, window.starts.is_empty()) {
@@ -426,8 +441,8 @@ mod tests {
         "Start\n\n~~~\n\n[x]: /nowhere\n\nnever closed\n",
         // Reference definitions used before and after, with titles and case.
         "See [Runbook] and [the guide][G] and [b].\n\nMiddle.\n\n[runbook]: /r \"R\"\n\nMore [RUNBOOK].\n\n[g]:\n  /guide\n  'Guide'\n\n[b]: </with space>\n",
-        // Setext headings, block quotes, indented code, definitions, breaks.
-        "Title\n=====\n\n> quote\nlazy\n\n> [!NOTE]\n> alert\n\n    indented\n\n    code\n\nTerm\n: definition\n\n***\n\nSub\n---\n",
+        // Setext headings, block quotes, indented code, breaks.
+        "Title\n=====\n\n> quote\nlazy\n\n> [!NOTE]\n> alert\n\n    indented\n\n    code\n\n***\n\nSub\n---\n\nPara\n***\n",
         // Tables: escaped pipes, pipes in code, short and long rows, links by reference.
         "| a | b | c |\n|:--|:-:|--:|\n| 1 \\| x | `y|z` | [r] |\n| short |\n| 1 | 2 | 3 | 4 |\n|x|y|z|\n| [r][] | **b** | ~~s~~ |\n\nAfter the table.\n\n[r]: /ref\n",
         // A table ended by a block, and one that is a paragraph (its delimiter is wrong).
@@ -450,6 +465,85 @@ mod tests {
         for window in [1, 30, 200] {
             assert_eq!(pieced(&all, window), whole(&all), "window {window}");
         }
+    }
+
+    #[test]
+    fn random_bodies_of_tricky_lines_parse_in_pieces_as_whole() {
+        const LINES: &[&str] = &[
+            "",
+            "",
+            "",
+            "text",
+            "more *text",
+            "_em_ and **strong**",
+            "- item",
+            "  - nested",
+            "1. one",
+            "2) two",
+            "> quote",
+            "> [!TIP]",
+            "    code",
+            "```",
+            "~~~",
+            "```rust",
+            "<div>",
+            "</div>",
+            "<pre>",
+            "</pre>",
+            "<!--",
+            "-->",
+            "<?php",
+            "?>",
+            "# Head",
+            "Setext",
+            "===",
+            "---",
+            "***",
+            "|a|b|",
+            "|-|-|",
+            "|:-|--:|",
+            "a|b",
+            "|1|2|3|",
+            "| x \\| y | `p|q` |",
+            "[r]: /url",
+            "[r]: /url 'title'",
+            "'title'",
+            "[R] link",
+            "[text][r]",
+            "[[Wiki]]",
+            "<http://a.b>",
+            "&amp; &copy;",
+            "trailing  ",
+            "\\",
+            "  indented two",
+            "   three",
+            "\t tab",
+            "- [ ] task",
+            "+ plus",
+            "* star",
+        ];
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let mut tried = 0;
+        for _ in 0..400 {
+            let body: String = (0..next(40) + 1)
+                .map(|_| format!("{}\n", LINES[next(LINES.len())]))
+                .collect();
+            let window = [1, 6, 24, 80, 3, 200][next(6)];
+            let Ok(events) = split_in_windows(&body, usize::MAX, window) else {
+                continue;
+            };
+            tried += 1;
+            let mut html = String::new();
+            push_html(&mut html, events.map(|(event, _)| event));
+            assert_eq!(html, whole(&body), "window {window}: {body:?}");
+        }
+        assert!(tried > 300, "{tried}");
     }
 
     #[test]
@@ -478,9 +572,15 @@ mod tests {
     }
 
     #[test]
-    fn footnotes_a_label_defined_twice_and_a_dense_block_are_not_split() {
+    fn footnotes_definitions_a_label_defined_twice_and_a_dense_block_are_not_split() {
         assert_eq!(
             split_in_windows("a[^1]\n\n[^1]: x\n", usize::MAX, 4).err(),
+            Some(Unsplit::Whole)
+        );
+        // Cut before `Term2`, its definition would start a list of its own.
+        let terms = "Term\n: def\n\nTerm2\n\n: def2\n";
+        assert_eq!(
+            split_in_windows(terms, usize::MAX, 4).err(),
             Some(Unsplit::Whole)
         );
         let twice = "[a]: /1\n\nText [a].\n\n[a]: /2\n";
