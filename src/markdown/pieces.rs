@@ -17,7 +17,9 @@
 //!   and a reference its own piece does not define is resolved from them, through
 //!   pulldown-cmark's broken-link callback and with its case folding (`unicase`). A body
 //!   that defines a label twice, or has footnotes (a reference is one only when its
-//!   definition is in the same parse), is not split.
+//!   definition is in the same parse), is not split; nor is one whose parse might run out of
+//!   pulldown-cmark's fuel for expanding references. That fuel is per parse (the length of
+//!   its text): a piece that might need more is parsed after enough blank lines.
 //! - A table's rows are parsed under a copy of its header and delimiter lines: a row is one
 //!   line and a cell cannot leave it. The copied header's events are dropped from every
 //!   group but the first, and the table's end from every group but the last. pulldown-cmark
@@ -67,6 +69,8 @@ pub(super) enum Unsplit {
 /// The events of `markdown`, parsed a piece at a time, with their ranges in `markdown`.
 pub(super) struct PieceEvents<'m> {
     markdown: &'m str,
+    /// The most fuel one reference link costs: its destination and title.
+    reference_cost: usize,
     pieces: std::vec::IntoIter<Piece>,
     refs: Rc<Refs>,
     current: Current<'m>,
@@ -75,7 +79,9 @@ pub(super) struct PieceEvents<'m> {
 enum Current<'m> {
     Done,
     Blocks(Box<OffsetIter<'m, RefsCallback>>, usize),
-    Rows(std::vec::IntoIter<(Event<'m>, Range<usize>)>),
+    /// Events of a parse of a copy: a table's rows under its header, or a piece given
+    /// more fuel.
+    Owned(std::vec::IntoIter<(Event<'m>, Range<usize>)>),
 }
 
 /// Resolves a reference its piece does not define from the whole body's definitions.
@@ -115,8 +121,12 @@ fn split_in_windows(
         refs: HashMap::new(),
     };
     planner.plan()?;
+    if !planner.fuel_lasts() {
+        return Err(Unsplit::Whole);
+    }
     Ok(PieceEvents {
         markdown,
+        reference_cost: planner.reference_cost(),
         pieces: planner.pieces.into_iter(),
         refs: Rc::new(planner.refs),
         current: Current::Done,
@@ -199,6 +209,21 @@ impl<'m> Planner<'m> {
             end = next;
         }
         Ok((want, false))
+    }
+
+    /// The most fuel one reference link costs: its destination and title.
+    fn reference_cost(&self) -> usize {
+        let cost = self.refs.values().map(|(d, t)| d.len() + t.len());
+        cost.max().unwrap_or(0)
+    }
+
+    /// Whether the body's parse cannot run out of pulldown-cmark's fuel for reference links
+    /// (the length of its text, at least 100,000; each expansion costs its destination and
+    /// title, and each reference link ends at a `]`). Then neither does a piece's, given
+    /// more fuel where it needs it ([`PieceEvents::padding`]): both expand the same.
+    fn fuel_lasts(&self) -> bool {
+        let ends = self.markdown.matches(']').count();
+        ends.saturating_mul(self.reference_cost()) < self.markdown.len().max(100_000)
     }
 
     /// Keep the definitions of `window` that start before `cut`.
@@ -332,7 +357,7 @@ impl<'m> Iterator for PieceEvents<'m> {
                         return Some((event, range.start + *offset..range.end + *offset));
                     }
                 }
-                Current::Rows(events) => {
+                Current::Owned(events) => {
                     if let Some(item) = events.next() {
                         return Some(item);
                     }
@@ -342,6 +367,9 @@ impl<'m> Iterator for PieceEvents<'m> {
             // The piece's tree goes before the next is built.
             self.current = Current::Done;
             self.current = match self.pieces.next()? {
+                Piece::Blocks(range) if self.padding(&[&self.markdown[range.clone()]]) > 0 => {
+                    Current::Owned(self.owned_events(&[range], |_| true).into_iter())
+                }
                 Piece::Blocks(range) => {
                     let callback = RefsCallback(Rc::clone(&self.refs));
                     let text = &self.markdown[range.clone()];
@@ -357,13 +385,61 @@ impl<'m> Iterator for PieceEvents<'m> {
                     rows,
                     opens,
                     closes,
-                } => Current::Rows(self.row_events(head, rows, opens, closes).into_iter()),
+                } => Current::Owned(self.row_events(head, rows, opens, closes).into_iter()),
             };
         }
     }
 }
 
 impl<'m> PieceEvents<'m> {
+    /// Fuel a parse of `text` may need for reference links beyond the length of `text` (see
+    /// [`Planner::fuel_lasts`]): given as blank lines before it, which parse to nothing.
+    fn padding(&self, texts: &[&str]) -> usize {
+        let len: usize = texts.iter().map(|t| t.len()).sum();
+        let ends: usize = texts.iter().map(|t| t.matches(']').count()).sum();
+        let needed = ends * self.reference_cost;
+        if needed < len.max(100_000) {
+            0
+        } else {
+            needed + 1 - len
+        }
+    }
+
+    /// The events of a parse of the body's `parts` one after the other (a table's header,
+    /// then rows), each with its range in the body, and what `keep` keeps of them.
+    fn owned_events(
+        &self,
+        parts: &[Range<usize>],
+        mut keep: impl FnMut(&Event<'_>) -> bool,
+    ) -> Vec<(Event<'m>, Range<usize>)> {
+        let texts: Vec<&str> = parts.iter().map(|r| &self.markdown[r.clone()]).collect();
+        let pad = self.padding(&texts);
+        let mut text = "\n".repeat(pad);
+        texts.iter().for_each(|t| text.push_str(t));
+        let refs = Rc::clone(&self.refs);
+        let callback = move |link: BrokenLink<'_>| {
+            refs.get(&UniCase::new(link.reference.to_string()))
+                .map(|(dest, title)| (dest.clone(), title.clone()))
+        };
+        let at = |offset: usize| {
+            let mut offset = offset.saturating_sub(pad);
+            for part in parts {
+                if offset < part.len() {
+                    return part.start + offset;
+                }
+                offset -= part.len();
+            }
+            parts.last().map_or(0, |p| p.end)
+        };
+        let parser =
+            Parser::new_with_broken_link_callback(&text, markdown_options(), Some(callback));
+        parser
+            .into_offset_iter()
+            .filter(|(event, _)| keep(event))
+            .map(|(event, range)| (event.into_static(), at(range.start)..at(range.end)))
+            .collect()
+    }
+
     /// The events of one group of table rows, their ranges in the body.
     fn row_events(
         &self,
@@ -372,45 +448,19 @@ impl<'m> PieceEvents<'m> {
         opens: bool,
         closes: bool,
     ) -> Vec<(Event<'m>, Range<usize>)> {
-        let group = format!(
-            "{}{}",
-            &self.markdown[head.clone()],
-            &self.markdown[rows.clone()]
-        );
-        let refs = Rc::clone(&self.refs);
-        let callback = move |link: BrokenLink<'_>| {
-            refs.get(&UniCase::new(link.reference.to_string()))
-                .map(|(dest, title)| (dest.clone(), title.clone()))
-        };
-        let at = |offset: usize| {
-            if offset < head.len() {
-                head.start + offset
-            } else {
-                rows.start + offset - head.len()
-            }
-        };
         let mut in_head = false;
-        let mut out = Vec::new();
-        let parser =
-            Parser::new_with_broken_link_callback(&group, markdown_options(), Some(callback));
-        for (event, range) in parser.into_offset_iter() {
-            let skip = match &event {
-                Event::Start(Tag::Table(_)) if !opens => {
-                    in_head = true;
-                    true
-                }
-                Event::End(TagEnd::TableHead) if in_head => {
-                    in_head = false;
-                    true
-                }
-                Event::End(TagEnd::Table) => !closes,
-                _ => in_head,
-            };
-            if !skip {
-                out.push((event.into_static(), at(range.start)..at(range.end)));
+        self.owned_events(&[head, rows], |event| match event {
+            Event::Start(Tag::Table(_)) if !opens => {
+                in_head = true;
+                false
             }
-        }
-        out
+            Event::End(TagEnd::TableHead) if in_head => {
+                in_head = false;
+                false
+            }
+            Event::End(TagEnd::Table) => closes,
+            _ => !in_head,
+        })
     }
 }
 
@@ -588,6 +638,19 @@ mod tests {
             split_in_windows(twice, usize::MAX, 4).err(),
             Some(Unsplit::Whole)
         );
+        // Fuel for expanding references is per parse: 300 uses of a 1,000-byte destination
+        // would run out of the 100,000 every parse has at least; 50 would not.
+        let long = format!("[a]: /{}\n\n", "x".repeat(999));
+        let uses = |n: usize| format!("{long}{}", "[a]\n\n".repeat(n));
+        assert_eq!(
+            split_in_windows(&uses(300), usize::MAX, 100).err(),
+            Some(Unsplit::Whole)
+        );
+        assert!(split_in_windows(&uses(50), usize::MAX, 100).is_ok());
+        // A piece that might need more than its own length is given it.
+        let filled = format!("{}{}", uses(150), "Filler text.\n\n".repeat(20_000));
+        assert_eq!(pieced(&filled, 50_000), whole(&filled));
+        assert_eq!(pieced(&filled, 50_000).matches("<a href").count(), 150);
         let dense = format!("Intro.\n\n{}\n", "[".repeat(100));
         assert_eq!(
             split_in_windows(&dense, 50, 8).err(),
