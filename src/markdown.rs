@@ -844,8 +844,8 @@ impl<'m> Iterator for BodyEvents<'m> {
 }
 
 /// The error for a body past its element budget that cannot be parsed in pieces: at the
-/// block past the budget, or (a body with footnotes, a definition list or a link label
-/// defined twice) at the line where the whole body passes it.
+/// block past the budget, or (a body with footnotes, a definition list, a link label defined
+/// twice or very many reference links) at the line where the whole body passes it.
 fn too_dense(
     page: &Page,
     markdown: &str,
@@ -864,15 +864,16 @@ fn too_dense(
             (
                 before.matches('\n').count() + 1,
                 format!(
-                    "this block is too dense to parse: it makes more than {} Markdown elements (a line or a punctuation mark each), {limit}; split it, or link large data as a file",
-                    thousands(over.budget)
+                    "this block is too dense to parse: one block of a file this size may make at most {} Markdown elements (a line or a punctuation mark each; one for every {BYTES_PER_ELEMENT} bytes, at least {}), and one line half that; split it, or link large data as a file",
+                    thousands(over.budget),
+                    thousands(MIN_ELEMENT_BUDGET)
                 ),
             )
         }
         pieces::Unsplit::Whole => (
             over.line,
             format!(
-                "this body is too dense to parse: it makes about {} Markdown elements (a line or a punctuation mark each), and this line passes {limit}; with footnotes, a definition list or a link label defined twice it cannot be parsed in pieces: split it into several pages, or link large data as a file",
+                "this body is too dense to parse: it makes about {} Markdown elements (a line or a punctuation mark each), and this line passes {limit}; with footnotes, a definition list, a link label defined twice or very many reference links it cannot be parsed in pieces: split it into several pages, or link large data as a file",
                 thousands(over.elements)
             ),
         ),
