@@ -2,7 +2,10 @@
 # Peak memory of `hindsight build` on pathological Markdown, as a multiple of the input
 # file's size: a huge table of tiny cells, deeply nested block quotes and lists, a line of
 # brackets, emphasis runs, a long list of lines. Needs /usr/bin/time (Debian package `time`).
-# Usage: scripts/bench-pathological.sh [MEGABYTES] [SHAPE...]   (default 12 MB, every shape)
+# Usage: scripts/bench-pathological.sh [MEGABYTES] [SHAPE...]   (default 12 MB, the first six)
+# More shapes, by name: `paragraphs` (a million one-letter paragraphs, parsed in pieces), and
+# just within the element budget, so parsed whole (one element for every 7 bytes; see
+# docs/writing.md): `table7` (six-letter cells), `lines7`, `emphasis7`, `brackets7`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mb="${1:-12}"
@@ -32,6 +35,11 @@ body = {
     "brackets": lambda: "[" * size + "\n",
     "emphasis": lambda: "*a " * (size // 3) + "\n",
     "lines": lambda: "a\n" * (size // 2),
+    "paragraphs": lambda: "a\n\n" * (size // 3),
+    "table7": lambda: "|" + "header|" * 20 + "\n|" + "------|" * 20 + "\n" + ("|" + "abcdef|" * 20 + "\n") * (size // 141),
+    "lines7": lambda: "abcdef\n" * (size // 7),
+    "emphasis7": lambda: "*abcde " * (size // 7) + "\n",
+    "brackets7": lambda: "[abcdef" * (size // 7) + "\n",
 }[shape]()
 open(path, "w").write("---\ntitle: Big\n---\n" + body)
 PY

@@ -196,6 +196,19 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, col)
 }
 
+/// `250000` → `250,000`.
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(d);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -241,5 +254,13 @@ mod tests {
             whole_file.to_string(),
             "content/b.md: error: cannot read: denied"
         );
+    }
+
+    #[test]
+    fn thousands_are_separated() {
+        assert_eq!(thousands(64), "64");
+        assert_eq!(thousands(1_000), "1,000");
+        assert_eq!(thousands(250_000), "250,000");
+        assert_eq!(thousands(1_000_000), "1,000,000");
     }
 }

@@ -3,6 +3,8 @@
 //! It also collects what later stages need: outgoing links, anchors, and plain text
 //! sections for the search index.
 
+mod pieces;
+
 use std::collections::VecDeque;
 
 use pulldown_cmark::{
@@ -16,7 +18,7 @@ use crate::content::assets::{
     AssetIndex, ImageSize, join_relative, output_path, percent_decode, percent_encode_path,
 };
 use crate::content::{Page, PageId};
-use crate::diagnostics::{Diagnostic, MAX_PROBLEMS};
+use crate::diagnostics::{Diagnostic, MAX_PROBLEMS, thousands};
 pub use crate::escape::{escape_attr, escape_html, escape_html_into};
 use crate::highlight::highlight_code;
 use crate::links::{OutgoingLink, Resolution, SiteIndex, WrittenLink, link_href};
@@ -439,6 +441,20 @@ pub fn render_body<'m>(
             .push(page.error(page.body_line + line - 1, column, message));
         return result;
     }
+    // pulldown-cmark parses the whole body into a tree when its parser is made: a body past
+    // its element budget is parsed a piece at a time instead, or refused.
+    let events = match too_many_elements(markdown)
+        .map(|over| pieces::split(markdown, over.budget).map_err(|unsplit| (over, unsplit)))
+    {
+        None => BodyEvents::Whole(Parser::new_ext(markdown, markdown_options()).into_offset_iter()),
+        Some(Ok(split)) => BodyEvents::Pieces(split),
+        Some(Err((over, unsplit))) => {
+            result
+                .refused
+                .push(too_dense(page, markdown, &over, unsplit));
+            return result;
+        }
+    };
     let mut heading: Option<OpenHeading> = None;
     let mut code: Option<(String, String)> = None;
     let mut section = TextSection::default();
@@ -768,7 +784,7 @@ pub fn render_body<'m>(
             }
             heading.is_some() || !open_images.is_empty()
         };
-        let mut parser = Parser::new_ext(markdown, markdown_options()).into_offset_iter();
+        let mut parser = events;
         let mut out = VecDeque::new();
         let (mut holding, mut ended) = (false, false);
         let events = std::iter::from_fn(|| {
@@ -809,6 +825,64 @@ pub fn render_body<'m>(
         .map(|s| s.text.split_whitespace().count())
         .sum();
     result
+}
+
+/// The events of a body: of one parse, or, for a body past its element budget, of a parse a
+/// piece at a time (see [`pieces`]). One a body, on the stack: boxing the usual parse would
+/// cost an allocation a page for nothing.
+#[allow(clippy::large_enum_variant)]
+enum BodyEvents<'m> {
+    Whole(pulldown_cmark::OffsetIter<'m, pulldown_cmark::DefaultBrokenLinkCallback>),
+    Pieces(pieces::PieceEvents<'m>),
+}
+
+impl<'m> Iterator for BodyEvents<'m> {
+    type Item = (Event<'m>, std::ops::Range<usize>);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        match self {
+            BodyEvents::Whole(events) => events.next(),
+            BodyEvents::Pieces(events) => events.next(),
+        }
+    }
+}
+
+/// The error for a body past its element budget that cannot be parsed in pieces: at the
+/// block past the budget, or (a body with footnotes, a definition list, a link label defined
+/// twice or very many reference links) at the line where the whole body passes it.
+fn too_dense(
+    page: &Page,
+    markdown: &str,
+    over: &OverBudget,
+    unsplit: pieces::Unsplit,
+) -> Diagnostic {
+    let limit = format!(
+        "the limit of {} for a file of its size (one for every {BYTES_PER_ELEMENT} bytes, at least {})",
+        thousands(over.budget),
+        thousands(MIN_ELEMENT_BUDGET)
+    );
+    let (line, message) = match unsplit {
+        pieces::Unsplit::DenseBlock { offset } => {
+            let blank = markdown[offset..].len() - markdown[offset..].trim_start().len();
+            let before = &markdown[..offset + blank];
+            (
+                before.matches('\n').count() + 1,
+                format!(
+                    "this block is too dense to parse: one block of a file this size may make at most {} Markdown elements (a line or a punctuation mark each; one for every {BYTES_PER_ELEMENT} bytes, at least {}), and one line half that; split it, or link large data as a file",
+                    thousands(over.budget),
+                    thousands(MIN_ELEMENT_BUDGET)
+                ),
+            )
+        }
+        pieces::Unsplit::Whole => (
+            over.line,
+            format!(
+                "this body is too dense to parse: it makes about {} Markdown elements (a line or a punctuation mark each), and this line passes {limit}; with footnotes, a definition list, a link label defined twice or very many reference links it cannot be parsed in pieces: split it into several pages, or link large data as a file",
+                thousands(over.elements)
+            ),
+        ),
+    };
+    page.error(page.body_line + line - 1, 1, message)
 }
 
 /// A page's declared fields, shown above its body: each `page`/`pages` reference is checked
@@ -916,6 +990,60 @@ fn nested_too_deep(markdown: &str) -> Option<(usize, usize)> {
         }
     }
     None
+}
+
+/// The fewest elements (see [`too_many_elements`]) a body is parsed whole with, and one
+/// block of a body parsed in pieces may make. pulldown-cmark holds its tree of what it
+/// parses, about two 48-byte nodes an element, until that is written: this much is under
+/// 100 MB.
+pub const MIN_ELEMENT_BUDGET: usize = 500_000;
+
+/// A body is parsed whole with one element for every this many bytes, when that is more
+/// than [`MIN_ELEMENT_BUDGET`]: the parser's tree then stays within 16 times the file. Written
+/// pages make one for every 18 bytes (the median of the bundled content and docs), the
+/// densest (a README of tables and code) one for every 7.
+pub const BYTES_PER_ELEMENT: usize = 6;
+
+/// Where a body passes its element budget.
+#[derive(Debug, PartialEq, Eq)]
+struct OverBudget {
+    /// Line (1-based, within the body) where the count passes the budget.
+    line: usize,
+    elements: usize,
+    budget: usize,
+}
+
+/// Whether parsing `markdown` would need more tree nodes than its budget, counted cheaply
+/// before parsing as elements: a line that is not blank, or an ASCII punctuation mark. Every
+/// block and inline marker pulldown-cmark makes a node for is a punctuation mark, and the
+/// text after it makes at most one more. Code counts too, so that no marker can hide what
+/// follows it. A body too short to pass even if every byte counted is not scanned: the
+/// usual page costs nothing here.
+fn too_many_elements(markdown: &str) -> Option<OverBudget> {
+    let budget = MIN_ELEMENT_BUDGET.max(markdown.len() / BYTES_PER_ELEMENT);
+    if markdown.len() <= budget {
+        return None;
+    }
+    let mut elements = 0;
+    for (n, line) in markdown.lines().enumerate() {
+        elements += line_elements(line);
+        if elements > budget {
+            let rest: usize = markdown.lines().skip(n + 1).map(line_elements).sum();
+            return Some(OverBudget {
+                line: n + 1,
+                elements: elements + rest,
+                budget,
+            });
+        }
+    }
+    None
+}
+
+/// The elements of one line: itself unless blank, and its punctuation marks.
+fn line_elements(line: &str) -> usize {
+    let bytes = line.as_bytes();
+    let punctuation = bytes.iter().filter(|b| b.is_ascii_punctuation()).count();
+    punctuation + usize::from(bytes.iter().any(|b| !b.is_ascii_whitespace()))
 }
 
 /// The length of the block quote (`>`) or list marker (`-`, `*`, `+`, `1.`, `1)`, then a
@@ -1500,6 +1628,58 @@ mod tests {
         assert_eq!(nested_too_deep(&fenced), None);
         // Not markers: `-x`, `1.5`, `**`.
         assert_eq!(nested_too_deep(&"-x 1.5 ** ".repeat(200)), None);
+    }
+
+    #[test]
+    fn bodies_past_the_element_budget_are_parsed_in_pieces_or_refused_at_the_dense_block() {
+        // A table of one-letter cells: an element for every two bytes, just past the budget.
+        let row = format!("|{}\n", "a|".repeat(50));
+        let rows = MIN_ELEMENT_BUDGET / 50;
+        let table = format!(
+            "Intro\n\n|{}\n|{}\n{}",
+            "h|".repeat(50),
+            "-|".repeat(50),
+            row.repeat(rows)
+        );
+        let over = too_many_elements(&table).expect("past the budget");
+        assert_eq!(over.budget, MIN_ELEMENT_BUDGET);
+        assert!(over.elements > MIN_ELEMENT_BUDGET, "{over:?}");
+        // Intro 1, header 52 (51 `|` and the line), delimiter 102 (`|` and `-`), a row 52.
+        assert_eq!(over.line, 4 + (MIN_ELEMENT_BUDGET - 155) / 52 + 1);
+        // Built a few thousand rows at a time, as one table.
+        let r = render(&table);
+        assert!(r.refused.is_empty(), "{:?}", r.refused);
+        let html = r.html();
+        assert_eq!(html.matches("<table>").count(), 1);
+        assert_eq!(html.matches("<tr>").count(), rows + 1);
+    }
+
+    #[test]
+    fn a_block_past_the_element_budget_is_refused_at_its_first_line() {
+        // One paragraph as dense as the table above is refused at its first line; with a
+        // footnote, the body is parsed whole and refused where it passes the budget.
+        let lines = format!("Intro\n\n{}", "a\n".repeat(MIN_ELEMENT_BUDGET));
+        let r = render(&lines);
+        assert_eq!(r.refused.len(), 1);
+        assert_eq!(r.refused[0].line, 3 + 3);
+        let message = &r.refused[0].message;
+        assert!(message.starts_with("this block is too dense"), "{message}");
+        assert!(r.html().is_empty());
+        let noted = format!(
+            "Intro[^1]\n\n[^1]: Note.\n\n{}",
+            "a\n".repeat(MIN_ELEMENT_BUDGET)
+        );
+        let r = render(&noted);
+        let over = too_many_elements(&noted).expect("past the budget");
+        assert_eq!(r.refused[0].line, 3 + over.line);
+        let message = &r.refused[0].message;
+        assert!(message.starts_with("this body is too dense"), "{message}");
+        // The same bulk of prose is well within the budget, and is not scanned when short.
+        let prose = "An incident review names causes, not culprits.\n\n".repeat(25_000);
+        assert!(prose.len() > MIN_ELEMENT_BUDGET);
+        assert_eq!(too_many_elements(&prose), None);
+        assert_eq!(too_many_elements(&"[".repeat(MIN_ELEMENT_BUDGET)), None);
+        assert!(too_many_elements(&"[".repeat(MIN_ELEMENT_BUDGET + 1)).is_some());
     }
 
     #[test]

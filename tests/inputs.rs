@@ -290,3 +290,30 @@ fn block_quotes_nested_past_the_limit_are_an_error_at_the_marker() {
         "{found:#?}"
     );
 }
+
+#[test]
+fn a_block_denser_than_the_element_budget_is_an_error_at_its_line() {
+    use hindsight::markdown::MIN_ELEMENT_BUDGET;
+    // Short lines of brackets, one paragraph: a Markdown element for every byte (each line
+    // is 100 `[` and itself).
+    let dense = format!(
+        "---\ntitle: Dense\n---\nIntro.\n\n{}",
+        format!("{}\n", "[".repeat(100)).repeat(MIN_ELEMENT_BUDGET / 100 + 10)
+    );
+    // As long, in words: built.
+    let long = format!(
+        "---\ntitle: Long\n---\n{}",
+        "A blameless review asks what made the mistake easy to make.\n\n".repeat(dense.len() / 60)
+    );
+    let site = FixtureSite::with_files(&[
+        ("content/index.md", PAGE),
+        ("content/notes/dense.md", &dense),
+        ("content/notes/long.md", &long),
+    ]);
+    let found = errors(&site);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(
+        found[0].starts_with("content/notes/dense.md:6:1: error: this block is too dense to parse"),
+        "{found:#?}"
+    );
+}

@@ -124,7 +124,7 @@ fn budget_message(e: &serde_saphyr::Error) -> Option<String> {
     let serde_saphyr::Error::Budget { breach, .. } = e else {
         return None;
     };
-    let n = |n: usize| thousands(n);
+    let n = |n: usize| crate::diagnostics::thousands(n);
     let what = match breach {
         BudgetBreach::Nodes { .. } => format!(
             "has more than {} YAML nodes (values, lists and mappings)",
@@ -160,19 +160,6 @@ fn budget_message(e: &serde_saphyr::Error) -> Option<String> {
     Some(format!(
         "front matter {what}: that is the limit for one page; split the data or move it into the body"
     ))
-}
-
-/// `250000` → `250,000`.
-fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, d) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(d);
-    }
-    out
 }
 
 /// serde-saphyr's message without its own position suffix or snippet (we print ours).
@@ -271,14 +258,6 @@ mod tests {
                 "Debug text in {m}"
             );
         }
-    }
-
-    #[test]
-    fn thousands_are_separated() {
-        assert_eq!(thousands(64), "64");
-        assert_eq!(thousands(1_000), "1,000");
-        assert_eq!(thousands(250_000), "250,000");
-        assert_eq!(thousands(1_000_000), "1,000,000");
     }
 
     #[test]
