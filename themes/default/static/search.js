@@ -523,8 +523,34 @@
   function plural(n, one, many) { return n + " " + (n === 1 ? one : many); }
 
   /* ---- The header box (combobox with a listbox popup) ---- */
+  /* The popup, the live status and the help text exist only with this script, so they are
+     made here rather than carried by every page (the template holds the form alone); a
+     theme's search_box.html that already has them keeps its own. */
+  var POPUP_HTML =
+    '<div class="search-popup" hidden>' +
+    '<div class="search-chips" role="group" aria-label="Only show"></div>' +
+    '<p class="search-note" hidden></p>' +
+    '<ul id="search-results" class="search-results" role="listbox" aria-label="Search results"></ul>' +
+    '<div class="search-foot"><a class="search-all" href="">Open the search page</a>' +
+    '<span class="search-keys" aria-hidden="true"><kbd>↑</kbd><kbd>↓</kbd> move <kbd>↵</kbd> open <kbd>esc</kbd> close</span></div>' +
+    '</div>' +
+    '<p class="search-status visually-hidden" role="status" aria-live="polite"></p>' +
+    '<p id="search-help" class="visually-hidden">Results appear as you type. Use the up and down arrow keys to choose one and Enter to open it.</p>';
+  function buildBox(box, input) {
+    if (!box.querySelector(".search-popup")) {
+      box.insertAdjacentHTML("beforeend", POPUP_HTML);
+      var form = box.querySelector("form");
+      box.querySelector(".search-all").href = form ? form.getAttribute("action") : base + "search/";
+    }
+    input.setAttribute("role", "combobox");
+    input.setAttribute("aria-autocomplete", "list");
+    input.setAttribute("aria-expanded", "false");
+    input.setAttribute("aria-controls", "search-results");
+    input.setAttribute("aria-describedby", "search-help");
+  }
   function setupBox(box) {
     var input = box.querySelector(".search-input");
+    buildBox(box, input);
     var popup = box.querySelector(".search-popup");
     var list = box.querySelector(".search-results");
     var chips = box.querySelector(".search-chips");
