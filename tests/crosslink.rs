@@ -256,11 +256,16 @@ fn every_term_link_has_its_summary_as_tooltip_and_description() {
             .iter()
             .any(|l| l.value().attr("href") == Some("../../terms.css"))
     );
-    assert!(
-        select(&base, "body > link[rel=stylesheet]")
-            .iter()
-            .any(|l| l.value().attr("href") == Some("../../term-tips.css"))
-    );
+    // Linked with its version, so no browser pairs new pages with a cached old stylesheet.
+    let tips_link = select(&base, "body > link[rel=stylesheet]")
+        .iter()
+        .filter_map(|l| l.value().attr("href"))
+        .find(|h| h.starts_with("../../term-tips.css?v="))
+        .map(str::to_string);
+    let version = tips_link
+        .expect("a versioned term-tips.css link")
+        .split_off(22);
+    assert_eq!(version.len(), 8, "{version}");
     assert!(f.root().join("site/terms.css").is_file());
     assert!(f.root().join("site/terms.js").is_file());
 }

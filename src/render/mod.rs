@@ -165,7 +165,7 @@ pub fn site_globals(
     config: &Config,
     nav: &[views::NavItem],
     has_tags: bool,
-    has_terms: bool,
+    term_tips: Option<String>,
     live_reload: bool,
 ) -> Context {
     let mut ctx = Context::new();
@@ -182,7 +182,7 @@ pub fn site_globals(
             nav: nav.to_vec(),
             nav_inline_from: views::header_fits_from(&config.book.title, nav),
             tags_url: has_tags.then(|| crate::content::tags::TAGS_URL.to_string()),
-            term_tips: has_terms.then_some(crate::terms::TIPS_STYLESHEET),
+            term_tips,
             live_reload,
             generator: concat!("Hindsight ", env!("CARGO_PKG_VERSION")),
         },

@@ -123,11 +123,12 @@ pub fn render_site_with(
         }
     };
     let nav = navigation(site);
+    let tips_css = has_terms(site).then(|| crate::terms::tips_stylesheet(&site.linked.pages));
     let globals = site_globals(
         &site.config,
         &nav,
         !site.tags().is_empty(),
-        has_terms(site),
+        term_tips_url(tips_css.as_deref(), options.live_reload),
         options.live_reload,
     );
     memo.begin(site, &theme, &globals);
@@ -161,7 +162,7 @@ pub fn render_site_with(
     }
     timer.lap("    page files");
 
-    for feature in features(site) {
+    for feature in features(site, tips_css.as_deref()) {
         if memo.feature_unchanged(site, feature.name, feature.reads) {
             continue;
         }
@@ -291,7 +292,7 @@ fn shared(files: Vec<(String, Vec<u8>)>) -> Vec<OutputFile> {
 }
 
 /// The sitemap, the term tooltips' stylesheet, the tag pages, each kind's outputs in registry order, then search.
-fn features(site: &Site) -> Vec<Feature<'_>> {
+fn features<'a>(site: &'a Site, tips_css: Option<&'a str>) -> Vec<Feature<'a>> {
     let mut all = vec![Feature {
         name: "sitemap",
         reads: Reads::FrontMatter,
@@ -303,16 +304,15 @@ fn features(site: &Site) -> Vec<Feature<'_>> {
             ])
         }),
     }];
-    if has_terms(site) {
+    if let Some(css) = tips_css {
         all.push(Feature {
             name: "term tips",
             reads: Reads::FrontMatter,
             pages: Box::new(Vec::new),
-            files: Box::new(|| {
-                let css = crate::terms::tips_stylesheet(&site.linked.pages);
+            files: Box::new(move || {
                 shared(vec![(
                     crate::terms::TIPS_STYLESHEET.into(),
-                    css.into_bytes(),
+                    css.as_bytes().to_vec(),
                 )])
             }),
         });
@@ -345,6 +345,23 @@ fn features(site: &Site) -> Vec<Feature<'_>> {
         }),
     });
     all
+}
+
+/// Where pages link the term tooltips' stylesheet. Tooltip ids carry term numbers that a
+/// new page can shift, so a published build names the stylesheet's version in the URL and no
+/// browser pairs new pages with a cached old stylesheet; `serve` reloads pages itself and
+/// keeps the plain URL, so that a changed summary does not re-render every page.
+fn term_tips_url(css: Option<&str>, live_reload: bool) -> Option<String> {
+    let css = css?;
+    let path = crate::terms::TIPS_STYLESHEET;
+    Some(if live_reload {
+        path.to_string()
+    } else {
+        format!(
+            "{path}?v={:08x}",
+            xxhash_rust::xxh3::xxh3_64(css.as_bytes()) as u32
+        )
+    })
 }
 
 /// Whether the site has glossary terms, and so term links and their tooltips' stylesheet.
@@ -728,5 +745,23 @@ fn robots(config: &Config) -> String {
     match config.site_origin() {
         Some(origin) => format!("User-agent: *\nAllow: /\nSitemap: {origin}/sitemap.xml\n"),
         None => "User-agent: *\nAllow: /\n".into(),
+    }
+}
+
+#[cfg(test)]
+mod term_tips_tests {
+    use super::term_tips_url;
+
+    #[test]
+    fn a_published_stylesheet_url_changes_with_its_contents() {
+        let a = term_tips_url(Some(".a{}"), false).unwrap();
+        let b = term_tips_url(Some(".b{}"), false).unwrap();
+        assert!(a.starts_with("term-tips.css?v=") && b.starts_with("term-tips.css?v="));
+        assert_ne!(a, b);
+        assert_eq!(
+            term_tips_url(Some(".a{}"), true).as_deref(),
+            Some("term-tips.css")
+        );
+        assert_eq!(term_tips_url(None, false), None);
     }
 }

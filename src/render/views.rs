@@ -21,9 +21,10 @@ pub struct SiteView {
     pub nav_inline_from: u32,
     /// The tags index (`tags/`), when the site has tags.
     pub tags_url: Option<String>,
-    /// The stylesheet of the glossary terms' tooltips (`terms::tips_stylesheet`), when the
-    /// site has terms. Linked at the end of the body: it never delays the first paint.
-    pub term_tips: Option<&'static str>,
+    /// The URL (from the root) of the glossary terms' tooltips stylesheet
+    /// (`terms::tips_stylesheet`), with its version in a published build, when the site has
+    /// terms. Linked at the end of the body: it never delays the first paint.
+    pub term_tips: Option<String>,
     pub live_reload: bool,
     pub generator: &'static str,
 }
