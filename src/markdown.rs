@@ -328,7 +328,7 @@ impl PageTermLinks<'_> {
 
     fn next_tip_id(&mut self, term: PageId) -> String {
         self.tips += 1;
-        crate::terms::tip_id(term, self.tips)
+        self.ctx.terms.tip_id(term, self.tips)
     }
 
     /// Emit a merged text run, linking the term mentions in it when `allowed`.

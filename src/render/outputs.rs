@@ -348,7 +348,7 @@ fn features<'a>(site: &'a Site, tips_css: Option<&'a str>) -> Vec<Feature<'a>> {
 }
 
 /// Where pages link the term tooltips' stylesheet. Tooltip ids carry term numbers that a
-/// new page can shift, so a published build names the stylesheet's version in the URL and no
+/// new term can shift, so a published build names the stylesheet's version in the URL and no
 /// browser pairs new pages with a cached old stylesheet; `serve` reloads pages itself and
 /// keeps the plain URL, so that a changed summary does not re-render every page.
 fn term_tips_url(css: Option<&str>, live_reload: bool) -> Option<String> {

@@ -32,8 +32,9 @@ pub struct TermLinker {
     automaton: Option<AhoCorasick>,
     /// The term page of each automaton pattern.
     pattern_term: Vec<PageId>,
-    /// Per page id, for terms: the URL, escaped once per build rather than per link.
-    term_urls: Vec<Option<String>>,
+    /// Per page id, for terms: the term's number ([`term_numbers`]) and URL, escaped once
+    /// per build rather than per link.
+    term_links: Vec<Option<(usize, String)>>,
 }
 
 /// How a name came to point at a term; exact names win over derived forms.
@@ -89,9 +90,9 @@ impl TermLinker {
             mode,
             automaton: None,
             pattern_term: names.values().map(|&(id, _)| id).collect(),
-            term_urls: pages
-                .iter()
-                .map(|p| p.glossary().map(|_| escape_attr(&p.url)))
+            term_links: term_numbers(pages)
+                .zip(pages)
+                .map(|(n, p)| n.map(|n| (n, escape_attr(&p.url))))
                 .collect(),
         };
         if mode != AutolinkMode::Off && !names.is_empty() {
@@ -111,6 +112,16 @@ impl TermLinker {
         (linker, diags)
     }
 
+    /// The id of the `n`th tooltip on a page, a tooltip of `term` (see [`TIP_PREFIX`]).
+    pub fn tip_id(&self, term: PageId, n: usize) -> String {
+        let number = self
+            .term_links
+            .get(term)
+            .and_then(|t| t.as_ref())
+            .map_or(0, |t| t.0);
+        format!("{TIP_PREFIX}{number}.{n}")
+    }
+
     /// Whether automatic links are made on this page at all.
     pub fn enabled_for(&self, page: &Page) -> bool {
         self.automaton.is_some() && page.meta.autolink
@@ -120,18 +131,18 @@ impl TermLinker {
     /// numbered `tip` on the page: the same markup as `term_link_open` + `term_link_close`.
     pub fn push_link(&self, html: &mut String, root: &str, term: PageId, tip: usize, text: &str) {
         use std::fmt::Write;
-        let Some(Some(url)) = self.term_urls.get(term) else {
+        let Some(Some((number, url))) = self.term_links.get(term) else {
             crate::escape::escape_html_into(html, text);
             return;
         };
         html.push_str("<span class=\"term-ref\"><a href=\"");
         html.push_str(root);
         html.push_str(url);
-        let _ = write!(html, "\" aria-describedby=\"{TIP_PREFIX}{term}.{tip}\">");
+        let _ = write!(html, "\" aria-describedby=\"{TIP_PREFIX}{number}.{tip}\">");
         crate::escape::escape_html_into(html, text);
         let _ = write!(
             html,
-            "</a><span class=\"term-tip\" id=\"{TIP_PREFIX}{term}.{tip}\" role=\"tooltip\"></span></span>"
+            "</a><span class=\"term-tip\" id=\"{TIP_PREFIX}{number}.{tip}\" role=\"tooltip\"></span></span>"
         );
     }
 
@@ -213,16 +224,24 @@ fn inflections(name: &str) -> Vec<String> {
     vec![plural, format!("{name}'s")]
 }
 
-/// Tooltip ids are `t:TERM.N`: the term's page id, which the definitions' stylesheet
-/// ([`tips_stylesheet`]) selects by, then the tooltip's number on the page, which keeps ids
-/// unique when a term is linked twice. No heading id can take them (heading ids have no
-/// `:`). Short, as every term link on every page carries its id twice: ~90 links a page on
-/// a densely linked site.
+/// Tooltip ids are `t:TERM.N`: the term's number ([`term_numbers`]), which the definitions'
+/// stylesheet ([`tips_stylesheet`]) selects by, then the tooltip's number on the page, which
+/// keeps ids unique when a term is linked twice. No heading id can take them (heading ids
+/// have no `:`). Short, as every term link on every page carries its id twice: ~90 links a
+/// page on a densely linked site.
 const TIP_PREFIX: &str = "t:";
 
-/// The id of the `n`th tooltip on a page, a tooltip of `term`.
-pub fn tip_id(term: PageId, n: usize) -> String {
-    format!("{TIP_PREFIX}{term}.{n}")
+/// Each page's term number, if it is a glossary term: its place among the terms, in page
+/// order. Only adding or removing a term renumbers them, so a new page of another kind
+/// changes no other page's tooltip ids.
+fn term_numbers(pages: &[Page]) -> impl Iterator<Item = Option<usize>> + '_ {
+    let mut next = 0;
+    pages.iter().map(move |p| {
+        p.glossary().map(|_| {
+            next += 1;
+            next - 1
+        })
+    })
 }
 
 /// Where the definitions' stylesheet is written, at the site root.
@@ -237,14 +256,12 @@ pub const TIPS_STYLESHEET: &str = "term-tips.css";
 pub fn tips_stylesheet(pages: &[Page]) -> String {
     use std::fmt::Write;
     let mut css = String::from("/* Glossary term tooltips: each term's name and summary. */\n");
-    for (id, page) in pages.iter().enumerate() {
-        if page.glossary().is_none() {
-            continue;
-        }
+    for (number, page) in term_numbers(pages).zip(pages) {
+        let Some(number) = number else { continue };
         let summary = page.meta.summary.as_deref().unwrap_or_default();
         let _ = writeln!(
             css,
-            ".term-tip[id^=\"{TIP_PREFIX}{id}.\"]{{--term-name:{};--term-summary:{}}}",
+            ".term-tip[id^=\"{TIP_PREFIX}{number}.\"]{{--term-name:{};--term-summary:{}}}",
             css_string(&page.meta.title),
             css_string(summary)
         );
@@ -286,6 +303,28 @@ mod tests {
         )
         .unwrap()
         .unwrap()
+    }
+
+    #[test]
+    fn tooltip_ids_number_terms_only_so_other_pages_shift_nothing() {
+        let a = || term("alpha", "title: Alpha\nsummary: First \"letter\".");
+        let b = || term("beta", "title: Beta\nsummary: Second.");
+        let page = parse_page(
+            "content/notes/n.md".into(),
+            "notes/n.md".into(),
+            "---\ntitle: Note\n---\n".into(),
+            DiscoverOptions::default(),
+        )
+        .unwrap()
+        .unwrap();
+        let without = vec![a(), b()];
+        let with = vec![a(), page, b()];
+        assert_eq!(linker(&without).tip_id(1, 3), "t:1.3");
+        assert_eq!(linker(&with).tip_id(2, 3), "t:1.3");
+        assert_eq!(tips_stylesheet(&without), tips_stylesheet(&with));
+        assert!(tips_stylesheet(&with).contains(
+            ".term-tip[id^=\"t:0.\"]{--term-name:\"Alpha\";--term-summary:\"First \\\"letter\\\".\"}"
+        ));
     }
 
     fn linker(pages: &[Page]) -> TermLinker {
