@@ -195,7 +195,10 @@ fn main() -> ExitCode {
         } => import_into(&root, &source, section.as_deref()),
         Command::DiscardSite { site, old } => match hindsight::output::discard_site(&site, &old) {
             Ok(()) => ExitCode::SUCCESS,
-            Err(_) => ExitCode::from(1),
+            Err(e) => {
+                hindsight::errln!("error: {e}");
+                ExitCode::from(1)
+            }
         },
         Command::New { kind, title, root } => match new_page(&root, &kind, &title) {
             Ok(path) => {

@@ -263,8 +263,8 @@ fn sibling(target: &Path, role: &str, pid: u32) -> PathBuf {
 }
 
 /// Removes the marked staging, old and discarded folders of processes that are no longer
-/// running. If the
-/// output is missing because a build died between its two renames, its old site goes back.
+/// running. If the output is missing because a build died between its two renames, its old
+/// site goes back.
 fn remove_debris(target: &Path) {
     let name = file_name(target);
     let Ok(entries) = std::fs::read_dir(parent_of(target)) else {
