@@ -23,7 +23,7 @@ pub use crate::escape::{escape_attr, escape_html, escape_html_into};
 use crate::highlight::highlight_code;
 use crate::links::{OutgoingLink, Resolution, SiteIndex, WrittenLink, link_href};
 use crate::terms::fold::Folded;
-use crate::terms::{TermLinker, TermMention, term_link_close, term_link_open};
+use crate::terms::{TermLinker, TermMention, term_link_open};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct TocEntry {
@@ -278,7 +278,6 @@ struct PageTermLinks<'a> {
     root: &'a str,
     enabled: bool,
     linked: std::collections::HashSet<PageId>,
-    tips: usize,
     folded: Folded,
     mentions: Vec<TermMention>,
 }
@@ -326,11 +325,6 @@ impl PageTermLinks<'_> {
         html
     }
 
-    fn next_tip_id(&mut self, term: PageId) -> String {
-        self.tips += 1;
-        self.ctx.terms.tip_id(term, self.tips)
-    }
-
     /// Emit a merged text run, linking the term mentions in it when `allowed`.
     fn flush(
         &mut self,
@@ -365,9 +359,8 @@ impl PageTermLinks<'_> {
                 html.reserve(text.len() + 256 * mentions.len());
             }
             escape_html_into(&mut html, &text[last..m.range.start]);
-            self.tips += 1;
             ctx.terms
-                .push_link(&mut html, root, m.term, self.tips, &text[m.range.clone()]);
+                .push_link(&mut html, root, m.term, &text[m.range.clone()]);
             let (line, column) = position(run.source_offset(m.range.start));
             links.push(OutgoingLink {
                 target: m.term,
@@ -467,7 +460,6 @@ pub fn render_body<'m>(
         root: &root,
         enabled: ctx.terms.enabled_for(page),
         linked: Default::default(),
-        tips: 0,
         folded: Folded::default(),
         mentions: Vec::new(),
     };
@@ -482,8 +474,6 @@ pub fn render_body<'m>(
     // Open links and images, and raw HTML elements such as `<a>` or `<code>`: no term links.
     let mut link_depth = 0usize;
     let mut html_depth = 0isize;
-    // For each open link: its tooltip id and term, when it links to a glossary term.
-    let mut open_links: Vec<Option<String>> = Vec::new();
     // A wikilink written by slug (`[[architect-onboarding]]`) shows its page's title: the
     // title, and whether its text was already put in place of the slug.
     let mut slug_link: Option<(String, bool)> = None;
@@ -655,11 +645,9 @@ pub fn render_body<'m>(
                             // A written link to a term gets the term's tooltip too, outside headings.
                             (Some(term), Some(dest)) if heading.is_none() => {
                                 terms.linked.insert(term);
-                                let tip = terms.next_tip_id(term);
                                 out.push_back(Event::InlineHtml(
-                                    term_link_open(dest, &tip, Some(&title)).into(),
+                                    term_link_open(dest, Some(&title)).into(),
                                 ));
-                                open_links.push(Some(tip));
                             }
                             _ => {
                                 if let Some(term) = term {
@@ -671,19 +659,14 @@ pub fn render_body<'m>(
                                     title,
                                     id,
                                 }));
-                                open_links.push(None);
                             }
                         }
                     }
                     Event::End(TagEnd::Link) => {
                         link_depth = link_depth.saturating_sub(1);
                         slug_link = None;
-                        match open_links.pop().flatten() {
-                            Some(tip) => {
-                                out.push_back(Event::InlineHtml(term_link_close(&tip).into()))
-                            }
-                            None => out.push_back(Event::End(TagEnd::Link)),
-                        }
+                        // A term link, opened as HTML, closes as any link does: `</a>`.
+                        out.push_back(Event::End(TagEnd::Link));
                     }
                     Event::Start(Tag::Image {
                         dest_url, title, ..
@@ -1518,7 +1501,10 @@ mod tests {
             "By path [[glossary/runbook]], by name [[runbook]], piped [[glossary/runbook|here]].\n",
         );
         let html = r.html();
-        assert!(html.contains("By path <span class=\"term-ref\"><a href=\"../../glossary/runbook/\" aria-describedby=\"t:0.1\">Runbook</a>"), "{html}");
+        assert!(
+            html.contains("By path <a class=t href=\"../../glossary/runbook/\">Runbook</a>"),
+            "{html}"
+        );
         assert!(html.contains(">runbook</a>"), "{html}");
         assert!(html.contains(">here</a>"), "{html}");
         assert!(!html.contains(">glossary/runbook<"), "{html}");

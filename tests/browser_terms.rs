@@ -1,6 +1,7 @@
 //! Term tooltips in a real browser: the summary shows on hover and on keyboard focus, with
 //! and without JavaScript, stays inside the viewport wherever the link sits (wide and narrow
-//! screens), is the link's accessible description, and Escape hides it.
+//! screens), gives screen readers the summary (the link's description with JavaScript, part
+//! of the focused link's name without), and Escape hides it.
 
 mod common;
 
@@ -33,40 +34,77 @@ fn site() -> FixtureSite {
         )
 }
 
-/// What a tooltip shows: its generated content (term-tips.css), name then summary.
-const TIP_TEXT: &str = "(tip => ['::before', '::after'].map(pe =>
-    [...getComputedStyle(tip, pe).content.matchAll(/\"((?:[^\"\\\\]|\\\\.)*)\"/g)]
-      .map(m => m[1]).join('')).join(''))";
+/// What a tooltip shows: the link's generated content (from term-tips.css), name then
+/// summary, with the line break between them as a space.
+const TIP_TEXT: &str =
+    "(a => [...getComputedStyle(a, '::after').content.matchAll(/\"((?:[^\"\\\\]|\\\\.)*)\"/g)]
+      .map(m => m[1]).join('').replace(/\\\\a ?/gi, ' '))";
 
-/// `{visible, left, right, top, bottom, vw, vh, text}` of the tooltip of link `n`.
+/// Numbers the term links (`data-n`), so that a selector can name link `n`.
+const NUMBER_LINKS: &str = "document.querySelectorAll('a.t').forEach((a, i) => a.dataset.n = i)";
+
+fn link(n: usize) -> String {
+    format!("a.t[data-n=\"{n}\"]")
+}
+
+/// `{visible, left, right, top, bottom, vw, vh, text}` of the tooltip of link `n`. A
+/// pseudo-element has no DOM rectangle, so its box comes from the DevTools protocol.
 fn tip_state(tab: &Tab<'_>, n: usize) -> serde_json::Value {
-    tab.eval(&format!(
-        "(() => {{ const a = document.querySelectorAll('.term-ref > a')[{n}];
-           const tip = document.getElementById(a.getAttribute('aria-describedby'));
-           const r = tip.getBoundingClientRect(); const s = getComputedStyle(tip);
+    let mut state = tab.eval(&format!(
+        "(() => {{ const a = document.querySelectorAll('a.t')[{n}];
+           const s = getComputedStyle(a, '::after');
            return {{ visible: s.visibility === 'visible' && s.opacity === '1',
-                     left: r.left, right: r.right, top: r.top, bottom: r.bottom,
                      vw: document.documentElement.clientWidth, vh: window.innerHeight,
-                     text: {TIP_TEXT}(tip) }}; }})()"
-    ))
+                     text: {TIP_TEXT}(a) }}; }})()"
+    ));
+    let root = tab.call("DOM.getDocument", serde_json::json!({ "depth": 0 }));
+    let node = tab.call(
+        "DOM.querySelector",
+        serde_json::json!({ "nodeId": root["root"]["nodeId"], "selector": link(n) }),
+    );
+    let described = tab.call(
+        "DOM.describeNode",
+        serde_json::json!({ "nodeId": node["nodeId"], "depth": 1 }),
+    );
+    let after = described["node"]["pseudoElements"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|p| p["pseudoType"] == "after")
+        .unwrap_or_else(|| panic!("link {n} has no ::after: {described}"));
+    let model = tab.call(
+        "DOM.getBoxModel",
+        serde_json::json!({ "backendNodeId": after["backendNodeId"] }),
+    );
+    let quad: Vec<f64> = model["model"]["border"]
+        .as_array()
+        .expect("a border quad")
+        .iter()
+        .filter_map(|v| v.as_f64())
+        .collect();
+    let xs = [quad[0], quad[2], quad[4], quad[6]];
+    let ys = [quad[1], quad[3], quad[5], quad[7]];
+    state["left"] = xs.iter().cloned().fold(f64::INFINITY, f64::min).into();
+    state["right"] = xs.iter().cloned().fold(f64::NEG_INFINITY, f64::max).into();
+    state["top"] = ys.iter().cloned().fold(f64::INFINITY, f64::min).into();
+    state["bottom"] = ys.iter().cloned().fold(f64::NEG_INFINITY, f64::max).into();
+    state
 }
 
 fn visible_expr(n: usize) -> String {
     format!(
-        "(() => {{ const a = document.querySelectorAll('.term-ref > a')[{n}];
-           const s = getComputedStyle(document.getElementById(a.getAttribute('aria-describedby')));
+        "(() => {{ const s = getComputedStyle(document.querySelectorAll('a.t')[{n}], '::after');
            return s.visibility === 'visible' && s.opacity === '1'; }})()"
     )
 }
 
 fn hidden_expr(n: usize) -> String {
     format!(
-        "(() => {{ const a = document.querySelectorAll('.term-ref > a')[{n}];
-           return getComputedStyle(document.getElementById(a.getAttribute('aria-describedby'))).visibility === 'hidden'; }})()"
+        "getComputedStyle(document.querySelectorAll('a.t')[{n}], '::after').visibility === 'hidden'"
     )
 }
 
-const ALL_HIDDEN: &str = "[...document.querySelectorAll('.term-tip')].every(t => getComputedStyle(t).visibility === 'hidden')";
+const ALL_HIDDEN: &str = "[...document.querySelectorAll('a.t')].every(a => getComputedStyle(a, '::after').visibility === 'hidden')";
 
 fn assert_inside_viewport(state: &serde_json::Value, what: &str) {
     let f = |k: &str| state[k].as_f64().unwrap_or(f64::NAN);
@@ -80,8 +118,9 @@ fn assert_inside_viewport(state: &serde_json::Value, what: &str) {
 
 /// Hovers every term link in turn; each tooltip shows and stays inside the viewport.
 fn hover_each_link(tab: &Tab<'_>, what: &str) {
+    tab.eval(NUMBER_LINKS);
     let count = tab
-        .eval("document.querySelectorAll('.term-ref > a').length")
+        .eval("document.querySelectorAll('a.t').length")
         .as_u64()
         .unwrap_or(0) as usize;
     assert!(count >= 40, "{what}: only {count} term links");
@@ -89,10 +128,25 @@ fn hover_each_link(tab: &Tab<'_>, what: &str) {
         // Every tooltip closed first: an open one may cover the next link.
         tab.hover("h1");
         tab.wait_until(ALL_HIDDEN);
-        tab.hover(&format!(".term-ref > a[aria-describedby$=\".{}\"]", n + 1));
+        tab.hover(&link(n));
         tab.wait_until(&visible_expr(n));
         assert_inside_viewport(&tip_state(tab, n), &format!("{what}, link {n}"));
     }
+}
+
+/// The accessibility tree's links named `name`: `(name, description)` of each.
+fn ax_links(tab: &Tab<'_>) -> Vec<(String, String)> {
+    let tree = tab.call("Accessibility.getFullAXTree", serde_json::json!({}));
+    tree["nodes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|n| n["role"]["value"] == "link")
+        .map(|n| {
+            let s = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_string();
+            (s(&n["name"]["value"]), s(&n["description"]["value"]))
+        })
+        .collect()
 }
 
 #[test]
@@ -107,7 +161,7 @@ fn tooltip_shows_on_hover_and_focus_inside_the_viewport() {
     let tab = browser.open(&url);
     tab.set_viewport(1280, 800);
     tab.goto(&url);
-    tab.wait_for(".term-ref > a");
+    tab.wait_for("a.t");
     // Hidden while nothing points at it (tests share one browser, so park the mouse first).
     tab.hover("h1");
     tab.wait_until(&hidden_expr(0));
@@ -121,20 +175,24 @@ fn tooltip_shows_on_hover_and_focus_inside_the_viewport() {
     );
     tab.press_key("Tab");
     assert_eq!(
-        tab.eval("document.activeElement.parentElement.classList.contains('term-ref')"),
+        tab.eval("document.activeElement.classList.contains('t')"),
         true
     );
     tab.wait_until(&visible_expr(0));
     assert_inside_viewport(&tip_state(&tab, 0), "keyboard focus");
 
-    // The tooltip is the link's accessible description.
-    let tree = tab.call("Accessibility.getFullAXTree", serde_json::json!({}));
-    let described = tree["nodes"].as_array().into_iter().flatten().any(|n| {
-        n["role"]["value"] == "link"
-            && n["name"]["value"] == "runbook"
-            && n["description"]["value"] == format!("Runbook {SUMMARY}")
-    });
-    assert!(described, "no link described by the summary in the AX tree");
+    // With JavaScript the summary is each link's accessible description, and the visible
+    // tooltip of the focused link stays out of its name.
+    tab.wait_until("document.documentElement.classList.contains('terms-described')");
+    let links = ax_links(&tab);
+    let term_links: Vec<_> = links.iter().filter(|(n, _)| n == "runbook").collect();
+    assert!(term_links.len() >= 40, "{links:?}");
+    assert!(
+        term_links
+            .iter()
+            .all(|(_, d)| *d == format!("Runbook: {SUMMARY}")),
+        "{term_links:?}"
+    );
 
     // Escape hides a tooltip that is open (WCAG 1.4.13: dismissible).
     tab.press_key("Escape");
@@ -155,17 +213,30 @@ fn tooltip_works_without_javascript_and_on_a_phone() {
     tab.set_javascript(false);
     tab.set_viewport(1024, 700);
     tab.goto(&url);
-    tab.wait_for(".term-ref > a");
+    tab.wait_for("a.t");
     hover_each_link(&tab, "no JavaScript");
+    // Without JavaScript, a screen reader hears the tooltip with the focused link.
+    tab.hover("h1");
+    tab.wait_until(ALL_HIDDEN);
+    tab.eval("document.querySelector('a.t').focus()");
+    tab.wait_until(&visible_expr(0));
+    let links = ax_links(&tab);
+    assert!(
+        links
+            .iter()
+            .any(|(name, _)| name.contains("runbook") && name.contains(SUMMARY)),
+        "{links:?}"
+    );
 
     tab.set_javascript(true);
     tab.set_viewport(360, 640);
     tab.goto(&url);
-    tab.wait_for(".term-ref > a");
+    tab.wait_for("a.t");
+    tab.eval(NUMBER_LINKS);
     for n in [0, 7, 23] {
         tab.hover("h1");
         tab.wait_until(ALL_HIDDEN);
-        tab.hover(&format!(".term-ref > a[aria-describedby$=\".{}\"]", n + 1));
+        tab.hover(&link(n));
         tab.wait_until(&visible_expr(n));
         assert_inside_viewport(&tip_state(&tab, n), &format!("phone, link {n}"));
     }

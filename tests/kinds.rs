@@ -183,7 +183,7 @@ fn a_declared_kind_gets_section_nav_facts_backlinks_term_links_and_search() {
         );
     }
     // The text field is Markdown with term links; `page` fields link to their page.
-    let notes = text_of(page, ".fact-text dd em .term-ref > a");
+    let notes = text_of(page, ".fact-text dd em a.t");
     assert_eq!(notes, ["blast radius"], "{page}");
     assert!(
         page.contains("<a href=\"https://example.com/drill\">the drill</a>"),

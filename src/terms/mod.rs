@@ -32,9 +32,8 @@ pub struct TermLinker {
     automaton: Option<AhoCorasick>,
     /// The term page of each automaton pattern.
     pattern_term: Vec<PageId>,
-    /// Per page id, for terms: the term's number ([`term_numbers`]) and URL, escaped once
-    /// per build rather than per link.
-    term_links: Vec<Option<(usize, String)>>,
+    /// Per page id, for terms: the term's URL, escaped once per build rather than per link.
+    term_links: Vec<Option<String>>,
 }
 
 /// How a name came to point at a term; exact names win over derived forms.
@@ -90,9 +89,9 @@ impl TermLinker {
             mode,
             automaton: None,
             pattern_term: names.values().map(|&(id, _)| id).collect(),
-            term_links: term_numbers(pages)
-                .zip(pages)
-                .map(|(n, p)| n.map(|n| (n, escape_attr(&p.url))))
+            term_links: pages
+                .iter()
+                .map(|p| p.glossary().map(|_| escape_attr(&p.url)))
                 .collect(),
         };
         if mode != AutolinkMode::Off && !names.is_empty() {
@@ -112,38 +111,24 @@ impl TermLinker {
         (linker, diags)
     }
 
-    /// The id of the `n`th tooltip on a page, a tooltip of `term` (see [`TIP_PREFIX`]).
-    pub fn tip_id(&self, term: PageId, n: usize) -> String {
-        let number = self
-            .term_links
-            .get(term)
-            .and_then(|t| t.as_ref())
-            .map_or(0, |t| t.0);
-        format!("{TIP_PREFIX}{number}.{n}")
-    }
-
     /// Whether automatic links are made on this page at all.
     pub fn enabled_for(&self, page: &Page) -> bool {
         self.automaton.is_some() && page.meta.autolink
     }
 
-    /// Append an automatic link to `term` around `text` (unescaped), with its tooltip
-    /// numbered `tip` on the page: the same markup as `term_link_open` + `term_link_close`.
-    pub fn push_link(&self, html: &mut String, root: &str, term: PageId, tip: usize, text: &str) {
-        use std::fmt::Write;
-        let Some(Some((number, url))) = self.term_links.get(term) else {
+    /// Append an automatic link to `term` around `text` (unescaped): the same markup as
+    /// [`term_link_open`], the text, then `</a>`.
+    pub fn push_link(&self, html: &mut String, root: &str, term: PageId, text: &str) {
+        let Some(Some(url)) = self.term_links.get(term) else {
             crate::escape::escape_html_into(html, text);
             return;
         };
-        html.push_str("<span class=\"term-ref\"><a href=\"");
+        html.push_str(TERM_LINK_START);
         html.push_str(root);
         html.push_str(url);
-        let _ = write!(html, "\" aria-describedby=\"{TIP_PREFIX}{number}.{tip}\">");
+        html.push_str("\">");
         crate::escape::escape_html_into(html, text);
-        let _ = write!(
-            html,
-            "</a><span class=\"term-tip\" id=\"{TIP_PREFIX}{number}.{tip}\" role=\"tooltip\"></span></span>"
-        );
+        html.push_str("</a>");
     }
 
     /// Every term mention in `text`, left to right, longest first at each position,
@@ -224,44 +209,38 @@ fn inflections(name: &str) -> Vec<String> {
     vec![plural, format!("{name}'s")]
 }
 
-/// Tooltip ids are `t:TERM.N`: the term's number ([`term_numbers`]), which the definitions'
-/// stylesheet ([`tips_stylesheet`]) selects by, then the tooltip's number on the page, which
-/// keeps ids unique when a term is linked twice. No heading id can take them (heading ids
-/// have no `:`). Short, as every term link on every page carries its id twice: ~90 links a
-/// page on a densely linked site.
-const TIP_PREFIX: &str = "t:";
-
-/// Each page's term number, if it is a glossary term: its place among the terms, in page
-/// order. Only adding or removing a term renumbers them, so a new page of another kind
-/// changes no other page's tooltip ids.
-fn term_numbers(pages: &[Page]) -> impl Iterator<Item = Option<usize>> + '_ {
-    let mut next = 0;
-    pages.iter().map(move |p| {
-        p.glossary().map(|_| {
-            next += 1;
-            next - 1
-        })
-    })
-}
+/// How every link to a term starts. A term link is nothing but a link with the class `t`:
+/// its tooltip is the link's own generated content (terms.css), and what the tooltip says
+/// comes from [`tips_stylesheet`], selected by the link's address. A densely linked page has
+/// ~90 of these, so every byte here is ~90 bytes a page.
+const TERM_LINK_START: &str = "<a class=t href=\"";
 
 /// Where the definitions' stylesheet is written, at the site root.
 pub const TIPS_STYLESHEET: &str = "term-tips.css";
 
 /// What every term's tooltip says, once for the whole site rather than once on every page
 /// that mentions the term (about 13 KB a page on a densely linked site): for each term, a
-/// rule giving its tooltips the term's name (`--term-name`: a link's text may be an alias or
-/// an inflection) and one-line summary (`--term-summary`), which terms.css shows as the
-/// tooltip's generated content. Generated content is part of the tooltip's text for
-/// assistive technology, so it stays each link's accessible description.
+/// rule giving the links to it the term's name (`--term-name`: a link's text may be an
+/// alias or an inflection) and one-line summary (`--term-summary`), which terms.css shows
+/// as the link's tooltip.
+///
+/// A rule selects the term links whose address contains the term's URL. A link's address
+/// is the way up to the site root (`../`, or nothing), the URL, then maybe `#anchor`, so
+/// another term's rule matches it only if that term's URL is a shorter part of this one
+/// (`glossary/a/` of `glossary/a/b/`): rules go shortest URL first, so the term's own rule
+/// comes last and wins. Adding, removing or renaming a term changes its own rule
+/// and no page but those that link to it.
 pub fn tips_stylesheet(pages: &[Page]) -> String {
     use std::fmt::Write;
+    let mut terms: Vec<&Page> = pages.iter().filter(|p| p.glossary().is_some()).collect();
+    terms.sort_by_key(|p| p.url.len());
     let mut css = String::from("/* Glossary term tooltips: each term's name and summary. */\n");
-    for (number, page) in term_numbers(pages).zip(pages) {
-        let Some(number) = number else { continue };
+    for page in terms {
         let summary = page.meta.summary.as_deref().unwrap_or_default();
         let _ = writeln!(
             css,
-            ".term-tip[id^=\"{TIP_PREFIX}{number}.\"]{{--term-name:{};--term-summary:{}}}",
+            ".t[href*={}]{{--term-name:{};--term-summary:{}}}",
+            css_string(&page.url),
             css_string(&page.meta.title),
             css_string(summary)
         );
@@ -269,24 +248,14 @@ pub fn tips_stylesheet(pages: &[Page]) -> String {
     css
 }
 
-/// The opening markup of a link to a term: the link plus, after it, its tooltip.
-/// `tip_id` is unique on the page; `title` is a Markdown link title, if any.
-pub fn term_link_open(href: &str, tip_id: &str, title: Option<&str>) -> String {
+/// The opening markup of a written link to a term (which gets the term's tooltip too).
+/// `title` is a Markdown link title, if any. Closed by a plain `</a>`.
+pub fn term_link_open(href: &str, title: Option<&str>) -> String {
     let title = title
         .filter(|t| !t.is_empty())
         .map(|t| format!(" title=\"{}\"", escape_attr(t)))
         .unwrap_or_default();
-    format!(
-        "<span class=\"term-ref\"><a href=\"{}\" aria-describedby=\"{tip_id}\"{title}>",
-        escape_attr(href)
-    )
-}
-
-/// Closes `term_link_open`: the tooltip, which shows the term's name and one-line summary
-/// from [`tips_stylesheet`]. It is hidden until the link is hovered or focused (terms.css)
-/// and is the link's accessible description.
-pub fn term_link_close(tip_id: &str) -> String {
-    format!("</a><span class=\"term-tip\" id=\"{tip_id}\" role=\"tooltip\"></span></span>")
+    format!("{TERM_LINK_START}{}\"{title}>", escape_attr(href))
 }
 
 #[cfg(test)]
@@ -305,26 +274,53 @@ mod tests {
         .unwrap()
     }
 
-    #[test]
-    fn tooltip_ids_number_terms_only_so_other_pages_shift_nothing() {
-        let a = || term("alpha", "title: Alpha\nsummary: First \"letter\".");
-        let b = || term("beta", "title: Beta\nsummary: Second.");
-        let page = parse_page(
+    fn note() -> Page {
+        parse_page(
             "content/notes/n.md".into(),
             "notes/n.md".into(),
             "---\ntitle: Note\n---\n".into(),
             DiscoverOptions::default(),
         )
         .unwrap()
-        .unwrap();
+        .unwrap()
+    }
+
+    #[test]
+    fn a_term_link_is_a_classed_link_and_its_tooltip_is_selected_by_address() {
+        let a = || term("alpha", "title: Alpha\nsummary: First \"letter\".");
+        let b = || term("beta", "title: Beta\nsummary: Second.");
         let without = vec![a(), b()];
-        let with = vec![a(), page, b()];
-        assert_eq!(linker(&without).tip_id(1, 3), "t:1.3");
-        assert_eq!(linker(&with).tip_id(2, 3), "t:1.3");
+        let with = vec![a(), note(), b()];
+        let mut html = String::new();
+        linker(&with).push_link(&mut html, "../../", 2, "betas & co");
+        assert_eq!(
+            html,
+            "<a class=t href=\"../../glossary/beta/\">betas &amp; co</a>"
+        );
+        let mut plain = String::new();
+        linker(&with).push_link(&mut plain, "../../", 1, "a <note>");
+        assert_eq!(
+            plain, "a &lt;note&gt;",
+            "a page that is no term gets no link"
+        );
+        // A page of another kind changes nothing in the stylesheet.
         assert_eq!(tips_stylesheet(&without), tips_stylesheet(&with));
         assert!(tips_stylesheet(&with).contains(
-            ".term-tip[id^=\"t:0.\"]{--term-name:\"Alpha\";--term-summary:\"First \\\"letter\\\".\"}"
+            ".t[href*=\"glossary/alpha/\"]{--term-name:\"Alpha\";--term-summary:\"First \\\"letter\\\".\"}"
         ));
+        assert_eq!(
+            term_link_open("../glossary/beta/", Some("Read \"this\"")),
+            "<a class=t href=\"../glossary/beta/\" title=\"Read &quot;this&quot;\">"
+        );
+    }
+
+    #[test]
+    fn a_term_whose_address_contains_another_s_comes_after_it_so_its_rule_wins() {
+        let long = term("a/b", "title: Long\nsummary: L.");
+        let short = term("a", "title: Short\nsummary: S.");
+        let css = tips_stylesheet(&[long, short]);
+        let at = |url: &str| css.find(&format!("[href*=\"{url}\"]")).unwrap();
+        assert!(at("glossary/a/") < at("glossary/a/b/"), "{css}");
     }
 
     fn linker(pages: &[Page]) -> TermLinker {
