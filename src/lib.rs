@@ -16,7 +16,7 @@
 //! Layers, bottom to top: a module imports only from its own layer or one below, and no
 //! two parts import each other around a circle (`tests/architecture.rs` checks both).
 //!
-//! 1. foundations: `diagnostics`, `escape`, `timings`, `highlight`, `output`, `console`
+//! 1. foundations: `diagnostics`, `escape`, `timings`, `highlight`, `output`, `console`, `varint`
 //! 2. config: `config`
 //! 3. content: `content`
 //! 4. links, terms, markdown: `links`, `terms`, `markdown`
@@ -50,3 +50,4 @@ pub mod serve;
 pub mod site;
 pub mod terms;
 pub mod timings;
+pub mod varint;

@@ -137,6 +137,11 @@ impl LinkedSite {
     pub fn tags(&self) -> &TagIndex {
         &self.front.tags
     }
+
+    /// Each page's place in title order: the order of backlink lists and the page list.
+    pub fn title_ranks(&self) -> &[usize] {
+        &self.front.names.ranks
+    }
 }
 
 /// What a build of the same pages with the same front matter left behind (see

@@ -294,14 +294,48 @@ pub struct BacklinkGroup<'a> {
     /// Shown in full: all of them when there are at most [`BACKLINKS_IN_FULL`], else the
     /// first [`BACKLINKS_BEFORE_MORE`].
     pub shown: Vec<Backlink<'a>>,
-    /// The rest, by title and address.
+    /// The rest, by title and address: the first [`BACKLINK_NAMES_IN_PAGE`] of them.
     pub more: Vec<BacklinkName<'a>>,
+    /// How many of the rest are past those, listed by the browser from the site's page
+    /// list ([`page_list_script`]) when "show all" is opened.
+    pub more_later: usize,
+    /// Those pages' places in title order ([`title_ranks`]), ascending, as gaps in
+    /// [`crate::varint`] letters: about one letter a page, where a name costs ~70 bytes.
+    pub more_ranks: String,
 }
 
 /// A group of at most this many backlinks is shown in full.
 pub const BACKLINKS_IN_FULL: usize = 20;
 /// How many backlinks of a longer group are shown before its "show all".
 pub const BACKLINKS_BEFORE_MORE: usize = 8;
+
+/// How many backlinks of a group, past those shown in full, a page lists by name itself. A
+/// term mentioned on 900 pages would otherwise carry 900 names (~60 KB) on its page; the
+/// rest come from the site's one page list, in the browser.
+pub const BACKLINK_NAMES_IN_PAGE: usize = 20;
+
+/// Where the site's page list is written, at the site root.
+pub const PAGE_LIST_SCRIPT: &str = "page-list.js";
+
+/// Whether a page's backlinks may need the page list: some group could be too long to name
+/// in full on the page.
+pub fn needs_page_list(backlinks: &Backlinks) -> bool {
+    backlinks
+        .iter()
+        .any(|b| b.len() > BACKLINKS_BEFORE_MORE + BACKLINK_NAMES_IN_PAGE)
+}
+
+/// Every page's address and title, in title order (the order [`title_ranks`] numbers), as
+/// a script that hands them to the browser: what "show all" reads for the backlinks a page
+/// leaves out. Loaded by a script tag, so it works from file:// too.
+pub fn page_list_script(pages: &[Page], ranks: &[usize]) -> String {
+    let mut by_rank: Vec<(&str, &str)> = vec![("", ""); pages.len()];
+    for (page, &rank) in pages.iter().zip(ranks) {
+        by_rank[rank] = (page.url.as_str(), page.meta.title.as_str());
+    }
+    let json = serde_json::to_string(&by_rank).unwrap_or_else(|_| "[]".into());
+    format!("window.__hindsightPages={json};\n")
+}
 
 /// A backlink shown by name only.
 #[derive(Debug, Clone, Serialize)]
@@ -440,20 +474,28 @@ pub fn update_backlinks(
     incoming
 }
 
-/// The backlinks of one page for templates, grouped by kind, in the order of `incoming`.
-pub fn backlink_groups<'a>(pages: &'a [Page], incoming: &[PageId]) -> BacklinkGroups<'a> {
-    let mut by_kind: BTreeMap<PageKind, Vec<Backlink<'a>>> = BTreeMap::new();
+/// The backlinks of one page for templates, grouped by kind, in the order of `incoming`
+/// (title order: `ranks`).
+pub fn backlink_groups<'a>(
+    pages: &'a [Page],
+    incoming: &[PageId],
+    ranks: &[usize],
+) -> BacklinkGroups<'a> {
+    let mut by_kind: BTreeMap<PageKind, Vec<(PageId, Backlink<'a>)>> = BTreeMap::new();
     for &id in incoming {
         let p = &pages[id];
         if matches!(p.kind, PageKind::Home | PageKind::Section) {
             continue;
         }
-        by_kind.entry(p.kind).or_default().push(Backlink {
-            title: &p.meta.title,
-            url: &p.url,
-            summary: p.meta.summary.as_deref(),
-            kind: p.kind,
-        });
+        by_kind.entry(p.kind).or_default().push((
+            id,
+            Backlink {
+                title: &p.meta.title,
+                url: &p.url,
+                summary: p.meta.summary.as_deref(),
+                kind: p.kind,
+            },
+        ));
     }
     let mut total = 0;
     let mut parts = Vec::new();
@@ -464,27 +506,7 @@ pub fn backlink_groups<'a>(pages: &'a [Page], incoming: &[PageId]) -> BacklinkGr
             let (one, many) = kind.label();
             let label = if pages.len() == 1 { one } else { many };
             parts.push(format!("{} {label}", pages.len()));
-            let count = pages.len();
-            let mut shown = pages;
-            let more = if count > BACKLINKS_IN_FULL {
-                shown
-                    .split_off(BACKLINKS_BEFORE_MORE)
-                    .into_iter()
-                    .map(|b| BacklinkName {
-                        title: b.title,
-                        url: b.url,
-                    })
-                    .collect()
-            } else {
-                Vec::new()
-            };
-            BacklinkGroup {
-                kind,
-                label,
-                count,
-                shown,
-                more,
-            }
+            backlink_group(kind, label, pages, ranks)
         })
         .collect();
     let summary = if total == 0 {
@@ -496,6 +518,42 @@ pub fn backlink_groups<'a>(pages: &'a [Page], incoming: &[PageId]) -> BacklinkGr
         total,
         summary,
         groups,
+    }
+}
+
+/// One kind's backlinks: the first few in full, the next by name, the rest as ranks.
+fn backlink_group<'a>(
+    kind: PageKind,
+    label: &'static str,
+    pages: Vec<(PageId, Backlink<'a>)>,
+    ranks: &[usize],
+) -> BacklinkGroup<'a> {
+    let count = pages.len();
+    let in_full = if count > BACKLINKS_IN_FULL {
+        BACKLINKS_BEFORE_MORE
+    } else {
+        count
+    };
+    let mut rest = pages.into_iter();
+    let shown = rest.by_ref().take(in_full).map(|(_, b)| b).collect();
+    let more = rest
+        .by_ref()
+        .take(BACKLINK_NAMES_IN_PAGE)
+        .map(|(_, b)| BacklinkName {
+            title: b.title,
+            url: b.url,
+        })
+        .collect();
+    let mut later: Vec<u32> = rest.map(|(id, _)| ranks[id] as u32).collect();
+    later.sort_unstable();
+    BacklinkGroup {
+        kind,
+        label,
+        count,
+        shown,
+        more,
+        more_later: later.len(),
+        more_ranks: crate::varint::encode_docs(later.into_iter(), |_, _| {}),
     }
 }
 
@@ -705,7 +763,7 @@ mod tests {
         assert_eq!((diags[0].line, diags[0].column), (5, 3));
         assert!(diags[0].message.contains("#nope"));
         assert_eq!(*incoming[0], [2, 1], "each linking page once, by title");
-        let back = backlink_groups(&pages, &incoming[0]);
+        let back = backlink_groups(&pages, &incoming[0], &title_ranks(&pages));
         assert_eq!(back.total, 2);
         assert_eq!(back.summary, "Mentioned in 1 term, 1 post-mortem");
     }

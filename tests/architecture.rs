@@ -18,6 +18,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "highlight",
             "output",
             "console",
+            "varint",
         ],
     ),
     ("config", &["config"]),

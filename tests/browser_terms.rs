@@ -5,8 +5,8 @@
 
 mod common;
 
-use common::FixtureSite;
 use common::browser::{Browser, Tab};
+use common::{FixtureSite, widely_mentioned_term};
 
 const SUMMARY: &str = "A written procedure for one kind of incident.";
 
@@ -239,5 +239,47 @@ fn tooltip_works_without_javascript_and_on_a_phone() {
         tab.hover(&link(n));
         tab.wait_until(&visible_expr(n));
         assert_inside_viewport(&tip_state(&tab, n), &format!("phone, link {n}"));
+    }
+}
+
+/// "Show all" on a term page lists every backlink: the names on the page, then the rest from
+/// the site's page list, with working links (served, and from file://).
+#[test]
+fn show_all_lists_every_backlink_from_the_page_list() {
+    let Some(browser) = Browser::shared() else {
+        return;
+    };
+    let fixture = widely_mentioned_term(70);
+    let out = fixture.build();
+    let server = common::serve(&out);
+    let file_url = format!(
+        "file://{}",
+        out.join("glossary/runbook/index.html").display()
+    );
+    for url in [server.url("glossary/runbook/"), file_url] {
+        let tab = browser.open(&url);
+        tab.goto(&url);
+        tab.wait_for("details.backlinks-more");
+        assert_eq!(
+            tab.eval("document.querySelectorAll('.backlinks-more li').length"),
+            20
+        );
+        tab.click("details.backlinks-more summary");
+        tab.wait_until("document.querySelectorAll('.backlinks-more li').length === 62");
+        assert_eq!(
+            tab.eval("document.querySelector('.backlinks-later') === null"),
+            true
+        );
+        let last = tab.eval(
+            "(() => { const a = [...document.querySelectorAll('.backlinks-more li a')].pop();
+               return [a.textContent, a.getAttribute('href')]; })()",
+        );
+        let href = if url.starts_with("file:") {
+            "../../postmortems/outage-069/index.html"
+        } else {
+            "../../postmortems/outage-069/"
+        };
+        assert_eq!(last, serde_json::json!(["Outage 069", href]), "{url}");
+        assert!(tab.js_errors().is_empty(), "{:?}", tab.js_errors());
     }
 }

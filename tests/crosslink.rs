@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{FixtureSite, stderr};
+use common::{FixtureSite, stderr, widely_mentioned_term};
 
 use scraper::{ElementRef, Html, Selector};
 
@@ -281,6 +281,78 @@ fn backlinks_count_automatic_and_written_links_by_kind() {
             .as_deref(),
         Some("Mentioned in 3 post-mortems, 1 guideline")
     );
+}
+
+/// Decodes `data-more`: gaps in the 64-letter alphabet of `src/varint.rs`.
+fn places(letters: &str) -> Vec<usize> {
+    let alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
+    let (mut out, mut next, mut value, mut shift) = (Vec::new(), 0, 0, 0);
+    for c in letters.chars() {
+        let v = alphabet.find(c).expect("a letter of the alphabet");
+        value += (v & 31) << shift;
+        shift += 5;
+        if v < 32 {
+            next += value;
+            out.push(next);
+            next += 1;
+            (value, shift) = (0, 0);
+        }
+    }
+    out
+}
+
+#[test]
+fn a_long_backlink_list_names_its_first_pages_and_points_at_the_rest_in_the_page_list() {
+    let f = widely_mentioned_term(70);
+    f.build();
+    let doc = f.html("glossary/runbook/index.html");
+    let shown: Vec<String> = select(&doc, ".backlinks .card-list li > a")
+        .iter()
+        .map(text_of)
+        .collect();
+    assert_eq!(shown.len(), 8);
+    assert_eq!(shown[0], "Outage 000");
+    let named: Vec<String> = select(&doc, ".backlinks-more li > a")
+        .iter()
+        .map(text_of)
+        .collect();
+    assert_eq!(named.len(), 20);
+    assert_eq!(named[0], "Outage 008");
+    assert_eq!(named[19], "Outage 027");
+    let details = select(&doc, "details.backlinks-more");
+    let more = details[0].value().attr("data-more").expect("data-more");
+    assert_eq!(
+        details[0].value().attr("data-pages"),
+        Some("../../page-list.js")
+    );
+    assert_eq!(
+        select(&doc, ".backlinks-later")
+            .first()
+            .map(text_of)
+            .as_deref(),
+        Some("42 more are listed with JavaScript on.")
+    );
+    // The places are in the site's page list, in title order: the 42 pages not named.
+    let script = std::fs::read_to_string(f.root().join("site/page-list.js")).unwrap();
+    let json = script
+        .strip_prefix("window.__hindsightPages=")
+        .and_then(|s| s.trim_end().strip_suffix(';'))
+        .expect("the page list's global");
+    let list: Vec<(String, String)> = serde_json::from_str(json).unwrap();
+    let rest: Vec<&str> = places(more)
+        .into_iter()
+        .map(|n| list[n].1.as_str())
+        .collect();
+    let want: Vec<String> = (28..70).map(|n| format!("Outage {n:03}")).collect();
+    assert_eq!(rest, want);
+    assert!(list.iter().any(|(url, _)| url == "postmortems/outage-069/"));
+    // A short list needs no page list at all.
+    let short = widely_mentioned_term(25);
+    short.build();
+    assert!(!short.root().join("site/page-list.js").exists());
+    let doc = short.html("glossary/runbook/index.html");
+    assert_eq!(select(&doc, ".backlinks-more li").len(), 17);
+    assert!(select(&doc, "[data-more]").is_empty());
 }
 
 #[test]

@@ -291,7 +291,7 @@ fn shared(files: Vec<(String, Vec<u8>)>) -> Vec<OutputFile> {
     files.into_iter().map(|(r, b)| (r, b.into())).collect()
 }
 
-/// The sitemap, the term tooltips' stylesheet, the tag pages, each kind's outputs in registry
+/// The sitemap, the term tooltips' stylesheet, the page list (for long backlink lists), the tag pages, each kind's outputs in registry
 /// order, then search.
 fn features<'a>(site: &'a Site, tips_css: Option<&'a str>) -> Vec<Feature<'a>> {
     let mut all = vec![Feature {
@@ -314,6 +314,20 @@ fn features<'a>(site: &'a Site, tips_css: Option<&'a str>) -> Vec<Feature<'a>> {
                 shared(vec![(
                     crate::terms::TIPS_STYLESHEET.into(),
                     css.as_bytes().to_vec(),
+                )])
+            }),
+        });
+    }
+    if crate::links::needs_page_list(&site.backlinks) {
+        all.push(Feature {
+            name: "page list",
+            reads: Reads::FrontMatter,
+            pages: Box::new(Vec::new),
+            files: Box::new(|| {
+                let script = crate::links::page_list_script(&site.pages, site.title_ranks());
+                shared(vec![(
+                    crate::links::PAGE_LIST_SCRIPT.into(),
+                    script.into_bytes(),
                 )])
             }),
         });
@@ -348,10 +362,10 @@ fn features<'a>(site: &'a Site, tips_css: Option<&'a str>) -> Vec<Feature<'a>> {
     all
 }
 
-/// Where pages link the term tooltips' stylesheet. Tooltip ids carry term numbers that a
-/// new term can shift, so a published build names the stylesheet's version in the URL and no
-/// browser pairs new pages with a cached old stylesheet; `serve` reloads pages itself and
-/// keeps the plain URL, so that a changed summary does not re-render every page.
+/// Where pages link the term tooltips' stylesheet. A published build names the
+/// stylesheet's version in the URL, so that no browser shows a cached old definition next
+/// to new pages; `serve` reloads pages itself and keeps the plain URL, so that a changed
+/// summary does not re-render every page.
 fn term_tips_url(css: Option<&str>, live_reload: bool) -> Option<String> {
     let css = css?;
     let path = crate::terms::TIPS_STYLESHEET;
@@ -476,7 +490,11 @@ fn page_context<'a>(
         url: &page.url,
         content,
         toc: &body.toc,
-        backlinks: backlink_groups(&site.pages, &backlinks_besides_related(site, id)),
+        backlinks: backlink_groups(
+            &site.pages,
+            &backlinks_besides_related(site, id),
+            site.title_ranks(),
+        ),
         related: site.related[id]
             .iter()
             .map(|&o| PageRef::of(&site.pages[o]))

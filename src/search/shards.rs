@@ -29,30 +29,7 @@ const VOCAB_LETTERS: std::ops::RangeInclusive<usize> = 3..=24;
 /// The browser global every data file registers with.
 const GLOBAL: &str = "window.__hindsightSearch";
 
-pub const ALPHABET: &[u8; 64] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
-
-pub fn push_varint(out: &mut String, mut v: u32) {
-    while v >= 32 {
-        out.push(ALPHABET[32 + (v & 31) as usize] as char);
-        v >>= 5;
-    }
-    out.push(ALPHABET[v as usize] as char);
-}
-
-/// Document ids, ascending, as gaps minus one (consecutive documents cost one letter).
-pub fn encode_docs(
-    docs: impl Iterator<Item = u32>,
-    mut each: impl FnMut(&mut String, u32),
-) -> String {
-    let mut out = String::new();
-    let mut next = 0u32;
-    for d in docs {
-        push_varint(&mut out, d - next);
-        each(&mut out, d);
-        next = d + 1;
-    }
-    out
-}
+pub use crate::varint::{ALPHABET, encode_docs, push_varint};
 
 /// Field (2 bits) and score (4 bits) of a posting: its group, also the group's letter.
 fn impact(p: &Posting) -> usize {

@@ -324,3 +324,22 @@ pub fn attrs(doc: &scraper::Html, css: &str, attr: &str) -> Vec<String> {
         .map(|e| e.value().attr(attr).unwrap_or_default().to_string())
         .collect()
 }
+
+/// A site where `pages` post-mortems (titles `Outage 000`…) all mention one term.
+pub fn widely_mentioned_term(pages: usize) -> FixtureSite {
+    let mut f = FixtureSite::new()
+        .file("book.toml", "[book]\ntitle = \"Fixture\"\n")
+        .file(
+            "content/glossary/runbook.md",
+            "---\ntitle: Runbook\nsummary: A written procedure.\n---\n\nText.\n",
+        );
+    for n in 0..pages {
+        f = f.file(
+            &format!("content/postmortems/outage-{n:03}.md"),
+            &format!(
+                "---\ntitle: Outage {n:03}\nsummary: Outage {n:03}.\n---\n\nWe used the runbook.\n"
+            ),
+        );
+    }
+    f
+}
