@@ -1526,7 +1526,7 @@ mod tests {
     fn code_is_highlighted_and_alerts_rendered() {
         let r = render("```yaml\nkey: value\n```\n\n> [!WARNING]\n> Careful.\n");
         assert!(r.html().contains("<pre class=\"code\" data-lang=\"yaml\""));
-        assert!(r.html().contains("hl-"));
+        assert!(r.html().contains("<span class=\"h"));
         assert!(r.html().contains("alert-warning"));
     }
 

@@ -103,7 +103,7 @@ fn builds_pretty_urls_sections_and_extra_files() {
     );
     assert_eq!(select(&term, "nav.toc a[href='#example']").len(), 1);
     // Highlighted code.
-    assert!(!select(&term, "pre.code[data-lang=yaml] span[class^=hl-]").is_empty());
+    assert!(!select(&term, "pre.code[data-lang=yaml] span[class^=h]").is_empty());
     // Related terms are shown on both ends.
     assert_eq!(
         select(&term, ".related a[href='../../glossary/runbook/']").len(),
