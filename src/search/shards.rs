@@ -28,6 +28,17 @@ pub const VOCAB_BYTES: usize = 12 * 1024;
 const VOCAB_LETTERS: std::ops::RangeInclusive<usize> = 3..=24;
 /// The browser global every data file registers with.
 const GLOBAL: &str = "window.__hindsightSearch";
+/// Documents a bucket file holds: document `n` is slot `n % BUCKET_DOCS` of bucket
+/// `n / BUCKET_DOCS`. See the module doc for why 64.
+pub const BUCKET_DOCS: usize = 64;
+/// Letters (of `ALPHABET`, 6 bits each) of one document's length in a bucket's header.
+pub const LENGTH_LETTERS: usize = 3;
+/// Most bytes of one document's JSON: what `LENGTH_LETTERS` letters can say.
+pub const DOC_BYTES: usize = (1 << (6 * LENGTH_LETTERS)) - 1;
+/// What a bucket file starts with, before its header's lengths.
+const BUCKET_PREFIX: &str = "window.__hindsightSearch.docs(\"";
+/// Bytes of a bucket's header: the browser asks for these first (`Range: bytes=0-…`).
+pub const BUCKET_HEADER_BYTES: usize = BUCKET_PREFIX.len() + BUCKET_DOCS * LENGTH_LETTERS;
 
 pub const ALPHABET: &[u8; 64] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
 
@@ -111,9 +122,10 @@ pub fn shard_ranges(sizes: &[usize], target: usize) -> Vec<std::ops::Range<usize
     ranges
 }
 
-/// What a result shows: `search/d/N.js`, short keys as there is one file per page.
+/// What a result shows: one document of a bucket file, short keys as there are 10,000 of
+/// them on a big site.
 #[derive(serde::Serialize)]
-struct DocFile<'a> {
+struct DocJson<'a> {
     t: &'a str,
     u: &'a str,
     k: crate::content::PageKind,
@@ -121,7 +133,7 @@ struct DocFile<'a> {
     d: Option<&'a str>,
     sv: Option<&'a str>,
     /// Sections: heading, anchor, excerpt text.
-    x: Vec<[&'a str; 3]>,
+    x: &'a [[&'a str; 3]],
     /// A glossary term's other names, shown when the query matched one of them.
     #[serde(skip_serializing_if = "<[String]>::is_empty")]
     a: &'a [String],
@@ -140,8 +152,18 @@ pub fn shard_path(n: usize) -> String {
     format!("search/s/{n}.js")
 }
 
-pub fn doc_path(n: usize) -> String {
-    format!("search/d/{n}.js")
+/// The bucket file holding document `doc`.
+pub fn bucket_of(doc: usize) -> usize {
+    doc / BUCKET_DOCS
+}
+
+pub fn bucket_path(bucket: usize) -> String {
+    format!("search/d/{bucket}.js")
+}
+
+/// How many bucket files `docs` documents take.
+pub fn bucket_count(docs: usize) -> usize {
+    docs.div_ceil(BUCKET_DOCS)
 }
 
 pub fn facet_path(n: usize) -> String {
@@ -156,32 +178,103 @@ pub fn shard_file<'a>(n: usize, terms: impl Iterator<Item = (&'a str, &'a str)>)
     script("shard", n, &json!(flat))
 }
 
-/// Document `n`: what its result shows.
-pub fn doc_file(n: usize, d: &SearchDoc) -> Vec<u8> {
+/// What document `d`'s result shows, as a JSON object of at most `DOC_BYTES` bytes.
+pub fn doc_json(d: &SearchDoc) -> Vec<u8> {
     let sections: Vec<[&str; 3]> = d
         .sections
         .iter()
         .map(|s| [s.heading.as_str(), s.anchor.as_str(), s.text.as_str()])
         .collect();
-    let file = DocFile {
-        t: &d.title,
-        u: &d.url,
-        k: d.kind,
-        kl: d.kind.label().0,
-        d: d.date.as_deref(),
-        sv: d.severity.as_deref(),
-        x: sections,
-        a: &d.aliases,
+    let json = |title: &str, sections: &[[&str; 3]], aliases: &[String]| {
+        let doc = DocJson {
+            t: title,
+            u: &d.url,
+            k: d.kind,
+            kl: d.kind.label().0,
+            d: d.date.as_deref(),
+            sv: d.severity.as_deref(),
+            x: sections,
+            a: aliases,
+        };
+        // Serialized straight from borrowed fields: 10,000 of these add up.
+        serde_json::to_vec(&doc).unwrap_or_default()
     };
-    // Serialized straight from borrowed fields: 10,000 of these add up.
-    let json = serde_json::to_string(&file).unwrap_or_default();
-    // Sized exactly: every document file is held until the index is written.
-    let head = format!("{GLOBAL}.doc({n},");
-    let mut out = Vec::with_capacity(head.len() + json.len() + 3);
-    out.extend_from_slice(head.as_bytes());
-    out.extend_from_slice(json.as_bytes());
-    out.extend_from_slice(b");\n");
+    let whole = json(&d.title, &sections, &d.aliases);
+    if whole.len() <= DOC_BYTES {
+        return whole;
+    }
+    // Past the most a bucket's header can say (thousands of sections): the sections that
+    // fit, then if even the title does not, a short title alone.
+    let base = json(&d.title, &[], &d.aliases).len();
+    let mut left = DOC_BYTES.saturating_sub(base);
+    let fits = sections
+        .iter()
+        .take_while(|s| {
+            let size = serde_json::to_string(s).map_or(usize::MAX, |j| j.len() + 1);
+            let fits = size <= left;
+            left = left.saturating_sub(size);
+            fits
+        })
+        .count();
+    let cut = json(&d.title, &sections[..fits], &d.aliases);
+    if cut.len() <= DOC_BYTES {
+        return cut;
+    }
+    let title: String = d.title.chars().take(200).collect();
+    json(&title, &[], &[])
+}
+
+/// A bucket's header: `GLOBAL.docs("`, then each document's length in `LENGTH_LETTERS`
+/// letters of `ALPHABET` (most significant first; 0 for an empty slot of the last bucket).
+fn bucket_header(docs: &[impl AsRef<[u8]>]) -> String {
+    let mut out = String::with_capacity(BUCKET_HEADER_BYTES);
+    out.push_str(BUCKET_PREFIX);
+    for k in 0..BUCKET_DOCS {
+        let len = docs.get(k).map_or(0, |d| d.as_ref().len());
+        for place in (0..LENGTH_LETTERS).rev() {
+            out.push(ALPHABET[(len >> (6 * place)) & 63] as char);
+        }
+    }
     out
+}
+
+/// Bucket file `bucket`: the header, then its documents' JSON (each from `doc_json`, so
+/// at most `DOC_BYTES`) as an array, a valid script:
+/// `GLOBAL.docs("<lengths>",[<doc>,<doc>,…],<bucket>);`.
+pub fn bucket_file(bucket: usize, docs: &[impl AsRef<[u8]>]) -> Vec<u8> {
+    debug_assert!(docs.len() <= BUCKET_DOCS);
+    let body: usize = docs.iter().map(|d| d.as_ref().len() + 1).sum();
+    let mut out = Vec::with_capacity(BUCKET_HEADER_BYTES + body + 16);
+    out.extend_from_slice(bucket_header(docs).as_bytes());
+    out.extend_from_slice(b"\",[");
+    for (k, d) in docs.iter().enumerate() {
+        if k > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(d.as_ref());
+    }
+    out.extend_from_slice(format!("],{bucket});\n").as_bytes());
+    out
+}
+
+/// Where each document of a bucket lies in its file, read from the file's first
+/// `BUCKET_HEADER_BYTES` bytes (as `search.js` reads them): one range per slot, empty for
+/// an empty slot. `None` if `header` is not a bucket header.
+pub fn bucket_ranges(header: &[u8]) -> Option<Vec<std::ops::Range<usize>>> {
+    let lengths = header
+        .get(..BUCKET_HEADER_BYTES)?
+        .strip_prefix(BUCKET_PREFIX.as_bytes())?;
+    let mut at = BUCKET_HEADER_BYTES + 3;
+    let mut ranges = Vec::with_capacity(BUCKET_DOCS);
+    for letters in lengths.chunks(LENGTH_LETTERS) {
+        let mut len = 0;
+        for &b in letters {
+            len = len * 64 + ALPHABET.iter().position(|&a| a == b)?;
+        }
+        ranges.push(at..at + len);
+        at += len + 1;
+    }
+    Some(ranges)
 }
 
 /// Vocabulary file `n`: its terms, space-separated.
@@ -253,6 +346,7 @@ pub fn manifest_file<'a>(
         "filler": FILLER_WORDS,
         "endings": STEM_ENDINGS,
         "vocab": vocab_letters,
+        "bucket": [BUCKET_DOCS, LENGTH_LETTERS, BUCKET_HEADER_BYTES],
     });
     script("manifest", 0, &manifest)
 }
@@ -266,13 +360,15 @@ pub fn index_files(index: &SearchIndex) -> Vec<(String, Vec<u8>)> {
         .collect();
     let sizes: Vec<usize> = encoded.iter().map(|(t, p)| term_size(t, p)).collect();
     let ranges = shard_ranges(&sizes, SHARD_BYTES);
-    let mut files = Vec::with_capacity(ranges.len() + index.docs.len() + index.facets.len() + 1);
+    let buckets = bucket_count(index.docs.len());
+    let mut files = Vec::with_capacity(ranges.len() + buckets + index.facets.len() + 1);
     for (n, r) in ranges.iter().enumerate() {
         let terms = encoded[r.clone()].iter().map(|(t, p)| (*t, p.as_str()));
         files.push((shard_path(n), shard_file(n, terms)));
     }
-    for (n, d) in index.docs.iter().enumerate() {
-        files.push((doc_path(n), doc_file(n, d)));
+    for (b, docs) in index.docs.chunks(BUCKET_DOCS).enumerate() {
+        let docs: Vec<Vec<u8>> = docs.iter().map(doc_json).collect();
+        files.push((bucket_path(b), bucket_file(b, &docs)));
     }
     for (n, f) in index.facets.iter().enumerate() {
         files.push((facet_path(n), facet_file(n, f)));
@@ -397,6 +493,98 @@ mod tests {
                 encode_postings_by_filtering(&postings)
             );
         }
+    }
+
+    fn doc(n: usize, sections: usize) -> SearchDoc {
+        SearchDoc {
+            title: format!("Page «{n}» \"quoted\""),
+            url: format!("p/{n}/"),
+            kind: crate::content::PageKind::Plain,
+            date: None,
+            severity: None,
+            services: Vec::new(),
+            tags: Vec::new(),
+            aliases: vec![format!("alias {n}")],
+            sections: (0..sections)
+                .map(|k| crate::search::index::ExcerptSection {
+                    heading: format!("Part {k}"),
+                    anchor: format!("part-{k}"),
+                    text: "word ".repeat(k * 7 + n % 13),
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn every_document_of_a_bucket_is_where_its_header_says() {
+        for count in [1, 5, BUCKET_DOCS] {
+            let docs: Vec<Vec<u8>> = (0..count).map(|n| doc_json(&doc(n, n % 4))).collect();
+            let file = bucket_file(7, &docs);
+            // The browser reads the header from exactly this many bytes.
+            let ranges = bucket_ranges(&file[..BUCKET_HEADER_BYTES]).unwrap();
+            assert_eq!(ranges.len(), BUCKET_DOCS);
+            for (n, r) in ranges.iter().enumerate() {
+                if n >= count {
+                    assert!(r.is_empty(), "slot {n} of {count}");
+                    continue;
+                }
+                assert_eq!(&file[r.clone()], docs[n].as_slice());
+                let value: serde_json::Value = serde_json::from_slice(&file[r.clone()]).unwrap();
+                assert_eq!(value["u"], format!("p/{n}/"));
+            }
+            // The whole file is a script call: its array parses to the same documents.
+            let text = std::str::from_utf8(&file).unwrap();
+            let array = &text[BUCKET_HEADER_BYTES + 2..text.rfind("],7);").unwrap() + 1];
+            let all: Vec<serde_json::Value> = serde_json::from_str(array).unwrap();
+            assert_eq!(all.len(), count);
+            assert!(text.starts_with("window.__hindsightSearch.docs(\""));
+            assert!(text.ends_with("],7);\n"));
+        }
+        assert_eq!(bucket_ranges(b"window.__hindsightSearch.doc(1,{})"), None);
+        assert_eq!(bucket_ranges(&[b'0'; BUCKET_HEADER_BYTES]), None);
+    }
+
+    #[test]
+    fn lengths_are_fixed_width_base_64() {
+        let docs = [vec![b'x'; 64 * 64 + 5]];
+        let header = bucket_header(&docs);
+        assert_eq!(header.len(), BUCKET_HEADER_BYTES);
+        // 4101 = 1·64² + 0·64 + 5.
+        assert_eq!(&header[BUCKET_PREFIX.len()..][..3], "105");
+        assert_eq!(bucket_ranges(header.as_bytes()).unwrap()[0].len(), 4101);
+    }
+
+    #[test]
+    fn documents_and_buckets() {
+        assert_eq!((bucket_of(0), bucket_of(63), bucket_of(64)), (0, 0, 1));
+        assert_eq!(
+            (bucket_count(0), bucket_count(64), bucket_count(65)),
+            (0, 1, 2)
+        );
+        assert_eq!(bucket_path(3), "search/d/3.js");
+    }
+
+    #[test]
+    fn a_document_too_big_for_its_header_keeps_the_sections_that_fit() {
+        let mut big = doc(1, 0);
+        big.sections = (0..200)
+            .map(|k| crate::search::index::ExcerptSection {
+                heading: format!("Part {k}"),
+                anchor: format!("part-{k}"),
+                text: "long text ".repeat(150),
+            })
+            .collect();
+        let json = doc_json(&big);
+        assert!(json.len() <= DOC_BYTES, "{}", json.len());
+        let value: serde_json::Value = serde_json::from_slice(&json).unwrap();
+        let kept = value["x"].as_array().unwrap().len();
+        assert!((100..200).contains(&kept), "{kept} sections kept");
+        assert_eq!(value["x"][0][0], "Part 0");
+        big.title = "t".repeat(DOC_BYTES + 1);
+        let json = doc_json(&big);
+        let value: serde_json::Value = serde_json::from_slice(&json).unwrap();
+        assert_eq!(value["t"].as_str().unwrap().len(), 200);
+        assert_eq!(value["u"], "p/1/");
     }
 
     #[test]

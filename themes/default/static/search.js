@@ -133,7 +133,7 @@
   }
   S.manifest = function (n, v) { register("index.js", v); };
   S.shard = function (n, v) { register("s/" + n + ".js", v); };
-  S.doc = function (n, v) { register("d/" + n + ".js", v); };
+  S.docs = function (header, list, b) { register("d/" + b + ".js", list); };
   S.facet = function (n, v) { register("f/" + n + ".js", v); };
   S.vocab = function (n, v) { register("v/" + n + ".js", v); };
   S.loaded = [];
@@ -151,6 +151,92 @@
       S.loaded.push(path);
       document.head.appendChild(el);
     });
+  }
+
+  /* ---- Documents: bucket files of manifest.bucket[0] documents (src/search/shards.rs) ----
+     A bucket starts with a fixed-size header: the call's opening, then each document's
+     byte length in manifest.bucket[1] letters of ALPHABET. Over http a result costs that
+     header (once per bucket) and its own bytes, each asked for with a Range header (a
+     fetch with Range asks for the bytes as stored, Accept-Encoding: identity, so offsets
+     hold). A server that answers 200 sends the whole bucket: all its documents are kept.
+     From disk, or when a range goes wrong, the bucket loads whole with a <script> tag. */
+  var docLoads = {}, headerLoads = {};
+  function ranged() { return typeof fetch === "function" && location.protocol !== "file:"; }
+  function shapeOf(manifest) {
+    var b = manifest.bucket;
+    return { per: b[0], letters: b[1], header: b[2] };
+  }
+  function utf8(bytes) { return new TextDecoder().decode(bytes); }
+  /* Bytes from..to (inclusive) of a bucket: {bytes, whole} (whole: the server ignored the
+     range and sent the file), or null. */
+  function fetchRange(path, from, to) {
+    var range = "bytes=" + from + "-" + to;
+    S.loaded.push(path + "#" + from + "-" + to);
+    return fetch(base + "search/" + path, { headers: { Range: range } }).then(function (r) {
+      var part = r.status === 206 && (r.headers.get("Content-Range") || "").indexOf("bytes " + from + "-") === 0;
+      if (!part && r.status !== 200) return null;
+      return r.arrayBuffer().then(function (buf) { return { bytes: new Uint8Array(buf), whole: !part }; });
+    }).catch(function () { return null; });
+  }
+  /* [start, end) of each slot of a bucket, from its first shape.header bytes, or null. */
+  function bucketRanges(bytes, shape) {
+    var lengths = shape.header - shape.per * shape.letters, at = shape.header + 3, out = [];
+    if (bytes.length < shape.header || bytes[lengths - 1] !== 34 /* the opening quote */) return null;
+    for (var k = 0; k < shape.per; k++) {
+      var len = 0;
+      for (var j = 0; j < shape.letters; j++) {
+        var d = DIGIT[String.fromCharCode(bytes[lengths + k * shape.letters + j])];
+        if (d === undefined) return null;
+        len = len * 64 + d;
+      }
+      out.push([at, at + len]);
+      at += len + 1;
+    }
+    return out;
+  }
+  /* Every document of a whole bucket file, by slot, or null. */
+  function bucketDocs(bytes, shape) {
+    var ranges = bucketRanges(bytes, shape);
+    if (!ranges) return null;
+    try {
+      return ranges.map(function (r) { return r[1] > r[0] ? JSON.parse(utf8(bytes.subarray(r[0], r[1]))) : null; });
+    } catch (e) { return null; }
+  }
+  /* A bucket's header over http: {ranges} or, from a server without ranges, {list}. */
+  function bucketHeader(path, shape) {
+    if (!headerLoads[path]) {
+      headerLoads[path] = fetchRange(path, 0, shape.header - 1).then(function (res) {
+        if (!res) return null;
+        if (!res.whole) { var ranges = bucketRanges(res.bytes, shape); return ranges && { ranges: ranges }; }
+        var list = bucketDocs(res.bytes, shape);
+        if (list && !(path in store)) register(path, list);
+        return list && { list: list };
+      });
+    }
+    return headerLoads[path];
+  }
+  /* What result `n` shows: {t, u, k, kl, d, sv, x, a} (or null). */
+  function loadDoc(manifest, n) {
+    if (docLoads[n]) return docLoads[n];
+    var shape = shapeOf(manifest), path = "d/" + Math.floor(n / shape.per) + ".js", slot = n % shape.per;
+    function whole() { return load(path).then(function (list) { return (list && list[slot]) || null; }); }
+    if (!ranged() || path in store || waiting[path]) return (docLoads[n] = whole());
+    docLoads[n] = bucketHeader(path, shape).then(function (h) {
+      if (!h) return whole();
+      if (h.list) return h.list[slot] || null;
+      var r = h.ranges[slot];
+      if (!r || r[1] <= r[0]) return null;
+      return fetchRange(path, r[0], r[1] - 1).then(function (res) {
+        if (!res) return whole();
+        try {
+          if (!res.whole) return JSON.parse(utf8(res.bytes));
+          var list = bucketDocs(res.bytes, shape);
+          if (list) return list[slot] || null;
+        } catch (e) { /* a bucket changed between requests: load it whole */ }
+        return whole();
+      });
+    });
+    return docLoads[n];
   }
 
   /* ---- The query: see src/search/query.rs ---- */
@@ -404,7 +490,7 @@
       var batch = result.hits.slice(i, i + (count - out.length));
       i += batch.length;
       checked += batch.length;
-      return Promise.all(batch.map(function (h) { return load("d/" + h[0] + ".js"); })).then(function (docs) {
+      return Promise.all(batch.map(function (h) { return loadDoc(result.manifest, h[0]); })).then(function (docs) {
         docs.forEach(function (d, k) { if (d && hasPhrases(d, phrases)) out.push({ id: batch[k][0], words: batch[k][1], doc: d }); });
         return step();
       });
