@@ -3,7 +3,8 @@
 //! letter by letter; and a first query (nothing loaded before, the whole text at once, typos
 //! corrected) downloads at most 60 KB unless it checks a quoted phrase. Builds the synthetic site (examples/synth_site.rs), so it is slow in a
 //! debug build and ignored by default; run it with
-//! `cargo test --release --test search_bytes -- --ignored --nocapture`.
+//! `cargo test --release --test search_bytes -- --ignored --nocapture`
+//! (`SEARCH_BYTES_DENSE=1` for the dense corpus of the build-speed figures).
 
 use std::collections::HashMap;
 
@@ -30,6 +31,8 @@ fn a_query_on_10k_pages_downloads_under_150_kb() {
             "--out",
         ])
         .arg(dir.path())
+        // The build-speed corpus (issue 18) instead: `SEARCH_BYTES_DENSE=1`.
+        .args(std::env::var_os("SEARCH_BYTES_DENSE").map(|_| "--dense"))
         .status()
         .expect("cannot run the synthetic site generator");
     assert!(status.success());

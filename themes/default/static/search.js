@@ -1,7 +1,8 @@
 /* Hindsight search: the header box and the /search/ page.
    The index is a set of script files under search/ that register their data with
    window.__hindsightSearch, loaded with <script> tags on demand, so search also works when
-   the site is opened from disk (file://), where fetch() is blocked.
+   the site is opened from disk (file://), where fetch() is blocked. Over http the result
+   documents are fetched by byte range out of their bucket files (see "Documents" below).
    The query steps mirror src/search/query.rs (tested there): fold and stem words, drop stop
    and question words, load the shard each word's term falls in, match exact stems and, for
    the word being typed, prefixes; correct a word with neither from its first letter's
