@@ -319,8 +319,8 @@ fn bucket_bytes(out: &std::path::Path, n: usize) -> u64 {
 }
 
 /// Over `hindsight serve` (which answers Range requests) a query downloads each shown
-/// document's bytes and its bucket's header, not the buckets; a static server without
-/// ranges sends whole buckets, and the results are the same.
+/// document's offsets and bytes, not the buckets; a static server without ranges sends
+/// each bucket once, whole, and the results are the same.
 #[test]
 fn over_http_a_query_loads_document_ranges_not_whole_buckets() {
     let Some(browser) = Browser::shared() else {
@@ -348,12 +348,17 @@ fn over_http_a_query_loads_document_ranges_not_whole_buckets() {
     let (shown, requests) = query_and_doc_requests(&tab, "widget");
     assert_eq!(shown.len(), 8, "{shown:?}");
     let bytes: u64 = requests.iter().map(|r| r.1).sum();
-    // 8 documents of ~1.6 KB and at most two headers of ~220 bytes.
+    // 8 documents of ~1.6 KB, and each one's two offsets (8 bytes).
     assert!(
         bytes > 8 * 1000 && bytes < whole / 3,
         "{bytes} bytes for 8 documents of a {whole}-byte bucket: {requests:?}"
     );
-    assert!(requests.len() >= 9 && requests.len() <= 10, "{requests:?}");
+    assert_eq!(requests.len(), 16, "{requests:?}");
+    assert_eq!(
+        requests.iter().filter(|r| r.1 == 8).count(),
+        8,
+        "{requests:?}"
+    );
     let loaded = tab.eval("window.__hindsightSearch.loaded.filter(p => p.startsWith('d/'))");
     assert!(
         loaded.as_array().is_some_and(|a| a

@@ -85,7 +85,8 @@ fn a_query_on_10k_pages_downloads_under_150_kb() {
         if ["chekpoint", "failvoer quorum", "migraton"].contains(&q) {
             assert!(!first.corrections.is_empty(), "{q:?} is not corrected");
         }
-        if q != "replicating" {
+        // The dense corpus has other phrases (it exists for the file count and build speed).
+        if q != "replicating" && std::env::var_os("SEARCH_BYTES_DENSE").is_none() {
             assert!(!last.shown.is_empty(), "{q:?} finds nothing");
         }
     }

@@ -203,7 +203,7 @@ pub struct Outcome {
 }
 
 /// Reads the generated files as the browser would over http, remembering what it loaded:
-/// whole files, but of a document only its bucket's header and its own bytes.
+/// whole files, but of a document only its two offsets in its bucket and its own bytes.
 pub struct Loader<'a> {
     files: &'a HashMap<String, Vec<u8>>,
     loaded: Vec<(String, usize)>,
@@ -226,25 +226,22 @@ impl<'a> Loader<'a> {
         }
     }
 
-    /// Document `n`: its bucket's header (once), then its range of the bucket.
+    /// Document `n`: its slot's two offsets in its bucket, then its range of the bucket.
     fn doc(&mut self, n: u32) -> serde_json::Value {
         let path = shards::bucket_path(shards::bucket_of(n as usize));
         let bytes = self.files.get(&path).map(Vec::as_slice).unwrap_or_default();
-        let header = shards::BUCKET_HEADER_BYTES;
-        self.note(format!("{path}#0-{}", header - 1), header.min(bytes.len()));
-        let slot = n as usize % shards::BUCKET_DOCS;
-        let range = shards::bucket_ranges(bytes).and_then(|r| r.get(slot).cloned());
-        let Some(json) = range
-            .filter(|r| !r.is_empty())
-            .and_then(|r| bytes.get(r.clone()).map(|b| (r, b)))
-        else {
+        let offsets = shards::slot_offsets(n as usize % shards::BUCKET_DOCS);
+        let what = format!("{path}#{}-{}", offsets.start, offsets.end - 1);
+        self.note(what, offsets.len());
+        let range = bytes.get(offsets).and_then(shards::doc_range);
+        let Some((range, json)) = range.and_then(|r| Some((r.clone(), bytes.get(r)?))) else {
             return serde_json::Value::Null;
         };
         self.note(
-            format!("{path}#{}-{}", json.0.start, json.0.end - 1),
-            json.1.len(),
+            format!("{path}#{}-{}", range.start, range.end - 1),
+            json.len(),
         );
-        serde_json::from_slice(json.1).unwrap_or(serde_json::Value::Null)
+        serde_json::from_slice(json).unwrap_or(serde_json::Value::Null)
     }
 
     /// The JSON argument of a data file (`…(n,<json>);`).

@@ -48,14 +48,16 @@ const GLOBAL: &str = "window.__hindsightSearch";
 /// Documents a bucket file holds: document `n` is slot `n % BUCKET_DOCS` of bucket
 /// `n / BUCKET_DOCS`. See the module doc for why 64.
 pub const BUCKET_DOCS: usize = 64;
-/// Letters (of `ALPHABET`, 6 bits each) of one document's length in a bucket's header.
-pub const LENGTH_LETTERS: usize = 3;
-/// Most bytes of one document's JSON: what `LENGTH_LETTERS` letters can say.
-pub const DOC_BYTES: usize = (1 << (6 * LENGTH_LETTERS)) - 1;
-/// What a bucket file starts with, before its header's lengths.
-const BUCKET_PREFIX: &str = "window.__hindsightSearch.docs(\"";
-/// Bytes of a bucket's header: the browser asks for these first (`Range: bytes=0-…`).
-pub const BUCKET_HEADER_BYTES: usize = BUCKET_PREFIX.len() + BUCKET_DOCS * LENGTH_LETTERS;
+/// Letters (of `ALPHABET`, 6 bits each) of one offset in a bucket's header.
+pub const OFFSET_LETTERS: usize = 4;
+/// Most bytes of one document's JSON, so that a full bucket's offsets fit their letters.
+pub const DOC_BYTES: usize = 200_000;
+const _: () =
+    assert!(BUCKET_HEADER_BYTES + 3 + BUCKET_DOCS * (DOC_BYTES + 1) < 1 << (6 * OFFSET_LETTERS));
+/// What a bucket file starts with, before its header's offsets.
+pub const BUCKET_PREFIX: &str = "window.__hindsightSearch.docs(\"";
+/// Bytes of a bucket's header: the prefix and `BUCKET_DOCS + 1` offsets.
+pub const BUCKET_HEADER_BYTES: usize = BUCKET_PREFIX.len() + (BUCKET_DOCS + 1) * OFFSET_LETTERS;
 
 pub const ALPHABET: &[u8; 64] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
 
@@ -241,23 +243,27 @@ pub fn doc_json(d: &SearchDoc) -> Vec<u8> {
     json(&title, &[], &[])
 }
 
-/// A bucket's header: `GLOBAL.docs("`, then each document's length in `LENGTH_LETTERS`
-/// letters of `ALPHABET` (most significant first; 0 for an empty slot of the last bucket).
+/// A bucket's header: `GLOBAL.docs("`, then where each slot starts in the file, and
+/// where one after the last would: `OFFSET_LETTERS` letters of `ALPHABET` each, most
+/// significant first. A document is followed by one byte (`,` or `]`), so slot `k` holds
+/// the bytes from its offset to one before the next slot's; an empty slot (past the last
+/// document of the last bucket) starts where the next does.
 fn bucket_header(docs: &[impl AsRef<[u8]>]) -> String {
     let mut out = String::with_capacity(BUCKET_HEADER_BYTES);
     out.push_str(BUCKET_PREFIX);
-    for k in 0..BUCKET_DOCS {
-        let len = docs.get(k).map_or(0, |d| d.as_ref().len());
-        for place in (0..LENGTH_LETTERS).rev() {
-            out.push(ALPHABET[(len >> (6 * place)) & 63] as char);
+    let mut at = BUCKET_HEADER_BYTES + 3;
+    for k in 0..=BUCKET_DOCS {
+        for place in (0..OFFSET_LETTERS).rev() {
+            out.push(ALPHABET[(at >> (6 * place)) & 63] as char);
         }
+        at += docs.get(k).map_or(0, |d| d.as_ref().len() + 1);
     }
     out
 }
 
 /// Bucket file `bucket`: the header, then its documents' JSON (each from `doc_json`, so
 /// at most `DOC_BYTES`) as an array, a valid script:
-/// `GLOBAL.docs("<lengths>",[<doc>,<doc>,…],<bucket>);`.
+/// `GLOBAL.docs("<offsets>",[<doc>,<doc>,…],<bucket>);`.
 pub fn bucket_file(bucket: usize, docs: &[impl AsRef<[u8]>]) -> Vec<u8> {
     debug_assert!(docs.len() <= BUCKET_DOCS);
     let body: usize = docs.iter().map(|d| d.as_ref().len() + 1).sum();
@@ -274,24 +280,43 @@ pub fn bucket_file(bucket: usize, docs: &[impl AsRef<[u8]>]) -> Vec<u8> {
     out
 }
 
+/// The bytes of a bucket file the browser asks for to find slot `slot`: its offset and
+/// the next one.
+pub fn slot_offsets(slot: usize) -> std::ops::Range<usize> {
+    let start = BUCKET_PREFIX.len() + slot * OFFSET_LETTERS;
+    start..start + 2 * OFFSET_LETTERS
+}
+
+/// The number `letters` (of `ALPHABET`, most significant first) say.
+pub fn read_offset(letters: &[u8]) -> Option<usize> {
+    letters.iter().try_fold(0, |n, &b| {
+        let digit = ALPHABET.iter().position(|&a| a == b)?;
+        Some(n * 64 + digit)
+    })
+}
+
+/// The bytes of a document from its slot's offset and the next (`slot_offsets`): empty
+/// for an empty slot, `None` if they are not two offsets in order.
+pub fn doc_range(offsets: &[u8]) -> Option<std::ops::Range<usize>> {
+    let (a, b) = offsets.get(..2 * OFFSET_LETTERS)?.split_at(OFFSET_LETTERS);
+    let (start, next) = (read_offset(a)?, read_offset(b)?);
+    match next.checked_sub(start)? {
+        0 => Some(start..start),
+        1 => None,
+        _ => Some(start..next - 1),
+    }
+}
+
 /// Where each document of a bucket lies in its file, read from the file's first
-/// `BUCKET_HEADER_BYTES` bytes (as `search.js` reads them): one range per slot, empty for
-/// an empty slot. `None` if `header` is not a bucket header.
+/// `BUCKET_HEADER_BYTES` bytes: one range per slot, empty for an empty slot. `None` if
+/// `header` is not a bucket header.
 pub fn bucket_ranges(header: &[u8]) -> Option<Vec<std::ops::Range<usize>>> {
-    let lengths = header
+    header
         .get(..BUCKET_HEADER_BYTES)?
         .strip_prefix(BUCKET_PREFIX.as_bytes())?;
-    let mut at = BUCKET_HEADER_BYTES + 3;
-    let mut ranges = Vec::with_capacity(BUCKET_DOCS);
-    for letters in lengths.chunks(LENGTH_LETTERS) {
-        let mut len = 0;
-        for &b in letters {
-            len = len * 64 + ALPHABET.iter().position(|&a| a == b)?;
-        }
-        ranges.push(at..at + len);
-        at += len + 1;
-    }
-    Some(ranges)
+    (0..BUCKET_DOCS)
+        .map(|k| doc_range(&header[slot_offsets(k)]))
+        .collect()
 }
 
 /// Vocabulary file `n`: its terms, space-separated.
@@ -363,7 +388,7 @@ pub fn manifest_file<'a>(
         "filler": FILLER_WORDS,
         "endings": STEM_ENDINGS,
         "vocab": vocab_letters,
-        "bucket": [BUCKET_DOCS, LENGTH_LETTERS, BUCKET_HEADER_BYTES],
+        "bucket": [BUCKET_DOCS, OFFSET_LETTERS, BUCKET_PREFIX.len()],
     });
     script("manifest", 0, &manifest)
 }
@@ -541,6 +566,8 @@ mod tests {
             let ranges = bucket_ranges(&file[..BUCKET_HEADER_BYTES]).unwrap();
             assert_eq!(ranges.len(), BUCKET_DOCS);
             for (n, r) in ranges.iter().enumerate() {
+                // What the browser reads: the slot's two offsets only.
+                assert_eq!(doc_range(&file[slot_offsets(n)]).as_ref(), Some(r));
                 if n >= count {
                     assert!(r.is_empty(), "slot {n} of {count}");
                     continue;
@@ -562,13 +589,26 @@ mod tests {
     }
 
     #[test]
-    fn lengths_are_fixed_width_base_64() {
-        let docs = [vec![b'x'; 64 * 64 + 5]];
+    fn offsets_are_fixed_width_base_64() {
+        let docs = [vec![b'x'; 64 * 64 + 5], b"{}".to_vec()];
         let header = bucket_header(&docs);
         assert_eq!(header.len(), BUCKET_HEADER_BYTES);
-        // 4101 = 1·64² + 0·64 + 5.
-        assert_eq!(&header[BUCKET_PREFIX.len()..][..3], "105");
-        assert_eq!(bucket_ranges(header.as_bytes()).unwrap()[0].len(), 4101);
+        // The first document starts after the header and `",[`: 294 = 4·64 + 38 ("4c").
+        let first = BUCKET_HEADER_BYTES + 3;
+        assert_eq!(first, 4 * 64 + 38);
+        assert_eq!(&header[slot_offsets(0)][..4], "004c");
+        // The second, 4101 + 1 bytes on: 4396 = 1·64² + 4·64 + 44 ("14i").
+        assert_eq!(&header[slot_offsets(1)][..4], "014i");
+        let ranges = bucket_ranges(header.as_bytes()).unwrap();
+        assert_eq!(ranges[0], first..first + 4101);
+        assert_eq!(ranges[1], first + 4102..first + 4104);
+        assert!(ranges[2..].iter().all(|r| r.is_empty()));
+        // Offsets out of order, or one apart (a document of no bytes), are not a document.
+        assert_eq!(doc_range(b"00100010"), Some(64..64));
+        assert_eq!(doc_range(b"00100011"), None);
+        assert_eq!(doc_range(b"0010000z"), None);
+        assert_eq!(doc_range(b"0010 012"), None);
+        assert_eq!(doc_range(b"001000"), None);
     }
 
     #[test]
