@@ -6,26 +6,29 @@
 //!   the shape of the document buckets.
 //! - `s/<n>.js`: a shard, a contiguous range of sorted terms with their postings, each
 //!   shard about `SHARD_BYTES`; a word loads the one shard its term falls in.
-//! - `d/<b>.js`: a bucket of `BUCKET_DOCS` documents (document `n` in bucket
-//!   `n / BUCKET_DOCS`): each one's title, URL, kind and excerpt text, for the results
-//!   shown. It starts with a fixed-size header, `BUCKET_HEADER_BYTES` bytes: the call's
-//!   opening then each document's byte length in `LENGTH_LETTERS` letters; each document
-//!   is a JSON object of its own. Over http `search.js` asks for the header (once per
-//!   bucket), then for just the document's bytes (`Range`), so a result costs what a file
-//!   per page cost plus a share of one header; a server that ignores `Range` sends the
-//!   whole bucket, and from file:// the bucket loads whole as a script.
+//! - `d/<b>.js`: a bucket of `BUCKET_DOCS` documents (document `n` in slot
+//!   `n % BUCKET_DOCS` of bucket `n / BUCKET_DOCS`): each one's title, URL, kind and
+//!   excerpt text, for the results shown. It starts with a fixed-size header: the call's
+//!   opening, then where each slot starts in the file (`OFFSET_LETTERS` letters each, and
+//!   one more for where a slot after the last would start); each document is a JSON
+//!   object of its own. Over http `search.js` asks for a result's two offsets (8 bytes),
+//!   then for just its document's bytes (`Range`), so a result costs what a file per page
+//!   cost (less: no call around it); a server that ignores `Range` sends the whole
+//!   bucket, and from file:// the bucket loads whole as a script.
 //! - `f/<n>.js`: the documents of one filter value, loaded only when the filter is on.
 //! - `v/<n>.js`: the terms starting with one letter, most documents first, loaded only when
 //!   a query word has no exact or prefix match, to correct a typo (the first letter is
 //!   taken as typed, so a correction loads one small file instead of the whole vocabulary).
 //!
 //! Why buckets of 64: a file per page made half the files of a 10,000-page site (issue
-//! 18); 64 makes that 157. More per bucket makes every header longer (it is 223 bytes, and
-//! a first query showing 8 results from 8 buckets reads 8 of them, against a 60 KB budget)
-//! and a whole bucket heavier where ranges are not served (64 of ~1.6–3 KB); fewer gives
-//! back files. Lengths, not offsets, in 3 letters (up to 256 KiB a document) keep the
-//! header short: a document's excerpts are capped at 6,000 characters, so only a page of
-//! thousands of sections reaches the cap, and `doc_json` then keeps the sections that fit.
+//! 18); 64 makes that 157, and the header 291 bytes. More per bucket only makes the
+//! headers longer and a whole bucket heavier where ranges are not served (64 documents
+//! of ~1.6–3 KB: 100–200 KB, loaded once); fewer gives back files. A result reads two
+//! offsets rather than the whole header, so a first query showing 8 results from 8
+//! buckets does not pay for 8 headers (issue 16's 60 KB budget had ~1 KB to spare).
+//! Documents are capped at `DOC_BYTES` (their excerpts at 6,000 characters, so only a
+//! page of a thousand sections gets near it; `doc_json` then keeps the sections that fit)
+//! so that offsets fit their letters.
 //!
 //! A term's postings are grouped by impact (field and score): per group, one letter for
 //! field (2 bits) and score (4 bits), the group's size, then its document ids as gaps.
