@@ -551,8 +551,8 @@ const CHUNK_DOCS: usize = 1024;
 const _: () = assert!(CHUNK_DOCS.is_multiple_of(shards::BUCKET_DOCS));
 
 /// The previous build's bucket files with the changed documents' JSON (`rewritten`: by
-/// bucket, (slot, JSON)) put in. A bucket whose documents all read as before is the same
-/// `Arc`; so is one whose bytes come out equal.
+/// bucket, (slot, JSON)) put in; the other documents are read back from their old bucket.
+/// A bucket whose documents all come out as before stays the same `Arc`.
 fn updated_buckets(
     prev: &[(String, Arc<[u8]>)],
     rewritten: BTreeMap<usize, Vec<(usize, Vec<u8>)>>,
@@ -573,7 +573,9 @@ fn updated_buckets(
             continue;
         }
         for (slot, json) in &changes {
-            jsons[*slot] = json;
+            if let Some(j) = jsons.get_mut(*slot) {
+                *j = json;
+            }
         }
         buckets[b] = shards::bucket_file(b, &jsons).into();
     }
