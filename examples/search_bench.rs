@@ -82,8 +82,8 @@ fn main() {
         let mut last = None;
         for end in (1..=q.len()).filter(|&e| q.is_char_boundary(e)) {
             let out = query::run(&files, &q[..end], &[]);
-            for f in &out.files {
-                seen.insert(f.clone(), files[f].len());
+            for (f, bytes) in &out.files {
+                seen.insert(f.clone(), *bytes);
             }
             last = Some(out);
         }
@@ -92,10 +92,10 @@ fn main() {
         let warm: usize = final_only
             .files
             .iter()
-            .filter(|f| !cached.contains(*f))
-            .map(|f| files[f].len())
+            .filter(|f| !cached.contains(&f.0))
+            .map(|f| f.1)
             .sum();
-        cached.extend(final_only.files.iter().cloned());
+        cached.extend(final_only.files.iter().map(|f| f.0.clone()));
         println!(
             "query {q:?}: {} matches, {} shown, corrections {:?}; typed letter by letter {} B in {} files; \
              first query (nothing cached) {} B; warm (after the queries above) {warm} B",

@@ -33,7 +33,8 @@ const puppeteer = require("puppeteer-core");
 
 const cases = JSON.parse(fs.readFileSync(queryFile, "utf8")).map((c) => (typeof c === "string" ? { q: c, expect: [] } : c));
 
-/* A static server on loopback: folders serve index.html, no compression (bytes are as stored). */
+/* A static server on loopback: folders serve index.html, no compression (bytes are as stored),
+   one byte range per request (as static hosts do; search.js reads result excerpts so). */
 const types = { ".html": "text/html", ".js": "text/javascript", ".css": "text/css", ".json": "application/json", ".wasm": "application/wasm" };
 const server = http.createServer((req, res) => {
   let p = decodeURIComponent(new URL(req.url, "http://x").pathname);
@@ -42,7 +43,14 @@ const server = http.createServer((req, res) => {
   if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, "index.html");
   fs.readFile(file, (err, data) => {
     if (err) return res.writeHead(404).end();
-    res.writeHead(200, { "content-type": types[path.extname(file)] || "application/octet-stream" });
+    const type = types[path.extname(file)] || "application/octet-stream";
+    const range = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range || "");
+    if (range && +range[1] < data.length) {
+      const end = Math.min(range[2] ? +range[2] : data.length - 1, data.length - 1);
+      res.writeHead(206, { "content-type": type, "content-range": `bytes ${range[1]}-${end}/${data.length}` });
+      return res.end(data.subarray(+range[1], end + 1));
+    }
+    res.writeHead(200, { "content-type": type });
     res.end(data);
   });
 });

@@ -271,3 +271,115 @@ fn results_say_why_they_match() {
     );
     assert!(tab.js_errors().is_empty(), "{:?}", tab.js_errors());
 }
+
+/// Two buckets' worth of pages that all say "widget", each with a paragraph of its own, so
+/// a whole bucket is far bigger than the few documents a query shows.
+fn many_pages() -> &'static (FixtureSite, PathBuf) {
+    static SITE: OnceLock<(FixtureSite, PathBuf)> = OnceLock::new();
+    SITE.get_or_init(|| {
+        let mut site = FixtureSite::new();
+        for i in 0..100 {
+            let words = "gear sprocket lever spring axle pulley ".repeat(40 + i % 7);
+            site = site.file(
+                &format!("content/glossary/widget-{i:03}.md"),
+                &format!(
+                    "---\ntitle: Widget part {i}\nsummary: Part {i} of the widget.\n---\n## About part {i}\nThe widget {}uses {words}\n",
+                    "widget ".repeat(i % 5)
+                ),
+            );
+        }
+        let out = site.build();
+        (site, out)
+    })
+}
+
+/// `S.query(text)` in `tab`, then the search/d/ requests it made: (URL, body bytes).
+fn query_and_doc_requests(tab: &Tab, text: &str) -> (Vec<String>, Vec<(String, u64)>) {
+    tab.wait_for("#search-input");
+    let shown = tab.eval(&format!(
+        "window.__hindsightSearch.query({}).then(r => r.shown)",
+        serde_json::to_string(text).unwrap_or_default()
+    ));
+    let requests = tab.eval(
+        "performance.getEntriesByType('resource').filter(e => e.name.includes('/search/d/')).map(e => [e.name, e.encodedBodySize, e.initiatorType])",
+    );
+    let requests: Vec<(String, u64, String)> = serde_json::from_value(requests).unwrap_or_default();
+    assert!(
+        requests.iter().all(|r| r.2 == "fetch"),
+        "over http documents are fetched, not loaded by <script>: {requests:?}"
+    );
+    let shown = serde_json::from_value(shown).unwrap_or_default();
+    (shown, requests.into_iter().map(|r| (r.0, r.1)).collect())
+}
+
+fn bucket_bytes(out: &std::path::Path, n: usize) -> u64 {
+    std::fs::metadata(out.join(format!("search/d/{n}.js")))
+        .map(|m| m.len())
+        .unwrap_or(0)
+}
+
+/// Over `hindsight serve` (which answers Range requests) a query downloads each shown
+/// document's offsets and bytes, not the buckets; a static server without ranges sends
+/// each bucket once, whole, and the results are the same.
+#[test]
+fn over_http_a_query_loads_document_ranges_not_whole_buckets() {
+    let Some(browser) = Browser::shared() else {
+        return;
+    };
+    let (site, out) = many_pages();
+    let whole = bucket_bytes(out, 0);
+    assert!(
+        whole > 64 * 1500,
+        "the first bucket holds 64 pages: {whole} bytes"
+    );
+    assert!(bucket_bytes(out, 1) > 0, "100 pages take two buckets");
+
+    let server = hindsight::serve::start(hindsight::serve::ServeOptions {
+        root: site.root().to_path_buf(),
+        port: Some(0),
+        bind: "127.0.0.1".parse().unwrap(),
+        poll: false,
+        include_drafts: false,
+        warn_links: false,
+        quiet: true,
+    })
+    .expect("serve starts");
+    let tab = browser.open(&format!("{}glossary/", server.url()));
+    let (shown, requests) = query_and_doc_requests(&tab, "widget");
+    assert_eq!(shown.len(), 8, "{shown:?}");
+    let bytes: u64 = requests.iter().map(|r| r.1).sum();
+    // 8 documents of ~1.6 KB, and each one's two offsets (8 bytes).
+    assert!(
+        bytes > 8 * 1000 && bytes < whole / 3,
+        "{bytes} bytes for 8 documents of a {whole}-byte bucket: {requests:?}"
+    );
+    assert_eq!(requests.len(), 16, "{requests:?}");
+    assert_eq!(
+        requests.iter().filter(|r| r.1 == 8).count(),
+        8,
+        "{requests:?}"
+    );
+    let loaded = tab.eval("window.__hindsightSearch.loaded.filter(p => p.startsWith('d/'))");
+    assert!(
+        loaded.as_array().is_some_and(|a| a
+            .iter()
+            .all(|p| p.as_str().is_some_and(|p| p.contains('#')))),
+        "{loaded}"
+    );
+    assert!(tab.js_errors().is_empty(), "{:?}", tab.js_errors());
+
+    // The test's static server ignores Range: the first request of a bucket gets all of it.
+    let plain = common::serve(out);
+    let tab = browser.open(&plain.url("glossary/"));
+    let (same, requests) = query_and_doc_requests(&tab, "widget");
+    assert_eq!(same, shown);
+    let bytes: u64 = requests.iter().map(|r| r.1).sum();
+    let buckets: std::collections::BTreeSet<&str> = requests.iter().map(|r| r.0.as_str()).collect();
+    assert_eq!(
+        buckets.len(),
+        requests.len(),
+        "one request a bucket: {requests:?}"
+    );
+    assert!(bytes >= whole, "whole buckets arrive: {bytes} bytes");
+    assert!(tab.js_errors().is_empty(), "{:?}", tab.js_errors());
+}

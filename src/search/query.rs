@@ -7,7 +7,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use super::shards::ALPHABET;
+use super::shards::{self, ALPHABET};
 use super::tokenize::{
     STEM_ENDINGS, WordStemmer, fold, for_each_word, is_filler_word, is_stop_word,
 };
@@ -190,8 +190,9 @@ pub fn correction(
 pub struct Outcome {
     /// Ids of the documents shown, best first.
     pub shown: Vec<u32>,
-    /// Every file loaded, in order, without repeats.
-    pub files: Vec<String>,
+    /// Every file or part of a file loaded (`search/d/3.js#0-222` for bytes 0 to 222 of
+    /// a bucket), in order, without repeats, with its bytes.
+    pub files: Vec<(String, usize)>,
     pub bytes: usize,
     pub total_matches: usize,
     /// How many of the query's words each shown document matches.
@@ -201,10 +202,11 @@ pub struct Outcome {
     pub keep_typing: bool,
 }
 
-/// Reads the generated files as the browser would, remembering what it loaded.
+/// Reads the generated files as the browser would over http, remembering what it loaded:
+/// whole files, but of a document only its two offsets in its bucket and its own bytes.
 pub struct Loader<'a> {
     files: &'a HashMap<String, Vec<u8>>,
-    loaded: Vec<String>,
+    loaded: Vec<(String, usize)>,
     bytes: usize,
 }
 
@@ -217,13 +219,35 @@ impl<'a> Loader<'a> {
         }
     }
 
+    fn note(&mut self, what: String, bytes: usize) {
+        if !self.loaded.iter().any(|(p, _)| *p == what) {
+            self.loaded.push((what, bytes));
+            self.bytes += bytes;
+        }
+    }
+
+    /// Document `n`: its slot's two offsets in its bucket, then its range of the bucket.
+    fn doc(&mut self, n: u32) -> serde_json::Value {
+        let path = shards::bucket_path(shards::bucket_of(n as usize));
+        let bytes = self.files.get(&path).map(Vec::as_slice).unwrap_or_default();
+        let offsets = shards::slot_offsets(n as usize % shards::BUCKET_DOCS);
+        let what = format!("{path}#{}-{}", offsets.start, offsets.end - 1);
+        self.note(what, offsets.len());
+        let range = bytes.get(offsets).and_then(shards::doc_range);
+        let Some((range, json)) = range.and_then(|r| Some((r.clone(), bytes.get(r)?))) else {
+            return serde_json::Value::Null;
+        };
+        self.note(
+            format!("{path}#{}-{}", range.start, range.end - 1),
+            json.len(),
+        );
+        serde_json::from_slice(json).unwrap_or(serde_json::Value::Null)
+    }
+
     /// The JSON argument of a data file (`…(n,<json>);`).
     fn load(&mut self, path: &str) -> serde_json::Value {
         let bytes = self.files.get(path).map(Vec::as_slice).unwrap_or_default();
-        if !self.loaded.iter().any(|p| p == path) {
-            self.loaded.push(path.to_string());
-            self.bytes += bytes.len();
-        }
+        self.note(path.to_string(), bytes.len());
         let text = std::str::from_utf8(bytes).unwrap_or_default();
         let json = text
             .find(',')
@@ -425,7 +449,7 @@ pub fn run(files: &HashMap<String, Vec<u8>>, text: &str, filters: &[(&str, &str)
         if shown.len() == SHOWN || (!query.phrases.is_empty() && checked == PHRASE_CHECKS) {
             break;
         }
-        let d = loader.load(&format!("search/d/{}.js", h.doc));
+        let d = loader.doc(h.doc);
         if query.phrases.is_empty() || contains_phrases(&d, &query.phrases) {
             shown.push(h.doc);
             matched.push(h.words);

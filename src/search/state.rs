@@ -59,8 +59,8 @@ pub struct SearchState {
     /// The term range of each shard.
     shards: Vec<Range<usize>>,
     facets: Vec<Facet>,
-    /// Shards, then documents, then facets, then vocabularies, then the manifest (as
-    /// `index_files` orders them).
+    /// Shards, then document buckets, then facets, then vocabularies, then the manifest
+    /// (as `index_files` orders them).
     files: Vec<(String, Arc<[u8]>)>,
 }
 
@@ -99,18 +99,19 @@ struct Docs {
     docs: Vec<Arc<SearchDoc>>,
     bodies: Vec<Arc<RenderedBody>>,
     lengths: Vec<u32>,
-    files: Vec<Arc<[u8]>>,
+    /// The bucket files of the documents, in order.
+    buckets: Vec<Arc<[u8]>>,
 }
 
-/// A document analysed this build: facet keys, term counts, doc file.
+/// A document analysed this build: facet keys, term counts, the JSON its bucket holds.
 type Analysed = (SearchDoc, DocTerms, Vec<u8>);
 
-fn analyse_doc(stemmer: &WordStemmer, page: &Page, body: &RenderedBody, d: usize) -> Analysed {
+fn analyse_doc(stemmer: &WordStemmer, page: &Page, body: &RenderedBody) -> Analysed {
     let (mut doc, terms) = index::analyse(stemmer, page, body);
-    let file = shards::doc_file(d, &doc);
-    // The doc file holds the excerpts; the state keeps only what facets read.
+    let json = shards::doc_json(&doc);
+    // The bucket file holds the excerpts; the state keeps only what facets read.
     doc.sections = Vec::new();
-    (doc, terms, file)
+    (doc, terms, json)
 }
 
 /// `bytes`, or the previous build's file when its bytes are equal (so the caller can tell
@@ -176,17 +177,20 @@ impl SearchState {
             && pages.iter().filter(|p| index::is_searchable(p)).count() == self.docs.len()
     }
 
-    fn prev_doc_file(&self, d: usize) -> Option<&Arc<[u8]>> {
-        (d < self.docs.len()).then(|| &self.files[self.shards.len() + d].1)
+    /// The document bucket files, in order.
+    fn buckets(&self) -> &[(String, Arc<[u8]>)] {
+        let count = shards::bucket_count(self.docs.len());
+        &self.files[self.shards.len()..][..count]
     }
 
     fn vocab_files(&self) -> &[(String, Arc<[u8]>)] {
-        let start = self.shards.len() + self.docs.len() + self.facets.len();
+        let start = self.shards.len() + self.buckets().len() + self.facets.len();
         &self.files[start..self.files.len() - 1]
     }
 
     fn prev_facet_file(&self, n: usize) -> Option<&Arc<[u8]>> {
-        (n < self.facets.len()).then(|| &self.files[self.shards.len() + self.docs.len() + n].1)
+        let start = self.shards.len() + self.buckets().len();
+        (n < self.facets.len()).then(|| &self.files[start + n].1)
     }
 
     fn fresh(
@@ -199,18 +203,24 @@ impl SearchState {
     ) -> SearchState {
         let mut docs = Vec::with_capacity(order.len());
         let mut lengths = Vec::with_capacity(order.len());
-        let mut doc_files = Vec::with_capacity(order.len());
+        let mut buckets = Vec::with_capacity(shards::bucket_count(order.len()));
+        let prev_buckets = prev.map_or(&[][..], |p| p.buckets());
         let mut ids: index::WordMap<Arc<str>, usize> = index::WordMap::default();
         let mut raws: Vec<(Arc<str>, Vec<RawPosting>)> = Vec::new();
-        // Chunks bound the memory held by per-document term lists before they are merged.
-        for chunk in order.chunks(1024) {
-            let base = docs.len();
+        // Chunks bound the memory held by per-document term lists and JSON before they are
+        // merged; each is whole buckets.
+        for chunk in order.chunks(CHUNK_DOCS) {
             let analysed: Vec<Analysed> = chunk
                 .par_iter()
-                .enumerate()
-                .map(|(j, &i)| analyse_doc(stemmer, &pages[i], &bodies[i], base + j))
+                .map(|&i| analyse_doc(stemmer, &pages[i], &bodies[i]))
                 .collect();
-            for (doc, terms, file) in analysed {
+            let jsons: Vec<&[u8]> = analysed.iter().map(|a| a.2.as_slice()).collect();
+            for part in jsons.chunks(shards::BUCKET_DOCS) {
+                let b = buckets.len();
+                let file = shards::bucket_file(b, part);
+                buckets.push(reuse(prev_buckets.get(b).map(|f| &f.1), file));
+            }
+            for (doc, terms, _) in analysed {
                 let d = docs.len();
                 for (term, field, tf) in terms.terms {
                     let id = *ids.entry(term.clone()).or_insert_with(|| {
@@ -221,7 +231,6 @@ impl SearchState {
                 }
                 docs.push(Arc::new(doc));
                 lengths.push(terms.length);
-                doc_files.push(reuse(prev.and_then(|p| p.prev_doc_file(d)), file));
             }
         }
         drop(ids);
@@ -242,7 +251,7 @@ impl SearchState {
             docs,
             bodies,
             lengths,
-            files: doc_files,
+            buckets,
         };
         Self::finish(docs, drafts, None, prev, timer)
     }
@@ -270,28 +279,29 @@ impl SearchState {
             .par_iter()
             .map(|&d| {
                 let i = order[d as usize];
-                analyse_doc(stemmer, &pages[i], &bodies[i], d as usize)
+                analyse_doc(stemmer, &pages[i], &bodies[i])
             })
             .collect();
         timer.lap("      search: analyse changed documents");
         let mut docs = prev.docs.clone();
         let mut kept_bodies = prev.bodies.clone();
         let mut lengths = prev.lengths.clone();
-        let first_doc_file = prev.shards.len();
-        let mut doc_files: Vec<Arc<[u8]>> = prev.files[first_doc_file..][..prev.docs.len()]
-            .iter()
-            .map(|(_, f)| f.clone())
-            .collect();
         let mut facets_changed = false;
+        // The new JSON of the changed documents, by bucket, with their slots.
+        let mut rewritten: BTreeMap<usize, Vec<(usize, Vec<u8>)>> = BTreeMap::new();
         // Postings of the changed documents by term; `changed` ascends, so each is sorted.
         let mut added: BTreeMap<Arc<str>, Vec<RawPosting>> = BTreeMap::new();
-        for (&d, (doc, terms, file)) in changed.iter().zip(analysed) {
+        for (&d, (doc, terms, json)) in changed.iter().zip(analysed) {
             let du = d as usize;
             facets_changed |= !same_facet_keys(&docs[du], &doc);
             docs[du] = Arc::new(doc);
             kept_bodies[du] = bodies[order[du]].clone();
             lengths[du] = terms.length;
-            doc_files[du] = reuse(prev.prev_doc_file(du), file);
+            let slot = du % shards::BUCKET_DOCS;
+            rewritten
+                .entry(shards::bucket_of(du))
+                .or_default()
+                .push((slot, json));
             for (term, field, tf) in terms.terms {
                 added.entry(term).or_default().push((d, field, tf));
             }
@@ -351,7 +361,7 @@ impl SearchState {
             docs,
             bodies: kept_bodies,
             lengths,
-            files: doc_files,
+            buckets: updated_buckets(prev.buckets(), rewritten),
         };
         Self::finish(docs, drafts, facets, Some(prev), timer)
     }
@@ -370,7 +380,7 @@ impl SearchState {
             docs,
             bodies,
             lengths,
-            files: doc_files,
+            buckets,
         } = docs;
         let n = docs.len() as u32;
         let avg_len = index::average_length(&lengths);
@@ -494,14 +504,9 @@ impl SearchState {
             })
             .collect();
         timer.lap("      search: shards");
-        files.reserve(docs.len() + 64);
-        let first_doc_file = prev.map(|p| p.shards.len());
-        for (d, file) in doc_files.into_iter().enumerate() {
-            let path = match (prev, first_doc_file) {
-                (Some(p), Some(first)) if d < p.docs.len() => p.files[first + d].0.clone(),
-                _ => shards::doc_path(d),
-            };
-            files.push((path, file));
+        files.reserve(buckets.len() + 64);
+        for (b, file) in buckets.into_iter().enumerate() {
+            files.push((shards::bucket_path(b), file));
         }
         let facets_kept = facets.is_some();
         let facets = facets.unwrap_or_else(|| index::facets(&docs));
@@ -539,6 +544,42 @@ impl SearchState {
             files,
         }
     }
+}
+
+/// Documents analysed in one go by a fresh index: whole buckets.
+const CHUNK_DOCS: usize = 1024;
+const _: () = assert!(CHUNK_DOCS.is_multiple_of(shards::BUCKET_DOCS));
+
+/// The previous build's bucket files with the changed documents' JSON (`rewritten`: by
+/// bucket, (slot, JSON)) put in; the other documents are read back from their old bucket.
+/// A bucket whose documents all come out as before stays the same `Arc`.
+fn updated_buckets(
+    prev: &[(String, Arc<[u8]>)],
+    rewritten: BTreeMap<usize, Vec<(usize, Vec<u8>)>>,
+) -> Vec<Arc<[u8]>> {
+    let mut buckets: Vec<Arc<[u8]>> = prev.iter().map(|(_, f)| f.clone()).collect();
+    for (b, changes) in rewritten {
+        let old = &prev[b].1;
+        let ranges = shards::bucket_ranges(old).unwrap_or_default();
+        let mut jsons: Vec<&[u8]> = ranges
+            .into_iter()
+            .filter(|r| !r.is_empty())
+            .map(|r| &old[r])
+            .collect();
+        if changes
+            .iter()
+            .all(|(slot, json)| jsons.get(*slot) == Some(&json.as_slice()))
+        {
+            continue;
+        }
+        for (slot, json) in &changes {
+            if let Some(j) = jsons.get_mut(*slot) {
+                *j = json;
+            }
+        }
+        buckets[b] = shards::bucket_file(b, &jsons).into();
+    }
+    buckets
 }
 
 /// The documents re-analysed this build, for replacing their postings in each term.

@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 
 use super::query::{SHOWN, run};
+use super::shards;
 use crate::pipeline::{BuildOptions, load_site};
 
 fn write(root: &std::path::Path, rel: &str, text: &str) {
@@ -127,7 +128,9 @@ fn front_matter_a_page_shows_is_found_and_excerpted() {
         assert_eq!(titles(&urls, &out.shown), ["postmortems/db/"], "{q:?}");
     }
     let d = urls.iter().position(|u| u == "postmortems/db/").unwrap();
-    let doc = String::from_utf8(files[&format!("search/d/{d}.js")].clone()).unwrap();
+    let bucket = &files[&shards::bucket_path(shards::bucket_of(d))];
+    let range = shards::bucket_ranges(bucket).unwrap()[d % shards::BUCKET_DOCS].clone();
+    let doc = String::from_utf8(bucket[range].to_vec()).unwrap();
     assert!(
         doc.contains(r#"["Action items","pm-actions","Set up continuous archiving."]"#),
         "{doc}"
@@ -144,7 +147,7 @@ fn filters_narrow_by_kind_and_severity() {
     assert_eq!(pm, ["postmortems/cdn/"]);
     let sev = run(&files, "replication ", &[("severity", "sev2")]);
     assert_eq!(titles(&urls, &sev.shown), ["postmortems/db/"]);
-    assert!(sev.files.iter().any(|f| f.starts_with("search/f/")));
+    assert!(sev.files.iter().any(|f| f.0.starts_with("search/f/")));
     // The page lists its tag twice and is in that tag's filter once.
     let tagged = run(&files, "replica", &[("tag", "database")]);
     assert_eq!(titles(&urls, &tagged.shown), ["postmortems/db/"]);
@@ -154,20 +157,25 @@ fn filters_narrow_by_kind_and_severity() {
 fn a_query_loads_manifest_one_shard_per_word_and_shown_docs() {
     let (_dir, files, _) = fixture();
     let out = run(&files, "blast ", &[]);
-    assert_eq!(out.files[0], "search/index.js");
-    let shards = out
-        .files
-        .iter()
-        .filter(|f| f.starts_with("search/s/"))
-        .count();
-    let docs = out
-        .files
-        .iter()
-        .filter(|f| f.starts_with("search/d/"))
-        .count();
-    assert_eq!(shards, 1);
-    assert_eq!(docs, out.shown.len().min(SHOWN));
-    let sum: usize = out.files.iter().map(|f| files[f].len()).sum();
+    assert_eq!(out.files[0].0, "search/index.js");
+    let loaded = |prefix: &str| -> Vec<&(String, usize)> {
+        out.files
+            .iter()
+            .filter(|f| f.0.starts_with(prefix))
+            .collect()
+    };
+    let shard_loads = loaded("search/s/");
+    assert_eq!(shard_loads.len(), 1);
+    assert_eq!(shard_loads[0].1, files[&shard_loads[0].0].len());
+    // Of each document (all in bucket 0 here), its two offsets, then its bytes.
+    let docs = loaded("search/d/");
+    assert_eq!(docs.len(), 2 * out.shown.len().min(SHOWN));
+    for pair in docs.chunks(2) {
+        assert_eq!(pair[0].1, 2 * shards::OFFSET_LETTERS);
+        assert!(pair[1].1 > 50, "{pair:?}");
+        assert!(pair.iter().all(|f| f.0.starts_with("search/d/0.js#")));
+    }
+    let sum: usize = out.files.iter().map(|f| f.1).sum();
     assert_eq!(sum, out.bytes);
 }
 

@@ -421,3 +421,22 @@ fn random_edits_update_exactly() {
         prev = state;
     }
 }
+
+/// An edit rewrites the bucket file of the edited document, and no other bucket.
+#[test]
+fn an_edit_rewrites_only_its_documents_bucket() {
+    let (pages, mut bodies) = fixture_of(150);
+    let prev = SearchState::build(&pages, &bodies, None);
+    assert_eq!(prev.buckets().len(), 3);
+    let url = "glossary/page-100/";
+    edit(&pages, &mut bodies, url, |s| s[0].text.push_str(" zebra"));
+    let next = SearchState::build(&pages, &bodies, Some(&prev));
+    assert_exact(&next, &prev, &pages, &bodies);
+    let d = next.docs.iter().position(|d| d.url == url).unwrap();
+    let buckets: Vec<String> = changed_files(&prev, &next)
+        .into_iter()
+        .filter(|p| p.starts_with("search/d/"))
+        .collect();
+    let bucket = crate::search::shards::bucket_of(d);
+    assert_eq!(buckets, [crate::search::shards::bucket_path(bucket)]);
+}

@@ -1,7 +1,8 @@
 /* Hindsight search: the header box and the /search/ page.
    The index is a set of script files under search/ that register their data with
    window.__hindsightSearch, loaded with <script> tags on demand, so search also works when
-   the site is opened from disk (file://), where fetch() is blocked.
+   the site is opened from disk (file://), where fetch() is blocked. Over http the result
+   documents are fetched by byte range out of their bucket files (see "Documents" below).
    The query steps mirror src/search/query.rs (tested there): fold and stem words, drop stop
    and question words, load the shard each word's term falls in, match exact stems and, for
    the word being typed, prefixes; correct a word with neither from its first letter's
@@ -133,7 +134,7 @@
   }
   S.manifest = function (n, v) { register("index.js", v); };
   S.shard = function (n, v) { register("s/" + n + ".js", v); };
-  S.doc = function (n, v) { register("d/" + n + ".js", v); };
+  S.docs = function (header, list, b) { register("d/" + b + ".js", list); };
   S.facet = function (n, v) { register("f/" + n + ".js", v); };
   S.vocab = function (n, v) { register("v/" + n + ".js", v); };
   S.loaded = [];
@@ -151,6 +152,100 @@
       S.loaded.push(path);
       document.head.appendChild(el);
     });
+  }
+
+  /* ---- Documents: bucket files of manifest.bucket[0] documents (src/search/shards.rs) ----
+     A bucket starts with a fixed-size header: the call's opening (manifest.bucket[2]
+     bytes), then where each slot starts in the file, manifest.bucket[1] letters of
+     ALPHABET each; a document ends one byte before the next slot starts. Over http a
+     result costs its slot's two offsets and its own bytes, each asked for with a Range
+     header (a fetch with Range asks for the bytes as stored, Accept-Encoding: identity, so
+     offsets hold). A server that answers 200 sends the whole bucket: all its documents
+     are kept. From disk, or when a range goes wrong, the bucket loads whole with a
+     <script> tag. */
+  var docLoads = {}, firstFetch = {}, rangesServed = false;
+  function ranged() { return typeof fetch === "function" && location.protocol !== "file:"; }
+  function shapeOf(manifest) {
+    var b = manifest.bucket;
+    return { per: b[0], letters: b[1], prefix: b[2] };
+  }
+  function utf8(bytes) { return new TextDecoder().decode(bytes); }
+  /* Bytes from..to (inclusive) of a bucket: {bytes, whole} (whole: the server ignored the
+     range and sent the file), or null. */
+  function fetchRange(path, from, to) {
+    S.loaded.push(path + "#" + from + "-" + to);
+    return fetch(base + "search/" + path, { headers: { Range: "bytes=" + from + "-" + to } }).then(function (r) {
+      var part = r.status === 206 && (r.headers.get("Content-Range") || "").indexOf("bytes " + from + "-") === 0;
+      if (!part && r.status !== 200) return null;
+      rangesServed = rangesServed || part;
+      return r.arrayBuffer().then(function (buf) { return { bytes: new Uint8Array(buf), whole: !part }; });
+    }).catch(function () { return null; });
+  }
+  /* The number `letters` letters of ALPHABET at bytes[at…] say, or -1. */
+  function offsetAt(bytes, at, letters) {
+    var n = 0;
+    for (var j = 0; j < letters; j++) {
+      var d = DIGIT[String.fromCharCode(bytes[at + j])];
+      if (d === undefined) return -1;
+      n = n * 64 + d;
+    }
+    return n;
+  }
+  /* [start, end) of a document from its slot's offset and the next at bytes[at…]:
+     empty for an empty slot, null if they are not offsets in order. */
+  function docRange(bytes, at, letters) {
+    var start = offsetAt(bytes, at, letters), next = offsetAt(bytes, at + letters, letters);
+    if (start < 0 || next < 0 || next === start + 1 || next < start) return null;
+    return next === start ? [start, start] : [start, next - 1];
+  }
+  /* Every document of a whole bucket file, by slot, or null. */
+  function bucketDocs(bytes, shape) {
+    if (bytes[shape.prefix - 1] !== 34 /* the opening quote */) return null;
+    try {
+      var list = [];
+      for (var k = 0; k < shape.per; k++) {
+        var r = docRange(bytes, shape.prefix + k * shape.letters, shape.letters);
+        if (!r) return null;
+        list.push(r[1] > r[0] ? JSON.parse(utf8(bytes.subarray(r[0], r[1]))) : null);
+      }
+      return list;
+    } catch (e) { return null; }
+  }
+  /* Bytes from..to of a bucket. Until a server is seen to answer ranges, a second request
+     to a bucket waits for the first, so a server without ranges sends each bucket once. */
+  function bucketPart(path, from, to) {
+    var first = firstFetch[path];
+    if (!first) return (firstFetch[path] = fetchRange(path, from, to));
+    if (rangesServed) return fetchRange(path, from, to);
+    return first.then(function (res) { return res && res.whole ? res : fetchRange(path, from, to); });
+  }
+  /* What result `n` shows: {t, u, k, kl, d, sv, x, a} (or null). */
+  function loadDoc(manifest, n) {
+    if (docLoads[n]) return docLoads[n];
+    var shape = shapeOf(manifest), path = "d/" + Math.floor(n / shape.per) + ".js", slot = n % shape.per;
+    function whole() { return load(path).then(function (list) { return (list && list[slot]) || null; }); }
+    function fromWhole(bytes) {
+      if (!(path in store)) {
+        var list = bucketDocs(bytes, shape);
+        if (list) register(path, list);
+      }
+      return whole();
+    }
+    if (!ranged() || path in store || waiting[path]) return (docLoads[n] = whole());
+    var at = shape.prefix + slot * shape.letters;
+    docLoads[n] = bucketPart(path, at, at + 2 * shape.letters - 1).then(function (res) {
+      if (!res) return whole();
+      if (res.whole) return fromWhole(res.bytes);
+      var r = docRange(res.bytes, 0, shape.letters);
+      if (!r) return whole();
+      if (r[1] === r[0]) return null;
+      return fetchRange(path, r[0], r[1] - 1).then(function (doc) {
+        if (!doc) return whole();
+        if (doc.whole) return fromWhole(doc.bytes);
+        try { return JSON.parse(utf8(doc.bytes)); } catch (e) { return whole(); /* the bucket changed */ }
+      });
+    });
+    return docLoads[n];
   }
 
   /* ---- The query: see src/search/query.rs ---- */
@@ -404,7 +499,7 @@
       var batch = result.hits.slice(i, i + (count - out.length));
       i += batch.length;
       checked += batch.length;
-      return Promise.all(batch.map(function (h) { return load("d/" + h[0] + ".js"); })).then(function (docs) {
+      return Promise.all(batch.map(function (h) { return loadDoc(result.manifest, h[0]); })).then(function (docs) {
         docs.forEach(function (d, k) { if (d && hasPhrases(d, phrases)) out.push({ id: batch[k][0], words: batch[k][1], doc: d }); });
         return step();
       });
