@@ -1,3 +1,26 @@
+/// mimalloc instead of glibc's allocator: a build allocates and frees millions of small
+/// strings across two threads, where glibc's malloc took ~12 % of `check`'s CPU
+/// (dense 10,000-page site: `check` user CPU 7.4 → 6.6 s, wall 4.45 → 4.05 s).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+/// Commit mimalloc's arena memory as it is used, not all at once: without this a 10,000-page
+/// build peaked ~55 MB higher than with glibc's allocator; with it, as low. It must be set
+/// before the first allocation reserves the first arena, so it runs as a constructor,
+/// before `main`. (`mi_option_arena_eager_commit` in mimalloc.h; the Rust bindings do not
+/// name it.)
+#[cfg(target_os = "linux")]
+#[used]
+#[unsafe(link_section = ".init_array")]
+static COMMIT_ARENAS_LAZILY: extern "C" fn() = {
+    extern "C" fn commit_arenas_lazily() {
+        const ARENA_EAGER_COMMIT: libmimalloc_sys::mi_option_t = 4;
+        // SAFETY: sets an option's value; it allocates nothing.
+        unsafe { libmimalloc_sys::mi_option_set(ARENA_EAGER_COMMIT, 0) };
+    }
+    commit_arenas_lazily
+};
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 
