@@ -1101,3 +1101,35 @@ fn rebuilds_of_the_bundled_site_equal_a_clean_build() {
     );
     assert_same_as_clean_build(&engine, &root, "fixing the alias");
 }
+
+/// The site's page list exists while some backlink list is too long to name in full, which
+/// a body edit can change: a rebuild adds and removes it as a clean build would.
+#[test]
+fn a_body_edit_that_lengthens_a_backlink_list_adds_the_page_list() {
+    let fixture = common::widely_mentioned_term(29);
+    let root = std::fs::canonicalize(fixture.root()).unwrap();
+    let options = BuildOptions {
+        live_reload: true,
+        ..BuildOptions::default()
+    };
+    let mut engine = IncrementalBuild::new(&root, options);
+    engine
+        .rebuild(&ChangeSet {
+            rescan: true,
+            ..Default::default()
+        })
+        .expect("first build");
+    let has_list = |engine: &IncrementalBuild| {
+        clean_build(&root, true).contains_key("page-list.js")
+            && engine.snapshot().files.contains_key("page-list.js")
+    };
+    assert!(
+        has_list(&engine),
+        "29 mentions: 8 in full, 20 by name, 1 in the list"
+    );
+    let rel = "content/postmortems/outage-028.md";
+    edit_and_compare(&mut engine, &root, rel, "the runbook", "the procedure");
+    assert!(!clean_build(&root, true).contains_key("page-list.js"));
+    edit_and_compare(&mut engine, &root, rel, "the procedure", "the runbook");
+    assert!(has_list(&engine));
+}

@@ -318,20 +318,23 @@ fn features<'a>(site: &'a Site, tips_css: Option<&'a str>) -> Vec<Feature<'a>> {
             }),
         });
     }
-    if crate::links::needs_page_list(&site.backlinks) {
-        all.push(Feature {
-            name: "page list",
-            reads: Reads::FrontMatter,
-            pages: Box::new(Vec::new),
-            files: Box::new(|| {
-                let script = crate::links::page_list_script(&site.pages, site.title_ranks());
-                shared(vec![(
-                    crate::links::PAGE_LIST_SCRIPT.into(),
-                    script.into_bytes(),
-                )])
-            }),
-        });
-    }
+    // Written only when a backlink list is too long to name in full, which bodies decide:
+    // so it is looked at again on every rebuild (a few milliseconds on 10,000 pages).
+    all.push(Feature {
+        name: "page list",
+        reads: Reads::Bodies,
+        pages: Box::new(Vec::new),
+        files: Box::new(|| {
+            if !crate::links::needs_page_list(&site.backlinks) {
+                return Vec::new();
+            }
+            let script = crate::links::page_list_script(&site.pages, site.title_ranks());
+            shared(vec![(
+                crate::links::PAGE_LIST_SCRIPT.into(),
+                script.into_bytes(),
+            )])
+        }),
+    });
     all.push(Feature {
         name: "tags",
         reads: Reads::FrontMatter,
