@@ -6,7 +6,7 @@
 mod common;
 
 use common::browser::Browser;
-use hindsight::serve::{ServeOptions, start};
+use hindsight::serve::start;
 
 fn long_body(words: &str) -> String {
     (0..80)
@@ -39,16 +39,7 @@ fn open_page_follows_saves_without_any_action() {
             "book.toml",
             "[book]\ntitle = \"Live KB\"\n\n[output.html]\nadditional-css = [\"live.css\"]\n",
         );
-    let server = start(ServeOptions {
-        root: site.root().to_path_buf(),
-        port: Some(0),
-        bind: "127.0.0.1".parse().unwrap(),
-        poll: false,
-        include_drafts: false,
-        warn_links: false,
-        quiet: true,
-    })
-    .expect("server starts");
+    let server = start(common::quiet_serve_options(site.root())).expect("server starts");
     // Navigate without waiting for `load` through the harness: the page opens its event
     // stream on `load`, and we wait for that stream instead.
     let tab = browser.blank_tab();

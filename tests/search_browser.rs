@@ -334,16 +334,8 @@ fn over_http_a_query_loads_document_ranges_not_whole_buckets() {
     );
     assert!(bucket_bytes(out, 1) > 0, "100 pages take two buckets");
 
-    let server = hindsight::serve::start(hindsight::serve::ServeOptions {
-        root: site.root().to_path_buf(),
-        port: Some(0),
-        bind: "127.0.0.1".parse().unwrap(),
-        poll: false,
-        include_drafts: false,
-        warn_links: false,
-        quiet: true,
-    })
-    .expect("serve starts");
+    let server =
+        hindsight::serve::start(common::quiet_serve_options(site.root())).expect("serve starts");
     let tab = browser.open(&format!("{}glossary/", server.url()));
     let (shown, requests) = query_and_doc_requests(&tab, "widget");
     assert_eq!(shown.len(), 8, "{shown:?}");

@@ -63,13 +63,8 @@ impl Site {
 
 fn options(root: &Path, port: Option<u16>) -> ServeOptions {
     ServeOptions {
-        root: root.to_path_buf(),
         port,
-        bind: "127.0.0.1".parse().unwrap(),
-        poll: false,
-        include_drafts: false,
-        warn_links: false,
-        quiet: true,
+        ..common::quiet_serve_options(root)
     }
 }
 
@@ -680,6 +675,22 @@ fn port_in_use_is_a_clear_error_and_stop_frees_the_port() {
     assert!(again.is_ok(), "port {port} still held after stop");
 }
 
+/// `serve`'s engine on `root` (live reload on), after its first build.
+fn first_build(root: &Path) -> IncrementalBuild {
+    let options = BuildOptions {
+        live_reload: true,
+        ..BuildOptions::default()
+    };
+    let mut engine = IncrementalBuild::new(root, options);
+    engine
+        .rebuild(&ChangeSet {
+            rescan: true,
+            ..Default::default()
+        })
+        .expect("first build");
+    engine
+}
+
 /// A clean build of `root` in memory: output path → bytes.
 fn clean_build(root: &Path, live_reload: bool) -> BTreeMap<String, Vec<u8>> {
     let options = BuildOptions {
@@ -718,17 +729,7 @@ fn assert_same_as_clean_build(engine: &IncrementalBuild, root: &Path, step: &str
 fn rebuilds_equal_a_clean_build_after_every_kind_of_edit() {
     let site = Site::new();
     let root = std::fs::canonicalize(site.root()).unwrap();
-    let options = BuildOptions {
-        live_reload: true,
-        ..BuildOptions::default()
-    };
-    let mut engine = IncrementalBuild::new(&root, options);
-    engine
-        .rebuild(&ChangeSet {
-            rescan: true,
-            ..Default::default()
-        })
-        .expect("first build");
+    let mut engine = first_build(&root);
     assert_same_as_clean_build(&engine, &root, "the first build");
 
     type Edit<'a> = (&'a str, &'a [&'a str], Box<dyn Fn(&Site)>);
@@ -968,19 +969,7 @@ fn rebuilds_of_the_bundled_site_equal_a_clean_build() {
     std::fs::copy(repo.join("book.toml"), root.join("book.toml")).unwrap();
     std::fs::create_dir_all(root.join("content")).unwrap();
     copy_dir(&repo.join("content"), &root.join("content"));
-    let mut engine = IncrementalBuild::new(
-        &root,
-        BuildOptions {
-            live_reload: true,
-            ..BuildOptions::default()
-        },
-    );
-    engine
-        .rebuild(&ChangeSet {
-            rescan: true,
-            ..Default::default()
-        })
-        .expect("bundled site builds");
+    let mut engine = first_build(&root);
     assert_same_as_clean_build(&engine, &root, "the first build");
     edit_and_compare(
         &mut engine,
@@ -1108,17 +1097,7 @@ fn rebuilds_of_the_bundled_site_equal_a_clean_build() {
 fn a_body_edit_that_lengthens_a_backlink_list_adds_the_page_list() {
     let fixture = common::widely_mentioned_term(29);
     let root = std::fs::canonicalize(fixture.root()).unwrap();
-    let options = BuildOptions {
-        live_reload: true,
-        ..BuildOptions::default()
-    };
-    let mut engine = IncrementalBuild::new(&root, options);
-    engine
-        .rebuild(&ChangeSet {
-            rescan: true,
-            ..Default::default()
-        })
-        .expect("first build");
+    let mut engine = first_build(&root);
     let has_list = |engine: &IncrementalBuild| {
         clean_build(&root, true).contains_key("page-list.js")
             && engine.snapshot().files.contains_key("page-list.js")

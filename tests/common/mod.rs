@@ -343,3 +343,16 @@ pub fn widely_mentioned_term(pages: usize) -> FixtureSite {
     }
     f
 }
+
+/// `serve`'s options for a test: any free port on 127.0.0.1, no polling, no drafts, quiet.
+pub fn quiet_serve_options(root: &Path) -> hindsight::serve::ServeOptions {
+    hindsight::serve::ServeOptions {
+        root: root.to_path_buf(),
+        port: Some(0),
+        bind: "127.0.0.1".parse().unwrap(),
+        poll: false,
+        include_drafts: false,
+        warn_links: false,
+        quiet: true,
+    }
+}
