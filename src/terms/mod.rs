@@ -97,6 +97,10 @@ impl TermLinker {
         if mode != AutolinkMode::Off && !names.is_empty() {
             match AhoCorasick::builder()
                 .match_kind(MatchKind::LeftmostLongest)
+                // Every folded name starts with the word-boundary byte, which the prefilter
+                // would look for: it occurs at every word, so the prefilter only adds work
+                // (dense 10,000-page `check`: user CPU 6.87 → 6.76 s, three interleaved pairs).
+                .prefilter(false)
                 .build(names.keys())
             {
                 Ok(ac) => linker.automaton = Some(ac),
