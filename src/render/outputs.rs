@@ -291,8 +291,8 @@ fn shared(files: Vec<(String, Vec<u8>)>) -> Vec<OutputFile> {
     files.into_iter().map(|(r, b)| (r, b.into())).collect()
 }
 
-/// The sitemap, the term tooltips' stylesheet, the page list (for long backlink lists), the tag pages, each kind's outputs in registry
-/// order, then search.
+/// The sitemap, the term tooltips' stylesheet, the page list (for long backlink lists), the
+/// tag pages, each kind's outputs in registry order, then search.
 fn features<'a>(site: &'a Site, tips_css: Option<&'a str>) -> Vec<Feature<'a>> {
     let mut all = vec![Feature {
         name: "sitemap",
