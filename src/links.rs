@@ -317,8 +317,8 @@ pub const BACKLINK_NAMES_IN_PAGE: usize = 20;
 /// Where the site's page list is written, at the site root.
 pub const PAGE_LIST_SCRIPT: &str = "page-list.js";
 
-/// Whether a page's backlinks may need the page list: some group could be too long to name
-/// in full on the page.
+/// Whether the site needs the page list: some page has more backlinks than it names itself
+/// (a group of them may be that long).
 pub fn needs_page_list(backlinks: &Backlinks) -> bool {
     backlinks
         .iter()
