@@ -334,3 +334,54 @@ fn a_reader_never_finds_the_site_missing_during_builds() {
         "index.html missing in {missing} of {checks} checks"
     );
 }
+
+/// Each file under `dir` with its inode number.
+#[cfg(unix)]
+fn inodes(dir: &Path) -> BTreeMap<String, u64> {
+    use std::os::unix::fs::MetadataExt;
+    tree(dir)
+        .into_keys()
+        .map(|rel| {
+            let ino = std::fs::metadata(dir.join(&rel)).unwrap().ino();
+            (rel, ino)
+        })
+        .collect()
+}
+
+#[cfg(unix)]
+#[test]
+fn a_rebuild_keeps_the_files_of_unchanged_pages_and_writes_changed_ones_anew() {
+    use std::os::unix::fs::MetadataExt;
+    let (_tmp, root) = project();
+    let site = root.join("site");
+    assert!(hindsight(&root, &["build"]).status.success());
+    let (before, before_inodes) = (tree(&site), inodes(&site));
+    set_home_title(&root, "Again");
+    let expected = reference_build(&root, "reference");
+    let modified_before = std::fs::metadata(site.join("404.html")).unwrap().modified();
+    assert!(hindsight(&root, &["build"]).status.success());
+    entries_once_discarded(&root);
+
+    assert_eq!(tree(&site), expected, "the rebuilt site is a clean build");
+    let after_inodes = inodes(&site);
+    let (mut kept, mut rewritten) = (0, 0);
+    // The marker is written when the staging folder is made, not through the site's files.
+    for (rel, bytes) in expected.iter().filter(|(rel, _)| *rel != SITE_MARKER) {
+        let same_file = before_inodes.get(rel) == after_inodes.get(rel);
+        if before.get(rel) == Some(bytes) {
+            assert!(same_file, "{rel} is unchanged but was written again");
+            kept += 1;
+        } else {
+            assert!(!same_file, "{rel} changed but kept its old file");
+            rewritten += 1;
+        }
+        let links = std::fs::metadata(site.join(rel)).unwrap().nlink();
+        assert_eq!(links, 1, "{rel}: the replaced site's link is gone");
+    }
+    assert!(
+        kept > 10 && rewritten > 0,
+        "{kept} kept, {rewritten} rewritten"
+    );
+    let modified_after = std::fs::metadata(site.join("404.html")).unwrap().modified();
+    assert_eq!(modified_before.unwrap(), modified_after.unwrap());
+}

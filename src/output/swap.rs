@@ -12,6 +12,11 @@
 //! line gives it to a detached `hindsight discard-site` process and exits with the new site
 //! already in place. The discarding process first renames the tree to `site.del-PID` (its own
 //! PID), so a later build skips a tree being deleted and removes one whose deleter died.
+//!
+//! A file whose bytes are those of the old site's file at the same path is hard-linked into
+//! the staging folder rather than written ([`StagingDir`]'s `link_unchanged`): the old site
+//! is only read, so it stays complete until the swap, and a rebuild then creates and frees
+//! files only for what changed.
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -65,6 +70,9 @@ fn crash_point(step: SwapStep) {
 pub struct StagingDir {
     staging: PathBuf,
     target: PathBuf,
+    /// The site being replaced, when there is one: its unchanged files are linked, not
+    /// written again ([`StagingDir::link_unchanged`]).
+    previous: Option<PathBuf>,
 }
 
 impl StagingDir {
@@ -82,6 +90,7 @@ impl StagingDir {
         Ok(StagingDir {
             staging,
             target: target.to_path_buf(),
+            previous: target.is_dir().then(|| target.to_path_buf()),
         })
     }
 
@@ -170,9 +179,34 @@ impl StagingDir {
     }
 }
 
+impl StagingDir {
+    /// When the site being replaced has this file with these very bytes, hard-link it into
+    /// the staging folder instead of writing a new one; true if it did. The old site is only
+    /// read. An unchanged page then keeps its inode and modification time (so `rsync` and
+    /// `Last-Modified` see it unchanged), and replacing a site allocates and frees no inode
+    /// for it: on ext4 without a journal, allocating inodes soon after freeing thousands
+    /// scans past every recently freed one (`recently_deleted`), which made back-to-back
+    /// builds of 10,000 pages spend 4–14 s in the kernel. Any failure falls back to writing.
+    fn link_unchanged(&self, rel_path: &str, staged: &Path, bytes: &[u8]) -> bool {
+        let Some(previous) = &self.previous else {
+            return false;
+        };
+        let old = previous.join(rel_path);
+        let same_size = std::fs::symlink_metadata(&old)
+            .is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64);
+        same_size
+            && std::fs::read(&old).is_ok_and(|old_bytes| old_bytes == bytes)
+            && std::fs::hard_link(&old, staged).is_ok()
+    }
+}
+
 impl OutputSink for StagingDir {
     fn write(&self, rel_path: &str, bytes: &[u8]) -> io::Result<()> {
-        std::fs::write(self.staged(rel_path)?, bytes)
+        let staged = self.staged(rel_path)?;
+        if self.link_unchanged(rel_path, &staged, bytes) {
+            return Ok(());
+        }
+        std::fs::write(staged, bytes)
     }
 
     fn copy_file(&self, rel_path: &str, source: &Path) -> io::Result<()> {

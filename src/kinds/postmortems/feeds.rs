@@ -5,7 +5,9 @@ use std::fmt::Write;
 
 use serde_json::{Value, json};
 
-use super::{ATOM_PATH, Catalog, postmortem};
+use rayon::prelude::*;
+
+use super::{ATOM_PATH, Catalog, Incident, postmortem};
 use crate::linking::LinkedSite;
 use crate::markdown::escape_html;
 
@@ -18,75 +20,18 @@ fn url_base(site: &LinkedSite) -> String {
         .unwrap_or_else(|| site.config.base_path())
 }
 
-/// The JSON export: one object per post-mortem, newest first. Each post-mortem is written
-/// as one line and dropped before the next is built, so memory stays flat however many
-/// post-mortems the site has.
+/// The JSON export: one object per post-mortem, newest first, one line each. Post-mortems
+/// are serialized in parallel, each one's `Value` dropped as soon as its line is written.
 pub fn json(catalog: &Catalog, site: &LinkedSite) -> String {
     let base = url_base(site);
-    let items = catalog.incidents.iter().map(|inc| {
-        let page = &site.pages[inc.page];
-        let pm = postmortem(page).expect("incidents are post-mortems");
-        let mut v = serde_json::to_value(pm).unwrap_or(Value::Null);
-        if let Value::Object(map) = &mut v {
-            if let Some(Value::Array(entries)) = map.get_mut("timeline") {
-                for p in &inc.timeline.points {
-                    if let Some(Value::Object(e)) = entries.get_mut(p.index) {
-                        e.insert("at_utc".into(), json!(p.at.timestamp().to_string()));
-                    }
-                }
-            }
-            if let Some(Value::Array(items)) = map.get_mut("action_items") {
-                for (item, due) in items.iter_mut().zip(&inc.due) {
-                    if let Value::Object(o) = item {
-                        let open = super::views::is_open(o.get("status").and_then(Value::as_str));
-                        let late = open && due.zip(catalog.today).is_some_and(|(d, t)| d < t);
-                        o.insert("overdue".into(), json!(late));
-                    }
-                }
-            }
-            map.insert("slug".into(), json!(page.slug));
-            map.insert("url".into(), json!(format!("{base}{}", page.url)));
-            map.insert("source_path".into(), json!(page.rel_path));
-            let metrics: serde_json::Map<String, Value> = inc
-                .metrics
-                .iter()
-                .map(|m| {
-                    (
-                        m.id.to_string(),
-                        json!({ "seconds": m.seconds, "text": m.text, "until": m.until }),
-                    )
-                })
-                .collect();
-            map.insert("metrics".into(), Value::Object(metrics));
-            let milestones: serde_json::Map<String, Value> = inc
-                .timeline
-                .points
-                .iter()
-                .filter_map(|p| {
-                    Some((
-                        p.marks?.id().to_string(),
-                        json!(p.at.timestamp().to_string()),
-                    ))
-                })
-                .collect();
-            map.insert("milestones".into(), Value::Object(milestones));
-            let (done, total) = super::views::done_ratio(pm);
-            map.insert(
-                "action_items_done".into(),
-                json!({ "done": done, "total": total }),
-            );
-            map.insert(
-                "similar".into(),
-                json!(
-                    inc.similar
-                        .iter()
-                        .map(|&i| site.pages[catalog.incidents[i].page].slug.clone())
-                        .collect::<Vec<_>>()
-                ),
-            );
-        }
-        v
-    });
+    let lines: Vec<String> = catalog
+        .incidents
+        .par_iter()
+        .map(|inc| {
+            let entry = export_entry(catalog, site, &base, inc);
+            serde_json::to_string(&entry).unwrap_or_else(|_| "null".into())
+        })
+        .collect();
     let head = json!({
         "version": 1,
         "generator": concat!("Hindsight ", env!("CARGO_PKG_VERSION")),
@@ -96,14 +41,80 @@ pub fn json(catalog: &Catalog, site: &LinkedSite) -> String {
     let mut out = serde_json::to_string(&head).unwrap_or_else(|_| "{}".into());
     out.pop(); // reopen the object to append the list
     out.push_str(",\"postmortems\":[\n");
-    for (i, item) in items.enumerate() {
-        if i > 0 {
-            out.push_str(",\n");
-        }
-        out.push_str(&serde_json::to_string(&item).unwrap_or_else(|_| "null".into()));
-    }
+    out.push_str(&lines.join(",\n"));
     out.push_str("\n]}\n");
     out
+}
+
+/// One post-mortem of the export: its front matter, plus each timeline entry's UTC time,
+/// overdue action items, its address, metrics, milestones, progress and similar incidents.
+fn export_entry(catalog: &Catalog, site: &LinkedSite, base: &str, inc: &Incident) -> Value {
+    let page = &site.pages[inc.page];
+    let pm = postmortem(page).expect("incidents are post-mortems");
+    let mut v = serde_json::to_value(pm).unwrap_or(Value::Null);
+    let Value::Object(map) = &mut v else {
+        return v;
+    };
+    if let Some(Value::Array(entries)) = map.get_mut("timeline") {
+        for p in &inc.timeline.points {
+            if let Some(Value::Object(e)) = entries.get_mut(p.index) {
+                e.insert("at_utc".into(), json!(p.at.timestamp().to_string()));
+            }
+        }
+    }
+    if let Some(Value::Array(items)) = map.get_mut("action_items") {
+        mark_overdue(items, &inc.due, catalog.today);
+    }
+    let (done, total) = super::views::done_ratio(pm);
+    let similar: Vec<&str> = inc
+        .similar
+        .iter()
+        .map(|&i| site.pages[catalog.incidents[i].page].slug.as_str())
+        .collect();
+    map.insert("slug".into(), json!(page.slug));
+    map.insert("url".into(), json!(format!("{base}{}", page.url)));
+    map.insert("source_path".into(), json!(page.rel_path));
+    map.insert("metrics".into(), metrics(inc));
+    map.insert("milestones".into(), milestones(inc));
+    map.insert(
+        "action_items_done".into(),
+        json!({ "done": done, "total": total }),
+    );
+    map.insert("similar".into(), json!(similar));
+    v
+}
+
+/// `overdue` on each action item: still open and its due date before the build date.
+fn mark_overdue(
+    items: &mut [Value],
+    due: &[Option<jiff::civil::Date>],
+    today: Option<jiff::civil::Date>,
+) {
+    for (item, due) in items.iter_mut().zip(due) {
+        if let Value::Object(o) = item {
+            let open = super::views::is_open(o.get("status").and_then(Value::as_str));
+            let late = open && due.zip(today).is_some_and(|(d, t)| d < t);
+            o.insert("overdue".into(), json!(late));
+        }
+    }
+}
+
+/// Each computed metric by id: seconds, text, and the milestone it ran until.
+fn metrics(inc: &Incident) -> Value {
+    let metrics = inc.metrics.iter().map(|m| {
+        let value = json!({ "seconds": m.seconds, "text": m.text, "until": m.until });
+        (m.id.to_string(), value)
+    });
+    Value::Object(metrics.collect())
+}
+
+/// Each marked milestone's UTC time, by milestone id.
+fn milestones(inc: &Incident) -> Value {
+    let marked = inc.timeline.points.iter().filter_map(|p| {
+        let at = json!(p.at.timestamp().to_string());
+        Some((p.marks?.id().to_string(), at))
+    });
+    Value::Object(marked.collect())
 }
 
 fn day_stamp(date: Option<jiff::civil::Date>, fallback: Option<jiff::civil::Date>) -> String {
