@@ -184,6 +184,19 @@ fn reference_build(root: &Path, name: &str) -> BTreeMap<String, Vec<u8>> {
     files
 }
 
+/// A file a guideline's body names, which the build copies rather than renders.
+fn add_copied_image(root: &Path) {
+    let page = root.join("content/guidelines/facts-not-blame.md");
+    let mut text = std::fs::read_to_string(&page).unwrap();
+    text.push_str("\n![A diagram](diagram.png)\n");
+    std::fs::write(&page, text).unwrap();
+    std::fs::write(
+        root.join("content/guidelines/diagram.png"),
+        b"\x89PNG\r\n\x1a\n",
+    )
+    .unwrap();
+}
+
 fn set_home_title(root: &Path, title: &str) {
     let index = root.join("content/index.md");
     let text = std::fs::read_to_string(&index).unwrap();
@@ -354,7 +367,12 @@ fn a_rebuild_keeps_the_files_of_unchanged_pages_and_writes_changed_ones_anew() {
     use std::os::unix::fs::MetadataExt;
     let (_tmp, root) = project();
     let site = root.join("site");
+    add_copied_image(&root);
     assert!(hindsight(&root, &["build"]).status.success());
+    assert!(
+        site.join("guidelines/facts-not-blame/diagram.png")
+            .is_file()
+    );
     let (before, before_inodes) = (tree(&site), inodes(&site));
     set_home_title(&root, "Again");
     let expected = reference_build(&root, "reference");

@@ -188,15 +188,18 @@ impl StagingDir {
     /// scans past every recently freed one (`recently_deleted`), which made back-to-back
     /// builds of 10,000 pages spend 4–14 s in the kernel. Any failure falls back to writing.
     fn link_unchanged(&self, rel_path: &str, staged: &Path, bytes: &[u8]) -> bool {
-        let Some(previous) = &self.previous else {
+        let Some(old) = self.previous_file(rel_path, bytes.len() as u64) else {
             return false;
         };
-        let old = previous.join(rel_path);
-        let same_size = std::fs::symlink_metadata(&old)
-            .is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64);
-        same_size
-            && std::fs::read(&old).is_ok_and(|old_bytes| old_bytes == bytes)
+        std::fs::read(&old).is_ok_and(|old_bytes| old_bytes == bytes)
             && std::fs::hard_link(&old, staged).is_ok()
+    }
+
+    /// The old site's regular file at `rel_path`, if it has `len` bytes.
+    fn previous_file(&self, rel_path: &str, len: u64) -> Option<PathBuf> {
+        let old = self.previous.as_ref()?.join(rel_path);
+        let meta = std::fs::symlink_metadata(&old).ok()?;
+        (meta.is_file() && meta.len() == len).then_some(old)
     }
 }
 
@@ -210,7 +213,15 @@ impl OutputSink for StagingDir {
     }
 
     fn copy_file(&self, rel_path: &str, source: &Path) -> io::Result<()> {
-        std::fs::copy(source, self.staged(rel_path)?).map(|_| ())
+        let staged = self.staged(rel_path)?;
+        let len = std::fs::metadata(source)?.len();
+        if self.previous_file(rel_path, len).is_some() {
+            let bytes = std::fs::read(source)?;
+            if self.link_unchanged(rel_path, &staged, &bytes) {
+                return Ok(());
+            }
+        }
+        std::fs::copy(source, staged).map(|_| ())
     }
 }
 
