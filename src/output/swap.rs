@@ -20,6 +20,7 @@
 
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::OutputSink;
 use super::owned::SITE_MARKER;
@@ -73,6 +74,9 @@ pub struct StagingDir {
     /// The site being replaced, when there is one: its unchanged files are linked, not
     /// written again ([`StagingDir::link_unchanged`]).
     previous: Option<PathBuf>,
+    /// Cleared when the file system refuses a hard link as such (FAT and exFAT, some network
+    /// shares): the rest of the build writes every file without comparing it first.
+    links_work: AtomicBool,
 }
 
 impl StagingDir {
@@ -91,6 +95,7 @@ impl StagingDir {
             staging,
             target: target.to_path_buf(),
             previous: target.is_dir().then(|| target.to_path_buf()),
+            links_work: AtomicBool::new(true),
         })
     }
 
@@ -186,13 +191,27 @@ impl StagingDir {
     /// `Last-Modified` see it unchanged), and replacing a site allocates and frees no inode
     /// for it: on ext4 without a journal, allocating inodes soon after freeing thousands
     /// scans past every recently freed one (`recently_deleted`), which made back-to-back
-    /// builds of 10,000 pages spend 4–14 s in the kernel. Any failure falls back to writing.
+    /// builds of 10,000 pages spend 4–14 s in the kernel. Any failure falls back to writing;
+    /// one that rules out every link (see [`refuses_all_links`]) stops the comparing too.
     fn link_unchanged(&self, rel_path: &str, staged: &Path, bytes: &[u8]) -> bool {
+        if !self.links_work.load(Ordering::Relaxed) {
+            return false;
+        }
         let Some(old) = self.previous_file(rel_path, bytes.len() as u64) else {
             return false;
         };
-        std::fs::read(&old).is_ok_and(|old_bytes| old_bytes == bytes)
-            && std::fs::hard_link(&old, staged).is_ok()
+        if !std::fs::read(&old).is_ok_and(|old_bytes| old_bytes == bytes) {
+            return false;
+        }
+        match std::fs::hard_link(&old, staged) {
+            Ok(()) => true,
+            Err(e) => {
+                if refuses_all_links(&e) {
+                    self.links_work.store(false, Ordering::Relaxed);
+                }
+                false
+            }
+        }
     }
 
     /// The old site's regular file at `rel_path`, if it has `len` bytes.
@@ -220,6 +239,17 @@ impl OutputSink for StagingDir {
         }
         std::fs::copy(source, self.staged(rel_path)?).map(|_| ())
     }
+}
+
+/// Whether a failed `link` means no file of this site can be linked: the file system has no
+/// hard links (`EPERM` on FAT, `ENOTSUP`), or the two paths are on different devices.
+fn refuses_all_links(e: &io::Error) -> bool {
+    matches!(
+        e.kind(),
+        io::ErrorKind::CrossesDevices
+            | io::ErrorKind::Unsupported
+            | io::ErrorKind::PermissionDenied
+    )
 }
 
 /// The previous site after a swap, at a marked staging or old name beside the output.
@@ -416,6 +446,39 @@ mod tests {
             .copy_file("a/b.toml", Path::new("Cargo.toml"))
             .unwrap();
         assert!(staging.path().join("a/b.toml").is_file());
+    }
+
+    #[test]
+    #[cfg(unix)]
+    fn a_refused_link_stops_the_comparing_and_the_file_is_written() {
+        // /dev/shm is a file system of its own on Linux: linking from it fails with EXDEV.
+        let Ok(elsewhere) = tempfile::tempdir_in("/dev/shm") else {
+            return;
+        };
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::write(elsewhere.path().join("a.html"), "same").unwrap();
+        let mut staging = StagingDir::create(&tmp.path().join("site")).unwrap();
+        staging.previous = Some(elsewhere.path().to_path_buf());
+        staging.write("a.html", b"same").unwrap();
+        let written = std::fs::read(staging.path().join("a.html")).unwrap();
+        assert_eq!(written, b"same");
+        let same_device = {
+            use std::os::unix::fs::MetadataExt;
+            let dev = |p: &Path| std::fs::metadata(p).unwrap().dev();
+            dev(elsewhere.path()) == dev(tmp.path())
+        };
+        assert_eq!(staging.links_work.load(Ordering::Relaxed), same_device);
+    }
+
+    #[test]
+    fn link_errors_that_rule_out_every_link() {
+        use io::ErrorKind::*;
+        for kind in [CrossesDevices, Unsupported, PermissionDenied] {
+            assert!(refuses_all_links(&io::Error::from(kind)), "{kind:?}");
+        }
+        for kind in [AlreadyExists, NotFound, TooManyLinks, StorageFull] {
+            assert!(!refuses_all_links(&io::Error::from(kind)), "{kind:?}");
+        }
     }
 
     #[test]
